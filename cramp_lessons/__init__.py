@@ -1,0 +1,49 @@
+"""Cramp Lessons: an open Jupyter course on muscle cramps.
+
+The public API is small and imported lazily, so ``import cramp_lessons`` stays fast:
+heavy libraries (plotly, ipywidgets, pydantic) load on first use.
+"""
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+# name -> module that defines it
+_API = {
+    "load_course": "course",
+    "Course": "course",
+    "EVIDENCE_TAGS": "course",
+    "check": "quiz",
+    "grade": "quiz",
+    "Grade": "quiz",
+    "ProgressStore": "progress",
+    "get_store": "progress",
+    "CrampLessonsError": "errors",
+    "ContentError": "errors",
+    "AnswerError": "errors",
+    "ProgressError": "errors",
+    "quiz": "widgets.quiz",
+    "show": "widgets.content",
+    "disclaimer": "widgets.content",
+    "lesson_header": "widgets.content",
+    "lesson_footer": "widgets.content",
+    "course_map": "widgets.content",
+    "progress_dashboard": "widgets.dashboard",
+    "show_explorer": "widgets.explorers",
+}
+
+__all__ = sorted(_API)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _API:
+        value = getattr(importlib.import_module(f".{_API[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'cramp_lessons' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(list(globals()) + __all__)

@@ -1,0 +1,44 @@
+"""The ``cramp-lessons`` command."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .course import CONTENT_DIR, collect_errors
+
+    root = Path(args.content_dir) if args.content_dir else CONTENT_DIR
+    course, errors = collect_errors(root)
+    if errors:
+        for e in errors:
+            print(f"error: {e}", file=sys.stderr)
+        print(f"{len(errors)} problem(s) in {root}", file=sys.stderr)
+        return 1
+    assert course is not None
+    print(f"ok: {root}: {len(course.lessons)} lessons, {len(course.topics)} topics, "
+          f"{len(course.banks)} quiz banks, {len(course.questions)} questions, {len(course.references)} references")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="cramp-lessons", description="Cramp Lessons: tools for the course.")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    c = sub.add_parser("check", help="validate course content (the installed content by default)")
+    c.add_argument("content_dir", nargs="?", help="a content folder to check")
+    c.set_defaults(func=_check)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    return args.func(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,435 @@
+"""The typed content model: the one place that reads ``content/``.
+
+Every file is validated on load. Bad content raises :class:`ContentError` naming the file,
+the item (its id where it has one) and the field, so an author can fix it without reading code.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator, model_validator
+
+from .errors import ContentError
+
+CONTENT_DIR = Path(__file__).parent / "content"
+
+EvidenceTag = Literal["strong", "moderate", "weak", "traditional practice", "unproven"]
+EVIDENCE_TAGS: tuple[str, ...] = EvidenceTag.__args__  # type: ignore[attr-defined]
+
+_ID = r"[a-z0-9_]+(\.[a-z0-9_]+)*"
+Id = Annotated[str, Field(pattern=f"^{_ID}$", min_length=1, max_length=80)]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+# --------------------------------------------------------------------------- references
+class Reference(_Model):
+    id: Id
+    citation: Text
+    evidence: EvidenceTag
+    url: str | None = None
+    note: str | None = None
+
+
+class Cited(_Model):
+    """Anything that makes a claim: it carries an evidence tag and the references behind it."""
+
+    evidence: EvidenceTag
+    references: list[Id] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- lessons
+class Lesson(_Model):
+    id: Id
+    number: Annotated[str, Field(pattern=r"^\d\d$")]
+    title: Text
+    notebook: Annotated[str, Field(pattern=r"^[\w/]+\.ipynb$")]
+    status: Literal["available", "planned"]
+    minutes: Annotated[int, Field(gt=0, le=180)]
+    summary: Text
+    objectives: list[Text] = Field(min_length=1)
+
+
+# --------------------------------------------------------------------------- topics
+class Topic(Cited):
+    """A teachable item: a definition, a cause, a technique, a measure, a red flag, a correction."""
+
+    id: Id
+    title: Text
+    summary: Text
+    body: str | None = None  # longer Markdown
+    lesson: Id
+    article_says: str | None = None
+    correction: str | None = None  # what the evidence says where the article is wrong or outdated
+    risk_groups: list[Text] = Field(default_factory=list)
+    where: list[Text] = Field(default_factory=list)
+    steps: list[Text] = Field(default_factory=list)
+    hold_seconds: tuple[int, int] | None = None
+    cautions: list[Text] = Field(default_factory=list)
+    situations: list[Id] = Field(default_factory=list)  # prevention planner tags
+    urgency: Literal["emergency", "soon", "routine"] | None = None
+    evidence_note: str | None = None
+
+    @field_validator("hold_seconds")
+    @classmethod
+    def _hold_range(cls, v: tuple[int, int] | None) -> tuple[int, int] | None:
+        if v is not None and not (0 < v[0] <= v[1]):
+            raise ValueError("hold_seconds must be [low, high] with 0 < low <= high")
+        return v
+
+
+# --------------------------------------------------------------------------- questions
+class Option(_Model):
+    id: Id
+    text: Text
+    correct: bool = False
+    feedback: Text
+
+
+class _Question(Cited):
+    id: Id
+    prompt: Text
+    explanation: Text
+    section: str | None = None  # anchor in the lesson notebook, for "go back to" links
+
+
+class SingleChoice(_Question):
+    type: Literal["single"]
+    options: list[Option] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _key(self) -> "SingleChoice":
+        _unique([o.id for o in self.options], "options")
+        if sum(o.correct for o in self.options) != 1:
+            raise ValueError("a single-choice question needs exactly one option with correct: true")
+        return self
+
+
+class MultipleSelect(_Question):
+    type: Literal["multiple"]
+    options: list[Option] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _key(self) -> "MultipleSelect":
+        _unique([o.id for o in self.options], "options")
+        if not any(o.correct for o in self.options):
+            raise ValueError("a multiple-select question needs at least one correct option")
+        return self
+
+
+class TrueFalse(_Question):
+    """'Myth or fact': the statement in ``prompt`` is true (fact) or false (myth)."""
+
+    type: Literal["truefalse"]
+    answer: bool
+    feedback_true: Text
+    feedback_false: Text
+
+
+class Numeric(_Question):
+    type: Literal["numeric"]
+    value: float | None = None
+    tolerance: Annotated[float, Field(ge=0)] = 0.0
+    min: float | None = None
+    max: float | None = None
+    unit: str = ""
+
+    @model_validator(mode="after")
+    def _key(self) -> "Numeric":
+        if self.value is None and (self.min is None or self.max is None):
+            raise ValueError("a numeric question needs 'value' (with optional 'tolerance') or both 'min' and 'max'")
+        if self.value is not None and (self.min is not None or self.max is not None):
+            raise ValueError("give either 'value'/'tolerance' or 'min'/'max', not both")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError("'min' must not be greater than 'max'")
+        return self
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        if self.value is not None:
+            return self.value - self.tolerance, self.value + self.tolerance
+        return float(self.min), float(self.max)  # type: ignore[arg-type]
+
+
+class Item(_Model):
+    id: Id
+    text: Text
+
+
+class Ordering(_Question):
+    """Items are listed in the correct order; the widget shuffles them."""
+
+    type: Literal["ordering"]
+    items: list[Item] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _key(self) -> "Ordering":
+        _unique([i.id for i in self.items], "items")
+        return self
+
+
+class Pair(_Model):
+    id: Id
+    left: Text
+    right: Text
+
+
+class Matching(_Question):
+    """Each pair's left goes with its own right; the learner matches lefts to shuffled rights."""
+
+    type: Literal["matching"]
+    pairs: list[Pair] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _key(self) -> "Matching":
+        _unique([p.id for p in self.pairs], "pairs")
+        _unique([p.right for p in self.pairs], "pairs (right)")
+        return self
+
+
+Question = Annotated[
+    Union[SingleChoice, MultipleSelect, TrueFalse, Numeric, Ordering, Matching], Field(discriminator="type")
+]
+QUESTION_TYPES = ("single", "multiple", "truefalse", "numeric", "ordering", "matching")
+
+
+class Bank(_Model):
+    bank: Id
+    title: Text
+    lesson: Id
+    questions: list[Question] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ids(self) -> "Bank":
+        for q in self.questions:
+            if not q.id.startswith(self.bank + ".q"):
+                raise ValueError(f"question id {q.id!r} must start with the bank id: {self.bank}.q1, {self.bank}.q2, ...")
+        return self
+
+
+def _unique(ids: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for i in ids:
+        if i in seen:
+            raise ValueError(f"duplicate id {i!r} in {what}")
+        seen.add(i)
+
+
+# --------------------------------------------------------------------------- files
+class LessonsFile(_Model):
+    lessons: list[Lesson] = Field(min_length=1)
+
+
+class ReferencesFile(_Model):
+    references: list[Reference] = Field(min_length=1)
+
+
+class TopicsFile(_Model):
+    kind: Literal["definition", "physiology", "cause", "relief", "prevention", "red_flag", "correction", "situation"]
+    items: list[Topic] = Field(min_length=1)
+
+
+# --------------------------------------------------------------------------- the course
+@dataclass(frozen=True)
+class Course:
+    lessons: dict[str, Lesson]
+    references: dict[str, Reference]
+    topics: dict[str, Topic]
+    kinds: dict[str, str]  # topic id -> kind
+    banks: dict[str, Bank]
+    questions: dict[str, Any]
+    documents: dict[str, str]  # Markdown documents by stem, e.g. "disclaimer"
+
+    def question(self, qid: str) -> Any:
+        try:
+            return self.questions[qid]
+        except KeyError:
+            raise KeyError(f"no question {qid!r}; banks: {', '.join(sorted(self.banks))}") from None
+
+    def bank(self, bank_id: str) -> Bank:
+        try:
+            return self.banks[bank_id]
+        except KeyError:
+            raise KeyError(f"no quiz bank {bank_id!r}; known banks: {', '.join(sorted(self.banks))}") from None
+
+    def topic(self, tid: str) -> Topic:
+        try:
+            return self.topics[tid]
+        except KeyError:
+            raise KeyError(f"no topic {tid!r}") from None
+
+    def of_kind(self, kind: str) -> list[Topic]:
+        return [t for tid, t in self.topics.items() if self.kinds[tid] == kind]
+
+    def banks_for(self, lesson_id: str) -> list[Bank]:
+        return [b for b in self.banks.values() if b.lesson == lesson_id]
+
+    def lesson_of_question(self, qid: str) -> str:
+        return self.banks[qid.rsplit(".q", 1)[0]].lesson
+
+    def cite(self, ref_ids: list[str]) -> list[str]:
+        return [self.references[r].citation for r in ref_ids]
+
+
+def _load_yaml(path: Path, rel: str) -> Any:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "?"
+        raise ContentError(rel, where, "-", f"not valid YAML: {getattr(e, 'problem', e)}") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ContentError(rel, "-", "-", f"cannot read file: {e}") from None
+    if not isinstance(data, dict):
+        raise ContentError(rel, "-", "-", "expected a mapping at the top of the file")
+    return data
+
+
+def _errors_from(rel: str, data: Any, err: ValidationError) -> list[ContentError]:
+    """Turn pydantic's locations into (item id, field) that an author can find."""
+    out = []
+    for e in err.errors():
+        loc = list(e["loc"])
+        node, item, path = data, "-", []
+        for i, part in enumerate(loc):
+            if isinstance(node, dict) and part in node:
+                node = node[part]
+            elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+                node = node[part]
+                if isinstance(node, dict) and "id" in node:
+                    item, path = str(node["id"]), []
+                    continue
+            elif isinstance(part, str) and part in QUESTION_TYPES:
+                continue  # discriminator step in the location, not a real key
+            path.append(str(part))
+        if item == "-" and isinstance(data, dict) and "bank" in data:
+            item = str(data["bank"])
+        msg = e["msg"].removeprefix("Value error, ")
+        out.append(ContentError(rel, item, ".".join(path) or "-", msg))
+    return out
+
+
+def collect_errors(content_dir: Path | str | None = None) -> tuple[Course | None, list[ContentError]]:
+    """Load and validate everything, collecting every error rather than stopping at the first."""
+    root = Path(content_dir) if content_dir else CONTENT_DIR
+    errors: list[ContentError] = []
+    if not root.is_dir():
+        return None, [ContentError(str(root), "-", "-", "content folder not found")]
+
+    def parse(model: Any, rel: str) -> Any:
+        try:
+            data = _load_yaml(root / rel, rel)
+        except ContentError as e:
+            errors.append(e)
+            return None
+        try:
+            return TypeAdapter(model).validate_python(data)
+        except ValidationError as e:
+            errors.extend(_errors_from(rel, data, e))
+            return None
+
+    # Ids are unique within their kind; a topic and its quiz bank share one id (causes.cold).
+    namespaces: dict[str, dict[str, str]] = {}
+
+    def register(ident: str, rel: str, what: str) -> bool:
+        seen = namespaces.setdefault(what, {})
+        if ident in seen:
+            errors.append(ContentError(rel, ident, "id", f"duplicate {what} id, first defined in {seen[ident]}"))
+            return False
+        seen[ident] = rel
+        return True
+
+    lessons: dict[str, Lesson] = {}
+    lf = parse(LessonsFile, "lessons.yaml") if (root / "lessons.yaml").exists() else None
+    if lf is None and not (root / "lessons.yaml").exists():
+        errors.append(ContentError("lessons.yaml", "-", "-", "missing file"))
+    for les in lf.lessons if lf else []:
+        if register(les.id, "lessons.yaml", "lesson"):
+            lessons[les.id] = les
+
+    references: dict[str, Reference] = {}
+    rf = parse(ReferencesFile, "references.yaml") if (root / "references.yaml").exists() else None
+    if rf is None and not (root / "references.yaml").exists():
+        errors.append(ContentError("references.yaml", "-", "-", "missing file"))
+    for ref in rf.references if rf else []:
+        if register(ref.id, "references.yaml", "reference"):
+            references[ref.id] = ref
+
+    topics: dict[str, Topic] = {}
+    kinds: dict[str, str] = {}
+    for path in sorted((root / "topics").glob("*.yaml")):
+        rel = path.relative_to(root).as_posix()
+        tf = parse(TopicsFile, rel)
+        for t in tf.items if tf else []:
+            if register(t.id, rel, "topic"):
+                topics[t.id], kinds[t.id] = t, tf.kind
+
+    banks: dict[str, Bank] = {}
+    questions: dict[str, Any] = {}
+    for path in sorted((root / "quizzes").glob("*.yaml")):
+        rel = path.relative_to(root).as_posix()
+        b = parse(Bank, rel)
+        if b is None or not register(b.bank, rel, "quiz bank"):
+            continue
+        banks[b.bank] = b
+        for q in b.questions:
+            if register(q.id, rel, "question"):  # ids are global: progress keys on them
+                questions[q.id] = q
+
+    documents = {p.stem: p.read_text(encoding="utf-8") for p in sorted(root.glob("*.md"))}
+    if "disclaimer" not in documents:
+        errors.append(ContentError("disclaimer.md", "-", "-", "missing file: every lesson links the disclaimer"))
+
+    # Cross-references: every cited reference defined, every lesson named exists.
+    def check_refs(obj: Any, rel: str) -> None:
+        for r in obj.references:
+            if r not in references:
+                errors.append(ContentError(rel, obj.id, "references", f"reference {r!r} is not defined in references.yaml"))
+
+    topic_src, bank_src = namespaces.get("topic", {}), namespaces.get("quiz bank", {})
+    for tid, t in topics.items():
+        check_refs(t, topic_src[tid])
+        if t.lesson not in lessons:
+            errors.append(ContentError(topic_src[tid], tid, "lesson", f"unknown lesson {t.lesson!r}"))
+    for bid, b in banks.items():
+        if b.lesson not in lessons:
+            errors.append(ContentError(bank_src[bid], bid, "lesson", f"unknown lesson {b.lesson!r}"))
+        for q in b.questions:
+            check_refs(q, bank_src[bid])
+
+    if errors:
+        return None, errors
+    return Course(lessons, references, topics, kinds, banks, questions, documents), []
+
+
+def load_course(content_dir: Path | str | None = None) -> Course:
+    """Load and validate the course content; raise the first :class:`ContentError` on bad content."""
+    if content_dir is None:
+        return _default_course()
+    course, errors = collect_errors(content_dir)
+    if errors:
+        raise errors[0]
+    assert course is not None
+    return course
+
+
+@functools.lru_cache(maxsize=1)
+def _default_course() -> Course:
+    course, errors = collect_errors(None)
+    if errors:
+        raise errors[0]
+    assert course is not None
+    return course
+
+
+def slug(text: str) -> str:
+    """Anchor-style slug of a heading, for links back into a lesson."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")

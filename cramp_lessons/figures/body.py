@@ -1,0 +1,575 @@
+"""Plotly builders for the body lessons: leg and calf muscles, blood flow, ABI, sweat,
+spinal nerve roots and acupressure points. Data in, ``go.Figure`` out; no widgets here.
+
+Figures that an explorer updates have a matching ``*_data`` function returning the new
+trace properties, one dict per trace in figure order, so the explorer can write them in
+place (``figure.data[i].update(...)``) without rebuilding anything.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from cramp_lessons.figures.palette import OKABE_ITO as C
+from cramp_lessons.figures.palette import TEMPLATE
+from cramp_lessons.physiology import circulation as circ
+from cramp_lessons.physiology import leg as legm
+from cramp_lessons.physiology.sweat import SweatBalance
+
+__all__ = [
+    "GASTROC_STYLE",
+    "SOLEUS_STYLE",
+    "leg_panel_data",
+    "calf_curve_data",
+    "leg_figure",
+    "stretch_animation_figure",
+    "flow_data",
+    "flow_figure",
+    "stenosis_figure",
+    "abi_data",
+    "abi_figure",
+    "sweat_data",
+    "sweat_figure",
+    "spine_nerve_roots_figure",
+    "acupressure_map_figure",
+    "pct",
+]
+
+GASTROC_STYLE = {"color": C["blue"], "dash": "solid", "symbol": "circle", "name": "Gastrocnemius"}
+SOLEUS_STYLE = {"color": C["orange"], "dash": "dash", "symbol": "square", "name": "Soleus"}
+BONE = C["black"]
+FONT = {"size": 13}
+
+
+def pct(fraction: float) -> int:
+    """A length fraction as the whole percentage shown everywhere (round half up)."""
+    return int(np.floor(float(fraction) * 100 + 0.5))
+
+
+def _caption(fig: go.Figure, text: str, y: float = -0.2) -> None:
+    fig.add_annotation(
+        text=text, xref="paper", yref="paper", x=0, y=y, xanchor="left", yanchor="top",
+        showarrow=False, align="left", font={"size": 12, "color": C["black"]},
+    )
+
+
+# ---------------------------------------------------------------------------- leg
+_ANKLE_CURVE = np.linspace(legm.ANKLE_RANGE[0], legm.ANKLE_RANGE[1], 101)
+_SOLEUS_CURVE = legm.calf_lengths(0.0, _ANKLE_CURVE)[1] * 100  # soleus does not depend on the knee
+_LEG_XRANGE = [-0.78, 0.32]
+_LEG_YRANGE = [-1.02, 0.12]
+
+
+def _mid(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return (a + b) / 2
+
+
+def leg_panel_data(state: legm.LegState) -> list[dict]:
+    """Trace properties for the leg drawing: bones, gastrocnemius, soleus, labels."""
+    s = state
+    bones = np.array([s.hip, s.knee, s.ankle, s.heel, s.toe, s.ankle])
+    gm = _mid(s.gastrocnemius_origin, s.insertion)
+    sm = _mid(s.soleus_origin, s.insertion)
+    gp, sp = pct(s.gastrocnemius_fraction), pct(s.soleus_fraction)
+    return [
+        {"x": bones[:, 0], "y": bones[:, 1]},
+        {
+            "x": [s.gastrocnemius_origin[0], s.insertion[0]],
+            "y": [s.gastrocnemius_origin[1], s.insertion[1]],
+            "customdata": [s.gastrocnemius_fraction, s.gastrocnemius_fraction],
+        },
+        {
+            "x": [s.soleus_origin[0], s.insertion[0]],
+            "y": [s.soleus_origin[1], s.insertion[1]],
+            "customdata": [s.soleus_fraction, s.soleus_fraction],
+        },
+        {
+            "x": [s.hip[0], s.knee[0], s.ankle[0], gm[0] - 0.03, sm[0] + 0.03],
+            "y": [s.hip[1], s.knee[1], s.ankle[1], gm[1], sm[1] - 0.06],
+            "text": ["hip", "knee", "ankle", f"G {gp}%", f"S {sp}%"],
+        },
+    ]
+
+
+def calf_curve_data(knee: float, ankle: float) -> list[dict]:
+    """Trace properties for the length-vs-ankle panel at this knee angle."""
+    g_curve = legm.calf_lengths(knee, _ANKLE_CURVE)[0] * 100
+    g, s = legm.calf_lengths(knee, ankle)
+    gp, sp = float(g) * 100, float(s) * 100
+    return [
+        {"y": g_curve},
+        {"y": _SOLEUS_CURVE},
+        {"x": [ankle], "y": [gp], "text": [f"{pct(g)}%"]},
+        {"x": [ankle], "y": [sp], "text": [f"{pct(s)}%"]},
+    ]
+
+
+def _leg_traces(state: legm.LegState, xaxis: str = "x", yaxis: str = "y") -> list[go.Scatter]:
+    d = leg_panel_data(state)
+    common = {"xaxis": xaxis, "yaxis": yaxis}
+    return [
+        go.Scatter(
+            name="Bones (thigh, shank, foot)", mode="lines+markers", line={"color": BONE, "width": 5},
+            marker={"size": 9, "color": BONE}, hoverinfo="skip", **d[0], **common,
+        ),
+        go.Scatter(
+            name="Gastrocnemius (crosses knee and ankle)", mode="lines",
+            line={"color": GASTROC_STYLE["color"], "width": 7, "dash": GASTROC_STYLE["dash"]},
+            hovertemplate="Gastrocnemius: %{customdata:.1%} of standing length<extra></extra>",
+            **d[1], **common,
+        ),
+        go.Scatter(
+            name="Soleus (crosses ankle only)", mode="lines",
+            line={"color": SOLEUS_STYLE["color"], "width": 7, "dash": SOLEUS_STYLE["dash"]},
+            hovertemplate="Soleus: %{customdata:.1%} of standing length<extra></extra>",
+            **d[2], **common,
+        ),
+        go.Scatter(
+            name="labels", mode="text", showlegend=False, hoverinfo="skip",
+            textposition=["middle right", "middle right", "middle right", "middle left", "bottom right"],
+            textfont={"size": 13, "color": [BONE, BONE, BONE, GASTROC_STYLE["color"], C["vermillion"]]},
+            **d[3], **common,
+        ),
+    ]
+
+
+def _style_leg_axes(fig: go.Figure, row: int | None = None, col: int | None = None) -> None:
+    kw = {} if row is None else {"row": row, "col": col}
+    fig.update_xaxes(title_text="forward (m)", range=_LEG_XRANGE, zeroline=False, **kw)
+    fig.update_yaxes(title_text="height below the hip (m)", range=_LEG_YRANGE, zeroline=False, **kw)
+
+
+def leg_figure(state: legm.LegState) -> go.Figure:
+    """Leg drawing (left) and calf length vs ankle angle at the current knee angle (right)."""
+    fig = make_subplots(
+        rows=1, cols=2, column_widths=[0.45, 0.55], horizontal_spacing=0.12,
+        subplot_titles=("Leg, side view (toes point right)", "Calf length vs ankle angle, this knee angle"),
+    )
+    for t in _leg_traces(state):
+        fig.add_trace(t, row=1, col=1)
+    cd = calf_curve_data(state.knee_deg, state.ankle_deg)
+    fig.add_trace(go.Scatter(
+        x=_ANKLE_CURVE, name="Gastrocnemius at this knee angle", mode="lines", showlegend=False,
+        line={"color": GASTROC_STYLE["color"], "width": 3, "dash": GASTROC_STYLE["dash"]},
+        hovertemplate="ankle %{x:.0f} deg: gastrocnemius %{y:.1f}%<extra></extra>", **cd[0],
+    ), row=1, col=2)
+    fig.add_trace(go.Scatter(
+        x=_ANKLE_CURVE, name="Soleus (same at every knee angle)", mode="lines", showlegend=False,
+        line={"color": SOLEUS_STYLE["color"], "width": 3, "dash": SOLEUS_STYLE["dash"]},
+        hovertemplate="ankle %{x:.0f} deg: soleus %{y:.1f}%<extra></extra>", **cd[1],
+    ), row=1, col=2)
+    for style, d, pos in ((GASTROC_STYLE, cd[2], "top left"), (SOLEUS_STYLE, cd[3], "bottom right")):
+        fig.add_trace(go.Scatter(
+            name=f"{style['name']} now", mode="markers+text", showlegend=False, textposition=pos,
+            marker={"color": style["color"], "symbol": style["symbol"], "size": 13, "line": {"color": BONE, "width": 1}},
+            textfont={"color": style["color"], "size": 13},
+            hovertemplate=f"{style['name']}: %{{y:.1f}}% at ankle %{{x:.0f}} deg<extra></extra>", **d,
+        ), row=1, col=2)
+    fig.add_trace(go.Scatter(
+        x=[_ANKLE_CURVE[0], _ANKLE_CURVE[-1]], y=[100, 100], mode="lines", name="Standing length (100%)",
+        line={"color": BONE, "width": 1, "dash": "dot"}, hoverinfo="skip",
+    ), row=1, col=2)
+    _style_leg_axes(fig, 1, 1)
+    fig.update_yaxes(scaleanchor="x", scaleratio=1, row=1, col=1)
+    fig.update_xaxes(title_text="ankle angle (deg; + = toes up, - = pointed)", range=[-60, 40], row=1, col=2)
+    fig.update_yaxes(title_text="muscle-tendon length (% of standing)", range=[72, 112], row=1, col=2)
+    fig.update_layout(
+        template=TEMPLATE, title="Which calf muscle does a position stretch?", height=470,
+        font=FONT, legend={"orientation": "h", "y": -0.18, "x": 0}, margin={"t": 80, "b": 90},
+    )
+    return fig
+
+
+def stretch_animation_figure(
+    states: Sequence[legm.LegState], title: str, caption: str = "", frame_ms: int = 80
+) -> go.Figure:
+    """Animate the leg through ``states`` with Play/Pause buttons and a slider.
+
+    Every frame carries the calf lengths: in the label text, in the muscles' ``customdata``
+    (length fraction), and in a headline text trace.
+    """
+    if len(states) < 2:
+        raise ValueError("an animation needs at least two states")
+
+    def headline(s: legm.LegState) -> dict:
+        return {
+            "x": [_LEG_XRANGE[0] + 0.02],
+            "y": [_LEG_YRANGE[1] - 0.04],
+            "text": [
+                f"knee {s.knee_deg:.0f} deg, ankle {s.ankle_deg:+.0f} deg: gastrocnemius "
+                f"{pct(s.gastrocnemius_fraction)}%, soleus {pct(s.soleus_fraction)}% of standing length"
+            ],
+        }
+
+    first = states[0]
+    fig = go.Figure(data=_leg_traces(first))
+    fig.add_trace(go.Scatter(mode="text", textposition="middle right", showlegend=False, hoverinfo="skip",
+                             textfont={"size": 13, "color": BONE}, name="headline", **headline(first)))
+    frames = []
+    for i, s in enumerate(states):
+        d = leg_panel_data(s)
+        frames.append(go.Frame(
+            name=str(i),
+            data=[go.Scatter(**d[0]), go.Scatter(**d[1]), go.Scatter(**d[2]), go.Scatter(**d[3]),
+                  go.Scatter(**headline(s))],
+            traces=[0, 1, 2, 3, 4],
+        ))
+    fig.frames = frames
+    play = {"frame": {"duration": frame_ms, "redraw": False}, "transition": {"duration": 0}, "fromcurrent": True}
+    pause = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate", "transition": {"duration": 0}}
+    fig.update_layout(
+        template=TEMPLATE, title=title, font=FONT, height=560,
+        legend={"orientation": "h", "y": -0.32, "x": 0}, margin={"t": 70, "b": 170},
+        updatemenus=[{
+            "type": "buttons", "direction": "left", "x": 0, "y": -0.12, "xanchor": "left", "yanchor": "top",
+            "showactive": False,
+            "buttons": [
+                {"label": "Play", "method": "animate", "args": [None, play]},
+                {"label": "Pause", "method": "animate", "args": [[None], pause]},
+            ],
+        }],
+        sliders=[{
+            "active": 0, "x": 0.25, "len": 0.75, "y": -0.1, "yanchor": "top",
+            "currentvalue": {"prefix": "frame "},
+            "steps": [
+                {"label": str(i), "method": "animate", "args": [[str(i)], {**pause, "frame": {"duration": 0, "redraw": False}}]}
+                for i in range(len(states))
+            ],
+        }],
+    )
+    _style_leg_axes(fig)
+    fig.update_yaxes(scaleanchor="x", scaleratio=1)
+    if caption:
+        _caption(fig, caption, y=-0.45)
+    return fig
+
+
+# --------------------------------------------------------------------------- flow
+_R_CURVE = np.linspace(10.0, 120.0, 111)
+
+
+def flow_data(relative_radius: float) -> list[dict]:
+    """Trace properties for the current point (trace 1) of :func:`flow_figure`."""
+    q = circ.relative_flow(relative_radius) * 100
+    return [{"x": [relative_radius * 100], "y": [q], "text": [f"{q:.3g}% of normal flow"]}]
+
+
+def flow_figure(relative_radius: float = 0.5) -> go.Figure:
+    """Relative flow vs relative radius (log scale), Poiseuille's r^4, with the current point."""
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(
+        x=_R_CURVE, y=circ.relative_flow(_R_CURVE / 100) * 100, mode="lines",
+        name="Flow = radius^4 (same pressure)", line={"color": C["blue"], "width": 3},
+        hovertemplate="radius %{x:.0f}%: flow %{y:.3g}%<extra></extra>",
+    ))
+    fig.add_trace(go.Scatter(
+        mode="markers+text", name="This artery", textposition="middle right",
+        marker={"color": C["vermillion"], "symbol": "diamond", "size": 15, "line": {"color": BONE, "width": 1}},
+        textfont={"color": C["vermillion"], "size": 14},
+        hovertemplate="radius %{x:.0f}%: flow %{y:.3g}%<extra></extra>", **flow_data(relative_radius)[0],
+    ))
+    fig.add_trace(go.Scatter(
+        x=[100], y=[100], mode="markers", name="Normal artery (100%, 100%)",
+        marker={"color": C["green"], "symbol": "circle-open", "size": 14, "line": {"width": 3}},
+        hovertemplate="normal artery<extra></extra>",
+    ))
+    fig.update_layout(
+        template=TEMPLATE, title="Halve an artery's radius and the flow falls to 1/16", font=FONT, height=440,
+        legend={"orientation": "h", "y": -0.22, "x": 0}, margin={"b": 100},
+    )
+    fig.update_xaxes(title_text="artery radius (% of normal)", range=[5, 125])
+    fig.update_yaxes(title_text="blood flow (% of normal, log scale)", type="log", range=[-2.2, 2.4])
+    return fig
+
+
+def stenosis_figure(segment_fractions: Sequence[float] = (0.05, 0.2, 1.0)) -> go.Figure:
+    """Illustrative: flow vs diameter narrowing for narrowed segments of different lengths."""
+    s = np.linspace(0.0, 0.95, 96)
+    fig = go.Figure()
+    dashes = ["solid", "dash", "dot", "dashdot", "longdash"]
+    colours = [C["blue"], C["orange"], C["green"], C["vermillion"], C["purple"]]
+    for i, f in enumerate(segment_fractions):
+        label = "whole vessel narrowed" if f == 1 else f"narrowed segment {f:.0%} of the vessel's length"
+        fig.add_trace(go.Scatter(
+            x=s * 100, y=circ.stenosis_relative_flow(s, f) * 100, mode="lines", name=label,
+            line={"color": colours[i % 5], "dash": dashes[i % 5], "width": 3},
+            hovertemplate="narrowing %{x:.0f}% of diameter: flow %{y:.3g}%<extra></extra>",
+        ))
+    fig.update_layout(
+        template=TEMPLATE, title="A narrowed segment: flow at the same pressure (illustrative model)",
+        font=FONT, height=460, legend={"orientation": "h", "y": -0.2, "x": 0}, margin={"b": 150},
+    )
+    fig.update_xaxes(title_text="narrowing (% of diameter)")
+    fig.update_yaxes(title_text="blood flow (% of healthy)", range=[0, 105])
+    _caption(fig, "Poiseuille resistances in series. Illustrative: real arteries pulse, stretch, grow collaterals "
+                  "and adjust; a narrowing matters most when the muscle needs more blood, as in walking.", y=-0.42)
+    return fig
+
+
+# ---------------------------------------------------------------------------- ABI
+_ABI_Y = (0.3, 1.7)
+_ABI_STYLE = {
+    "abnormal": (C["vermillion"], "///"),
+    "borderline": (C["orange"], ""),
+    "normal": (C["green"], ""),
+    "noncompressible": (C["purple"], ""),
+}
+
+
+def abi_data(abi: float | None) -> list[dict]:
+    """Trace properties for the measurement point (trace 0) of :func:`abi_figure`; ``None`` hides it."""
+    if abi is None:
+        return [{"x": [None], "y": [None], "text": [""]}]
+    band = circ.abi_band(abi)
+    shown = min(max(abi, _ABI_Y[0] + 0.02), _ABI_Y[1] - 0.02)
+    return [{"x": [0.35], "y": [shown], "text": [f"ABI {abi:.2f}: {band.label}"]}]
+
+
+def abi_figure(abi: float | None = None) -> go.Figure:
+    """The 2016 AHA/ACC ABI bands as coloured, labelled horizontal regions, with one reading."""
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(
+        mode="markers+text", name="Your reading", textposition="middle right",
+        marker={"color": BONE, "symbol": "diamond", "size": 18, "line": {"color": "#FFFFFF", "width": 2}},
+        textfont={"size": 14, "color": BONE}, hovertemplate="ABI %{y:.2f}<extra></extra>", **abi_data(abi)[0],
+    ))
+    edges = {"abnormal": (_ABI_Y[0], 0.905), "borderline": (0.905, 0.995), "normal": (0.995, 1.405),
+             "noncompressible": (1.405, _ABI_Y[1])}
+    names = {"abnormal": "ABI <= 0.90: abnormal, peripheral artery disease", "borderline": "0.91-0.99: borderline",
+             "normal": "1.00-1.40: normal", "noncompressible": "> 1.40: non-compressible arteries"}
+    for band in circ.ABI_BANDS:
+        lo, hi = edges[band.id]
+        colour, pattern = _ABI_STYLE[band.id]
+        fig.add_shape(type="rect", xref="x", yref="y", x0=0, x1=1, y0=lo, y1=hi, fillcolor=colour,
+                      opacity=0.28, line={"width": 0}, layer="below")
+        fig.add_annotation(x=0.99, y=(lo + hi) / 2, xanchor="right", text=names[band.id], showarrow=False,
+                           font={"size": 12, "color": BONE})
+    for y in (0.905, 0.995, 1.405):
+        fig.add_hline(y=y, line={"color": BONE, "width": 1, "dash": "dot"})
+    fig.update_layout(template=TEMPLATE, title="Ankle-brachial index: where does the reading fall?", font=FONT,
+                      height=460, showlegend=False, margin={"b": 90})
+    fig.update_xaxes(range=[0, 1], visible=False, fixedrange=True)
+    fig.update_yaxes(title_text="ABI (ankle systolic / arm systolic, no unit)", range=list(_ABI_Y), dtick=0.1,
+                     fixedrange=True)
+    _caption(fig, "Bands: 2016 AHA/ACC guideline (Gerhard-Herman et al.). A teaching figure, not a diagnosis.", y=-0.06)
+    return fig
+
+
+# -------------------------------------------------------------------------- sweat
+_LOST = {"name": "Lost in sweat", "color": C["vermillion"], "pattern": ""}
+_REPL = {"name": "Replaced (drunk / taken in)", "color": C["blue"], "pattern": "/"}
+
+
+def sweat_data(b: SweatBalance | None) -> list[dict]:
+    """Trace properties for the four bars of :func:`sweat_figure`; ``None`` empties them."""
+    if b is None:
+        return [{"y": [0], "text": ["-"]} for _ in range(4)]
+    return [
+        {"y": [b.fluid_lost_l], "text": [f"{b.fluid_lost_l:.2f} L"]},
+        {"y": [b.fluid_replaced_l], "text": [f"{b.fluid_replaced_l:.2f} L"]},
+        {"y": [b.sodium_lost_mg], "text": [f"{b.sodium_lost_mg:,.0f} mg"]},
+        {"y": [b.sodium_replaced_mg], "text": [f"{b.sodium_replaced_mg:,.0f} mg"]},
+    ]
+
+
+def sweat_figure(b: SweatBalance | None = None) -> go.Figure:
+    """Fluid (L) and sodium (mg) lost in sweat vs replaced, as two bar panels."""
+    fig = make_subplots(rows=1, cols=2, subplot_titles=("Fluid (L)", "Sodium (mg)"), horizontal_spacing=0.15)
+    d = sweat_data(b)
+    for i, (col, what, style) in enumerate(((1, "fluid", _LOST), (1, "fluid", _REPL), (2, "sodium", _LOST),
+                                             (2, "sodium", _REPL))):
+        fig.add_trace(go.Bar(
+            x=[style["name"].split(" (")[0]], name=style["name"], legendgroup=style["name"], showlegend=col == 1,
+            marker={"color": style["color"], "pattern": {"shape": style["pattern"]}, "line": {"color": BONE, "width": 1}},
+            textposition="outside", hovertemplate=f"{what}: %{{text}}<extra>{style['name']}</extra>", **d[i],
+        ), row=1, col=col)
+    fig.update_layout(template=TEMPLATE, title="Sweat balance: lost vs replaced (not a cramp risk)", font=FONT,
+                      height=430, legend={"orientation": "h", "y": -0.15, "x": 0}, margin={"b": 90}, bargap=0.35)
+    fig.update_yaxes(title_text="fluid (L)", rangemode="tozero", row=1, col=1)
+    fig.update_yaxes(title_text="sodium (mg)", rangemode="tozero", row=1, col=2)
+    return fig
+
+
+# ------------------------------------------------------------ spine and nerve roots
+_LEVELS = ["L1", "L2", "L3", "L4", "L5", "S1", "S2"]
+
+
+def spine_nerve_roots_figure() -> go.Figure:
+    """Back view of the lumbar and upper sacral spine (L1-S2) with the roots to the leg.
+
+    Textbook anatomy, simplified: the calf muscles (gastrocnemius, soleus) are supplied by
+    the tibial nerve, mainly from roots S1 and S2; the L5 root mainly supplies the muscles at
+    the front and side of the shin (via the common fibular nerve). Markers show where a disc
+    herniation or spinal canal stenosis can press a root.
+    """
+    fig = go.Figure()
+    top, h, gap = 0.0, 1.0, 0.35
+    centres = {}
+    for i, lv in enumerate(_LEVELS):
+        y1 = top - i * (h + gap)
+        y0 = y1 - h
+        centres[lv] = (y0 + y1) / 2
+        sacral = lv.startswith("S")
+        fig.add_shape(type="rect", x0=-0.6, x1=0.6, y0=y0, y1=y1, line={"color": BONE, "width": 2},
+                      fillcolor=C["sky_blue"] if sacral else "#FFFFFF", opacity=0.9 if not sacral else 0.35)
+        fig.add_annotation(x=0, y=(y0 + y1) / 2, text=f"<b>{lv}</b>", showarrow=False, font={"size": 14})
+    # spinal canal: dashed outline behind the vertebrae
+    fig.add_trace(go.Scatter(x=[-0.15, -0.15, None, 0.15, 0.15], y=[0.3, centres["S2"], None, 0.3, centres["S2"]],
+                             mode="lines", line={"color": C["black"], "dash": "dot", "width": 1},
+                             name="Spinal canal (nerve roots run down inside it)", hoverinfo="skip"))
+    calf_roots = {"S1", "S2"}
+    shin_roots = {"L5"}
+    x_shown = []
+    for lv in _LEVELS:
+        y = centres[lv] - (h + gap) / 2  # roots leave below their vertebra
+        if lv in calf_roots:
+            colour, dash, width, group = C["blue"], "solid", 5, "Roots to the calf (S1, S2: tibial nerve)"
+        elif lv in shin_roots:
+            colour, dash, width, group = C["orange"], "dash", 5, "Root to front and side of the shin (L5)"
+        else:
+            colour, dash, width, group = C["black"], "dot", 2, "Other lumbar roots (thigh, hip)"
+        first = group not in x_shown
+        x_shown.append(group)
+        fig.add_trace(go.Scatter(
+            x=[0.6, 1.4, 2.3], y=[y, y - 0.25, y - 0.7], mode="lines+text", text=["", "", f"{lv} root"],
+            textposition="middle right", line={"color": colour, "dash": dash, "width": width},
+            name=group, legendgroup=group, showlegend=first, hoverinfo="text",
+            hovertext=f"{lv} nerve root: {group.lower()}",
+        ))
+    # tibial nerve to the calf
+    ys = centres["S1"] - (h + gap) / 2 - 0.7
+    fig.add_annotation(x=3.6, y=ys - 0.5, ax=2.9, ay=ys - 0.2, xref="x", yref="y", axref="x", ayref="y",
+                       text="", showarrow=True, arrowhead=2, arrowwidth=2, arrowcolor=C["blue"])
+    fig.add_annotation(x=3.65, y=ys - 0.5, xanchor="left", text="tibial nerve -> calf<br>(gastrocnemius, soleus)",
+                       showarrow=False, font={"color": C["blue"]})
+    yl5 = centres["L5"] - (h + gap) / 2 - 0.7
+    fig.add_annotation(x=3.65, y=yl5 + 0.4, xanchor="left", text="L5 -> front and side of the shin",
+                       showarrow=False, font={"color": C["orange"]})
+    # compression sites
+    disc_y = centres["L5"] - (h + gap) / 2
+    sten_y = centres["L4"]
+    fig.add_trace(go.Scatter(
+        x=[0.35], y=[disc_y], mode="markers", name="Disc herniation (example: L5-S1 disc presses the S1 root)",
+        marker={"symbol": "x", "size": 18, "color": C["vermillion"], "line": {"width": 2}},
+        hoverinfo="text", hovertext="A herniated L5-S1 disc bulges backwards and can press the S1 root.",
+    ))
+    fig.add_trace(go.Scatter(
+        x=[0.0], y=[sten_y], mode="markers", name="Spinal canal stenosis (narrowed canal can press several roots)",
+        marker={"symbol": "triangle-down", "size": 18, "color": C["purple"], "line": {"color": BONE, "width": 1}},
+        hoverinfo="text",
+        hovertext=("Lumbar spinal canal stenosis: the canal narrows and can press the roots running down it. "
+                   "70.8% of surgical patients with it had leg cramps vs 37.2% of controls (Matsumoto 2009)."),
+    ))
+    fig.update_layout(
+        template=TEMPLATE, title="Which nerve roots reach the calf? (lumbar and sacral spine, back view)",
+        font=FONT, height=620, legend={"orientation": "v", "y": -0.08, "x": 0, "yanchor": "top"},
+        margin={"b": 190, "r": 20},
+    )
+    fig.update_xaxes(range=[-1.0, 6.0], visible=False, title_text="left-right (schematic, no unit)")
+    fig.update_yaxes(range=[centres["S2"] - 1.5, 0.5], visible=False, title_text="up-down (schematic, no unit)",
+                     scaleanchor="x", scaleratio=1)
+    return fig
+
+
+# ------------------------------------------------------------------- acupressure
+ACUPOINTS: dict[str, dict] = {
+    "BL40": {
+        "name": "BL40 Weizhong",
+        "where": "midpoint of the crease behind the knee, between the biceps femoris and semitendinosus tendons",
+        "xy": (0.0, 0.0),
+    },
+    "BL56": {
+        "name": "BL56 Chengjin",
+        "where": "between the two bellies of gastrocnemius, at the highest point of the calf muscle (approximate)",
+        "xy": (0.0, -0.36),
+    },
+    "BL57": {
+        "name": "BL57 Chengshan",
+        "where": "where the two heads of gastrocnemius meet the Achilles tendon (approximate)",
+        "xy": (0.0, -0.62),
+    },
+    "LI4": {
+        "name": "LI4 Hegu",
+        "where": "'tiger's mouth': back of the hand between the 1st and 2nd metacarpal bones. "
+                 "Traditionally avoided in pregnancy",
+        "xy": (1.07, -0.30),
+    },
+}
+
+
+def _outline(fig: go.Figure, xs, ys, name: str, showlegend: bool = False, width: float = 2) -> None:
+    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=name, showlegend=showlegend, hoverinfo="skip",
+                             line={"color": BONE, "width": width}))
+
+
+def acupressure_map_figure() -> go.Figure:
+    """Back of the leg and back of the right hand with four traditional acupressure points.
+
+    Points and wording from the evidence sheet (WHO Standard Acupuncture Point Locations,
+    WPRO 2008). Traditional practice: there is no randomised trial of acupressure for cramps.
+    """
+    fig = go.Figure()
+    # leg, back view: thigh, knee crease, calf with two gastrocnemius heads, tendon, heel
+    t = np.linspace(0, 1, 40)
+    calf_l = -0.2 - 0.06 * np.sin(np.pi * np.clip((t - 0.05) / 0.6, 0, 1))
+    y = 0.35 - 1.25 * t
+    left = np.where(y < -0.05, np.interp(y, [-0.9, -0.7, -0.05], [-0.09, -0.09, -0.2]), -0.21)
+    left = np.where((y < -0.05) & (y > -0.65), -0.2 - 0.07 * np.sin(np.pi * (-0.05 - y) / 0.6), left)
+    _outline(fig, np.concatenate([left, -left[::-1]]), np.concatenate([y, y[::-1]]), "Leg outline (back view)", True)
+    del calf_l
+    # heel
+    _outline(fig, [-0.09, -0.11, -0.06, 0.06, 0.11, 0.09], [-0.9, -0.98, -1.03, -1.03, -0.98, -0.9], "heel")
+    # knee crease
+    _outline(fig, [-0.15, 0.15], [0.0, 0.0], "knee crease", width=1.5)
+    # gastrocnemius heads (inverted V into the Achilles tendon)
+    gy = np.linspace(-0.05, -0.62, 30)
+    bulge = 0.12 * np.sin(np.pi * (gy + 0.05) / -0.57)
+    fig.add_trace(go.Scatter(x=np.concatenate([-bulge - 0.005, [None], bulge + 0.005]), y=np.concatenate([gy, [None], gy]),
+                             mode="lines", name="Gastrocnemius, two heads", hoverinfo="skip",
+                             line={"color": C["blue"], "width": 2, "dash": "dash"}))
+    fig.add_trace(go.Scatter(x=[-0.03, -0.03, None, 0.03, 0.03], y=[-0.62, -0.93, None, -0.62, -0.93], mode="lines",
+                             name="Achilles tendon", hoverinfo="skip",
+                             line={"color": C["sky_blue"], "width": 2, "dash": "dot"}))
+    # hand, back view (right hand, thumb on the left)
+    hx, hy = 1.25, -0.35
+    palm = [(-0.17, -0.25), (0.17, -0.25), (0.19, 0.12), (-0.14, 0.14), (-0.17, -0.25)]
+    _outline(fig, [hx + p[0] for p in palm], [hy + p[1] for p in palm], "Hand outline (back view)", True)
+    fingers = [(-0.11, 0.14, 0.30), (-0.03, 0.15, 0.34), (0.05, 0.15, 0.32), (0.13, 0.13, 0.26)]
+    for fx, fy, ln in fingers:
+        _outline(fig, [hx + fx - 0.03, hx + fx - 0.03, hx + fx + 0.03, hx + fx + 0.03],
+                 [hy + fy, hy + fy + ln, hy + fy + ln, hy + fy], "finger")
+    _outline(fig, [hx - 0.15, hx - 0.36, hx - 0.40, hx - 0.18], [hy - 0.15, hy + 0.05, hy + 0.01, hy - 0.22], "thumb")
+    # metacarpals 1 and 2
+    fig.add_trace(go.Scatter(x=[hx - 0.15, hx - 0.29, None, hx - 0.11, hx - 0.11], y=[hy - 0.2, hy - 0.01, None, hy - 0.2, hy + 0.13],
+                             mode="lines", name="1st and 2nd metacarpal bones", hoverinfo="skip",
+                             line={"color": C["sky_blue"], "width": 2, "dash": "dot"}, showlegend=False))
+    # points
+    markers = {"BL40": ("circle", C["vermillion"]), "BL56": ("square", C["vermillion"]),
+               "BL57": ("diamond", C["vermillion"]), "LI4": ("star", C["purple"])}
+    pos = {"BL40": "middle right", "BL56": "middle right", "BL57": "middle right", "LI4": "middle left"}
+    for pid, p in ACUPOINTS.items():
+        sym, colour = markers[pid]
+        label = p["name"] + ("<br>traditionally avoided<br>in pregnancy" if pid == "LI4" else "")
+        x = p["xy"][0] if pid != "LI4" else hx - 0.18
+        yy = p["xy"][1] if pid != "LI4" else hy - 0.03
+        fig.add_trace(go.Scatter(
+            x=[x], y=[yy], mode="markers+text", name=p["name"], text=["  " + label if pos[pid] == "middle right" else label + "  "],
+            textposition=pos[pid], marker={"symbol": sym, "size": 15, "color": colour, "line": {"color": BONE, "width": 1}},
+            hoverinfo="text", hovertext=f"{p['name']}: {p['where']}. Traditional practice, no trial evidence for cramps.",
+            textfont={"size": 12},
+        ))
+    fig.add_annotation(
+        xref="paper", yref="paper", x=0, y=1.0, xanchor="left", yanchor="bottom", showarrow=False, align="left",
+        text="<b>Traditional practice, no trial evidence</b>: no randomised trial of acupressure for cramps. "
+             "Locations: WHO Standard Acupuncture Point Locations (WPRO 2008).",
+        font={"size": 12, "color": BONE}, bordercolor=BONE, borderwidth=1, borderpad=4,
+    )
+    fig.update_layout(template=TEMPLATE, title={"text": "Acupressure points the article names", "y": 0.97},
+                      font=FONT, height=620, legend={"orientation": "h", "y": -0.05, "x": 0},
+                      margin={"t": 110, "b": 120})
+    fig.update_xaxes(range=[-0.45, 1.75], visible=False, title_text="schematic, no unit")
+    fig.update_yaxes(range=[-1.1, 0.4], visible=False, scaleanchor="x", scaleratio=1, title_text="schematic, no unit")
+    return fig

@@ -1,0 +1,107 @@
+"""What every explorer shares: labelled controls, an in-place figure, a one-line text summary."""
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as W
+
+
+class Panel(W.VBox):
+    """A VBox whose plain-text form is a fixed label, not a dump of its children.
+
+    Notebooks store that text beside the widget view; nbval compares it, so it must be
+    deterministic (a FigureWidget's own repr carries random uids).
+    """
+
+    def __init__(self, children=(), label: str = "", **kwargs: Any) -> None:
+        super().__init__(children, **kwargs)
+        self._label = label
+
+    def __repr__(self) -> str:
+        return self._label or "Panel"
+
+
+class Explorer:
+    """An interactive figure driven by labelled controls.
+
+    Subclasses build ``self.figure`` (a plotly ``FigureWidget``) and ``self.controls``
+    (name -> ipywidget with a ``value``), then call ``self._wire()``. ``update()`` must
+    replace trace data in place (inside ``figure.batch_update()``), never rebuild the figure,
+    so a dragged slider stays live. Benchmarks set control values and time ``update``.
+    """
+
+    title: str = ""
+    caption: str = ""
+
+    def __init__(self) -> None:
+        self.figure: Any = None
+        self.controls: dict[str, W.ValueWidget] = {}
+        self._summary = W.HTML()
+        self._box: W.Box | None = None
+
+    # -- to implement -------------------------------------------------------
+    def update(self, **values: Any) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def summary(self) -> str:  # pragma: no cover - abstract
+        """One line of text saying what the figure now shows (for screen readers and nbval)."""
+        raise NotImplementedError
+
+    # -- shared -------------------------------------------------------------
+    def values(self) -> dict[str, Any]:
+        return {name: w.value for name, w in self.controls.items()}
+
+    def _on_change(self, _change: Any = None) -> None:
+        self.update(**self.values())
+        self._summary.value = f"<p role='status' aria-live='polite'>{self.summary()}</p>"
+
+    def _wire(self) -> None:
+        for w in self.controls.values():
+            w.observe(self._on_change, names="value")
+        self._on_change()
+
+    @property
+    def widget(self) -> W.Box:
+        if self._box is None:
+            caption = W.HTML(f"<p><em>{self.caption}</em></p>") if self.caption else W.HTML()
+            self._box = Panel(
+                [W.HTML(f"<h4>{self.title}</h4>"), W.VBox(list(self.controls.values())), self.figure, self._summary, caption],
+                label=f"[explorer] {self.title}",
+                layout=W.Layout(width="100%"),
+            )
+            self._box.add_class("cramp-explorer")
+        return self._box
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
+        print(self.summary())
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: {self.summary()}>"
+
+
+class StaticFigure:
+    """A plotly figure shown without a widget, with a plain-text summary beside it.
+
+    The summary is the output's text/plain (what nbval compares and screen readers read),
+    so no plotly.js is embedded in the notebook.
+    """
+
+    def __init__(self, fig: Any, text: str) -> None:
+        self.fig, self.text = fig, text
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        import json
+
+        # Through plotly's own encoder: numpy arrays become lists the kernel can send.
+        return {"application/vnd.plotly.v1+json": json.loads(self.fig.to_json()), "text/plain": self.text}
+
+
+def show_figure(fig: Any, text: str) -> None:
+    """Display a static figure and print its one-line summary."""
+    from IPython.display import display
+
+    display(StaticFigure(fig, text))
+    print(text)

@@ -1,0 +1,217 @@
+"""The quiz widget: any question type, a Check button, feedback in place, retry.
+
+Thin by design: grading is ``quiz.grade``, storage is ``progress``. Every control is a
+native ipywidget (radio buttons, checkboxes, dropdowns, text), so Tab, arrows and Enter work.
+"""
+from __future__ import annotations
+
+import html
+import time
+from typing import Any, Callable
+
+import ipywidgets as W
+
+from ..course import Course, Matching, MultipleSelect, Numeric, Ordering, SingleChoice, TrueFalse, load_course
+from ..errors import AnswerError, CrampLessonsError
+from ..quiz import TYPE_LABELS, Grade, grade, shuffled_choices, shuffled_questions
+from .base import Panel
+
+_WIDE = W.Layout(width="auto")
+_STYLE = {"description_width": "initial"}
+_EVIDENCE_NOTE = {
+    "strong": "strong evidence",
+    "moderate": "moderate evidence",
+    "weak": "weak evidence",
+    "traditional practice": "traditional practice, not tested in trials",
+    "unproven": "unproven",
+}
+
+Recorder = Callable[[str, Any, Grade, float], None]
+
+
+def _store_recorder(qid: str, answer: Any, g: Grade, seconds: float) -> None:
+    from ..progress import get_store
+
+    get_store().record(qid, answer, g.score, g.correct, seconds)
+
+
+def grade_html(g: Grade) -> str:
+    verdict = "✔ Correct" if g.correct else ("◐ Partly right" if g.score > 0 else "✘ Not quite")
+    items = "".join(f"<li>{html.escape(f)}</li>" for f in g.feedback)
+    ans = "" if g.correct else f"<p><b>Answer:</b> {html.escape(g.answer_text)}</p>"
+    refs = "".join(f"<li>{html.escape(r)}</li>" for r in g.references)
+    refs = f"<details><summary>Sources</summary><ul>{refs}</ul></details>" if refs else ""
+    return (
+        f"<div class='cramp-feedback' role='status' aria-live='polite'>"
+        f"<p><b>{verdict}</b> (score {g.score:.0%})</p><ul>{items}</ul>{ans}"
+        f"<p><b>Why:</b> {html.escape(g.explanation)} <i>[{_EVIDENCE_NOTE[g.evidence]}]</i></p>{refs}</div>"
+    )
+
+
+class QuestionWidget:
+    """One question with its input, Check and Try-again buttons and a feedback area."""
+
+    def __init__(self, question: Any, number: int = 1, *, seed: int | str | None = None,
+                 course: Course | None = None, record: Recorder | None = _store_recorder,
+                 on_graded: Callable[["QuestionWidget", Grade], None] | None = None,
+                 show_feedback: bool = True) -> None:
+        self.question = question
+        self.course = course or load_course()
+        self.record = record
+        self.on_graded = on_graded
+        self.show_feedback = show_feedback
+        self.last: Grade | None = None
+        self.tries = 0
+        self._started = time.monotonic()
+        kind = TYPE_LABELS[question.type]
+        self.prompt = W.HTML(f"<p><b>Question {number}</b> <i>({kind})</i><br>{html.escape(question.prompt)}</p>")
+        self.inputs = self._build_inputs(seed)
+        self.check_button = W.Button(description="Check", button_style="primary", tooltip="Check your answer",
+                                     icon="check")
+        self.retry_button = W.Button(description="Try again", tooltip="Clear the answer and try again",
+                                     layout=W.Layout(display="none"))
+        self.feedback = W.HTML()
+        self.check_button.on_click(lambda _b: self.check())
+        self.retry_button.on_click(lambda _b: self.retry())
+        self.box = W.VBox([self.prompt, *self.inputs, W.HBox([self.check_button, self.retry_button]), self.feedback])
+        self.box.add_class("cramp-question")
+
+    # -- inputs per type --------------------------------------------------------
+    def _build_inputs(self, seed: int | str | None) -> list[W.Widget]:
+        q = self.question
+        if isinstance(q, SingleChoice):
+            text = {o.id: o.text for o in q.options}
+            self._radio = W.RadioButtons(options=[(text[i], i) for i in shuffled_choices(q, seed)], value=None,
+                                         description="Your answer:", style=_STYLE, layout=_WIDE)
+            return [self._radio]
+        if isinstance(q, MultipleSelect):
+            text = {o.id: o.text for o in q.options}
+            self._boxes = {i: W.Checkbox(description=text[i], value=False, indent=False, layout=_WIDE)
+                           for i in shuffled_choices(q, seed)}
+            return [W.HTML("<i>Tick every answer that applies.</i>"), *self._boxes.values()]
+        if isinstance(q, TrueFalse):
+            self._toggle = W.ToggleButtons(options=[("Fact", True), ("Myth", False)], value=None,
+                                           description="Myth or fact?", style=_STYLE,
+                                           tooltips=["The statement is true", "The statement is false"])
+            return [self._toggle]
+        if isinstance(q, Numeric):
+            unit = f" ({q.unit})" if q.unit else ""
+            self._text = W.Text(value="", placeholder="type a number", description=f"Your answer{unit}:",
+                                style=_STYLE, continuous_update=True)
+            return [self._text]
+        if isinstance(q, Ordering):
+            text = {i.id: i.text for i in q.items}
+            opts = [("— choose —", None)] + [(text[i], i) for i in shuffled_choices(q, seed)]
+            self._slots = [W.Dropdown(options=opts, value=None, description=f"Step {k + 1}:", style=_STYLE,
+                                      layout=_WIDE) for k in range(len(q.items))]
+            return [W.HTML("<i>Choose the step that comes at each position.</i>"), *self._slots]
+        if isinstance(q, Matching):
+            opts = [("— choose —", None)] + [(r, r) for r in shuffled_choices(q, seed)]
+            self._pairs = {p.id: W.Dropdown(options=opts, value=None, description=f"{p.left}:", style=_STYLE,
+                                            layout=_WIDE) for p in q.pairs}
+            return [W.HTML("<i>Match each item on the left.</i>"), *self._pairs.values()]
+        raise CrampLessonsError(f"{q.id}: no widget for question type {q.type!r}")
+
+    def _controls(self) -> list[W.Widget]:
+        return [w for w in self.inputs if not isinstance(w, W.HTML)]
+
+    def answer(self) -> Any:
+        """The answer as entered, in the form ``quiz.grade`` accepts (may be malformed)."""
+        q = self.question
+        if isinstance(q, SingleChoice):
+            return self._radio.value
+        if isinstance(q, MultipleSelect):
+            return [i for i, b in self._boxes.items() if b.value]
+        if isinstance(q, TrueFalse):
+            return self._toggle.value
+        if isinstance(q, Numeric):
+            return self._text.value
+        if isinstance(q, Ordering):
+            return [s.value for s in self._slots]
+        if isinstance(q, Matching):
+            return {pid: d.value for pid, d in self._pairs.items() if d.value is not None}
+        return None
+
+    # -- actions ------------------------------------------------------------------
+    def check(self) -> Grade | None:
+        ans = self.answer()
+        if isinstance(self.question, Ordering) and None in ans:
+            self._warn("Choose a step for every position before checking.")
+            return None
+        try:
+            g = grade(self.question, ans, self.course)
+        except AnswerError as e:
+            # A malformed answer is explained, not counted as wrong, and nothing is stored.
+            self._warn(str(e).split(": ", 1)[-1])
+            return None
+        self.tries += 1
+        self.last = g
+        seconds = time.monotonic() - self._started
+        stored = ""
+        if self.record is not None:
+            try:
+                self.record(self.question.id, ans, g, seconds)
+            except CrampLessonsError as e:
+                stored = f"<p>⚠ Your answer was graded but not saved: {html.escape(str(e))}</p>"
+        if self.show_feedback:
+            self.feedback.value = grade_html(g) + stored
+        else:
+            self.feedback.value = "<p role='status'>Answer recorded.</p>" + stored
+        for w in self._controls():
+            w.disabled = True
+        self.check_button.disabled = True
+        self.retry_button.layout.display = None if self.show_feedback else "none"
+        if self.on_graded:
+            self.on_graded(self, g)
+        return g
+
+    def retry(self) -> None:
+        for w in self._controls():
+            w.disabled = False
+        self.check_button.disabled = False
+        self.retry_button.layout.display = "none"
+        self.feedback.value = ""
+        self._started = time.monotonic()
+
+    def _warn(self, msg: str) -> None:
+        self.feedback.value = f"<p class='cramp-warning' role='alert'>⚠ {html.escape(msg)}</p>"
+
+
+class QuizWidget:
+    """A whole bank: its questions, and a running score line."""
+
+    def __init__(self, bank_id: str, *, seed: int | str | None = None, course: Course | None = None,
+                 record: Recorder | None = _store_recorder) -> None:
+        self.course = course or load_course()
+        self.bank = self.course.bank(bank_id)
+        qs = shuffled_questions(self.bank, seed)
+        self.questions = [QuestionWidget(q, k + 1, seed=seed, course=self.course, record=record,
+                                         on_graded=self._graded) for k, q in enumerate(qs)]
+        self.score = W.HTML(self._score_text())
+        kinds = sorted({TYPE_LABELS[q.type] for q in qs})
+        self.text = f"Quiz '{self.bank.title}': {len(qs)} questions ({', '.join(kinds)})."
+        self.widget = Panel(
+            [W.HTML(f"<h4>Check yourself: {html.escape(self.bank.title)}</h4>"), *[q.box for q in self.questions],
+             self.score],
+            label=f"[quiz] {self.text}",
+        )
+        self.widget.add_class("cramp-quiz")
+
+    def _score_text(self) -> str:
+        done = [q.last for q in self.questions if q.last is not None]
+        total = sum(g.score for g in done)
+        return f"<p role='status'>Score so far: {total:g} of {len(done)} answered ({len(self.questions)} questions).</p>"
+
+    def _graded(self, _qw: QuestionWidget, _g: Grade) -> None:
+        self.score.value = self._score_text()
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
+        print(self.text + " Answer each question and press Check.")
+
+
+def quiz(bank_id: str, *, seed: int | str | None = None) -> QuizWidget:
+    """Show a quiz bank in one line: ``quiz("causes.cold")``."""
+    return QuizWidget(bank_id, seed=seed)

@@ -1,0 +1,164 @@
+"""Grading of every question type, malformed answers, partial credit and seeded shuffling."""
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cramp_lessons.errors import AnswerError, CrampLessonsError
+from cramp_lessons.quiz import grade, right_answer, shuffled_choices, shuffled_questions
+
+
+@pytest.fixture(scope="module")
+def q(fixture_course):
+    return fixture_course.question
+
+
+def g(course, qid, answer):
+    return grade(course.question(qid), answer, course)
+
+
+def test_right_answer_scores_one_for_every_question(fixture_course):
+    for question in fixture_course.questions.values():
+        r = grade(question, right_answer(question), fixture_course)
+        assert r.correct and r.score == 1.0, question.id
+
+
+def test_shipped_answer_keys_are_consistent():
+    from cramp_lessons.course import load_course
+
+    c = load_course()
+    for question in c.questions.values():
+        assert grade(question, right_answer(question), c).correct, question.id
+
+
+def test_single_choice_feedback_is_per_option(fixture_course):
+    r = g(fixture_course, "causes.cold.q1", "b")
+    assert not r.correct and r.score == 0
+    assert r.feedback == ["No: cooling slows kinetics."]
+    assert r.answer_text == "slower"
+    assert r.references == ["Author A. Journal 2000;1:1-2."] and r.evidence == "strong"
+
+
+def test_multiple_partial_credit(fixture_course):
+    assert g(fixture_course, "causes.cold.q2", ["a"]).score == 0.5
+    assert g(fixture_course, "causes.cold.q2", ["a", "b", "c"]).score == 0.5
+    assert g(fixture_course, "causes.cold.q2", ["c", "d"]).score == 0.0
+    r = g(fixture_course, "causes.cold.q2", ["a"])
+    assert "You left out: B" in r.feedback
+
+
+@pytest.mark.parametrize("answer,correct", [(False, True), ("myth", True), ("Fact", False), (True, False)])
+def test_truefalse_accepts_words(fixture_course, answer, correct):
+    assert g(fixture_course, "causes.cold.q3", answer).correct is correct
+
+
+@pytest.mark.parametrize("answer,correct", [(6.25, True), ("6,5", True), (" 6.74 ", True), (7, False), ("5.7", False)])
+def test_numeric_tolerance(fixture_course, answer, correct):
+    assert g(fixture_course, "causes.cold.q4", answer).correct is correct
+
+
+def test_numeric_range_and_direction(fixture_course):
+    assert g(fixture_course, "causes.cold.q5", 1.1).correct
+    assert g(fixture_course, "causes.cold.q5", 1.2).correct
+    assert "too high" in g(fixture_course, "causes.cold.q5", 1.3).feedback[0]
+    assert "too low" in g(fixture_course, "causes.cold.q5", 1.0).feedback[0]
+
+
+def test_ordering_partial_credit(fixture_course):
+    assert g(fixture_course, "causes.cold.q6", ["ap", "sr", "tn", "xb"]).score == 1
+    assert g(fixture_course, "causes.cold.q6", ["xb", "tn", "sr", "ap"]).score == 0
+    swapped = g(fixture_course, "causes.cold.q6", ["sr", "ap", "tn", "xb"])
+    assert swapped.score == pytest.approx(5 / 6, abs=1e-3)
+    assert swapped.feedback[0] == "Step 1 should be: Action potential"
+
+
+def test_matching_partial_credit(fixture_course):
+    ans = {"cramp": "Sudden, painful, eased by stretch", "contracture": "Low calcium nerve excitability",
+           "tetany": "Electrically silent"}
+    r = g(fixture_course, "causes.cold.q7", ans)
+    assert r.score == pytest.approx(1 / 3, abs=1e-3) and not r.correct
+
+
+@pytest.mark.parametrize("qid,answer,message", [
+    ("causes.cold.q1", None, "no answer"),
+    ("causes.cold.q1", "z", "unknown option 'z'"),
+    ("causes.cold.q1", ["a"], "expected one option id"),
+    ("causes.cold.q1", 0, "expected one option id"),
+    ("causes.cold.q2", [], "empty"),
+    ("causes.cold.q2", "ab", "expected a list"),
+    ("causes.cold.q2", ["a", "a"], "twice"),
+    ("causes.cold.q3", "maybe", "True (fact) or False (myth)"),
+    ("causes.cold.q3", 1, "True (fact) or False (myth)"),
+    ("causes.cold.q4", "", "empty"),
+    ("causes.cold.q4", "six", "not a number"),
+    ("causes.cold.q4", True, "expected a number"),
+    ("causes.cold.q4", float("nan"), "finite"),
+    ("causes.cold.q6", ["ap", "sr"], "all 4 items"),
+    ("causes.cold.q6", ["ap", "sr", "tn", "zz"], "unknown item"),
+    ("causes.cold.q7", {"cramp": "Electrically silent"}, "missing"),
+    ("causes.cold.q7", ["x"], "expected a mapping"),
+    ("causes.cold.q7", {"cramp": "nonsense", "contracture": "x", "tetany": "y"}, "not one of the choices"),
+])
+def test_malformed_answers_raise_not_grade(fixture_course, qid, answer, message):
+    with pytest.raises(AnswerError, match=message.replace("(", r"\(").replace(")", r"\)")) as e:
+        g(fixture_course, qid, answer)
+    assert isinstance(e.value, CrampLessonsError) and isinstance(e.value, ValueError)
+    assert qid in str(e.value)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.permutations(["ap", "sr", "tn", "xb"]))
+def test_ordering_score_is_bounded_and_only_one_is_perfect(fixture_course, order):
+    r = g(fixture_course, "causes.cold.q6", order)
+    assert 0 <= r.score <= 1
+    assert r.correct == (order == ["ap", "sr", "tn", "xb"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sets(st.sampled_from(["a", "b", "c", "d"]), min_size=1))
+def test_multiple_score_properties(fixture_course, chosen):
+    r = g(fixture_course, "causes.cold.q2", sorted(chosen))
+    assert 0 <= r.score <= 1
+    assert r.correct == (chosen == {"a", "b"})
+    # adding a wrong option never raises the score
+    if "c" not in chosen:
+        assert g(fixture_course, "causes.cold.q2", sorted(chosen | {"c"})).score <= r.score
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6))
+def test_numeric_never_raises_on_finite_numbers(fixture_course, x):
+    r = g(fixture_course, "causes.cold.q4", x)
+    assert r.correct == (5.75 <= x <= 6.75)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(max_size=8))
+def test_single_choice_text_is_graded_or_refused(fixture_course, s):
+    try:
+        r = g(fixture_course, "causes.cold.q1", s)
+    except AnswerError:
+        assert s not in {"a", "b", "c"}
+    else:
+        assert r.correct == (s == "a")
+
+
+def test_shuffle_is_seeded_and_never_the_key(fixture_course):
+    q6 = fixture_course.question("causes.cold.q6")
+    a, b = shuffled_choices(q6, seed=7), shuffled_choices(q6, seed=7)
+    assert a == b and sorted(a) == sorted(i.id for i in q6.items)
+    assert a != [i.id for i in q6.items]
+    assert len({tuple(shuffled_choices(q6, seed=s)) for s in range(20)}) > 3
+    q1 = fixture_course.question("causes.cold.q1")
+    assert shuffled_choices(q1) == ["a", "b", "c"]  # author's order without a seed
+
+
+def test_question_order_is_seeded(fixture_course):
+    bank = fixture_course.bank("causes.cold")
+    ids = lambda s: [x.id for x in shuffled_questions(bank, s)]  # noqa: E731
+    assert ids(3) == ids(3) and sorted(ids(3)) == sorted(x.id for x in bank.questions)
+    assert ids(None) == [x.id for x in bank.questions]
+
+
+def test_grade_text_shows_answer_and_source(fixture_course):
+    text = g(fixture_course, "causes.cold.q1", "c").as_text()
+    assert "Not quite" in text and "Answer: slower" in text and "Source: Author A." in text
