@@ -305,7 +305,11 @@ def _errors_from(rel: str, data: Any, err: ValidationError) -> list[ContentError
             elif isinstance(node, list) and isinstance(part, int) and part < len(node):
                 node = node[part]
                 if isinstance(node, dict) and "id" in node:
-                    item, path = str(node["id"]), []
+                    # The outermost element with an id is the item; deeper ids stay in the field path.
+                    if item == "-":
+                        item, path = str(node["id"]), []
+                    else:
+                        path.append(str(node["id"]))
                     continue
             elif isinstance(part, str) and part in QUESTION_TYPES:
                 continue  # discriminator step in the location, not a real key
