@@ -77,6 +77,9 @@ class Topic(Cited):
     situations: list[Id] = Field(default_factory=list)  # prevention planner tags
     urgency: Literal["emergency", "soon", "routine"] | None = None
     evidence_note: str | None = None
+    # The tag says how sure the evidence is; the verdict says which way it points, so a
+    # well-tested remedy that does not work never reads as a green light.
+    verdict: Literal["helps", "does not help", "unclear", "not for routine use"] | None = None
 
     @field_validator("hold_seconds")
     @classmethod

@@ -39,7 +39,8 @@ def _refs(course: Course, ids: list[str]) -> str:
 
 
 def topic_markdown(t: Topic, course: Course, heading: str = "###") -> str:
-    parts = [f"{heading} {t.title}", f"*{EVIDENCE_BADGE[t.evidence]}*" + (f": {t.evidence_note}" if t.evidence_note else ""), t.summary]
+    badge = f"*{EVIDENCE_BADGE[t.evidence]}*" + (f" that it **{t.verdict}**" if t.verdict else "")
+    parts = [f"{heading} {t.title}", badge + (f": {t.evidence_note}" if t.evidence_note else ""), t.summary]
     if t.body:
         parts.append(t.body.strip())
     if t.article_says:
