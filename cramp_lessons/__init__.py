@@ -24,7 +24,7 @@ _API = {
     "ContentError": "errors",
     "AnswerError": "errors",
     "ProgressError": "errors",
-    "quiz": "widgets.quiz",
+    "quiz": None,  # the module itself: calling it shows a bank (see quiz._CallableModule)
     "show": "widgets.content",
     "disclaimer": "widgets.content",
     "lesson_header": "widgets.content",
@@ -39,7 +39,8 @@ __all__ = sorted(_API)
 
 def __getattr__(name: str) -> Any:
     if name in _API:
-        value = getattr(importlib.import_module(f".{_API[name]}", __name__), name)
+        module = importlib.import_module(f".{_API[name] or name}", __name__)
+        value = module if _API[name] is None else getattr(module, name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'cramp_lessons' has no attribute {name!r}")

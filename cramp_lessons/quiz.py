@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import math
 import random
+import sys
+import types
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -263,3 +265,19 @@ def right_answer(question: Any) -> Any:
     if isinstance(question, Matching):
         return {p.id: p.right for p in question.pairs}
     raise AnswerError(f"{question.id}: unknown question type")
+
+
+class _CallableModule(types.ModuleType):
+    """``cramp_lessons.quiz`` is both this module and the notebook's one-liner ``quiz("causes.cold")``.
+
+    Python binds a submodule onto its package under the same name, so a plain function
+    ``cramp_lessons.quiz`` would be replaced by this module as soon as anything imported it.
+    """
+
+    def __call__(self, bank_id: str, *, seed: int | str | None = None) -> Any:
+        from .widgets.quiz import quiz as show_quiz
+
+        return show_quiz(bank_id, seed=seed)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -1,7 +1,7 @@
 """What every explorer shares: labelled controls, an in-place figure, a one-line text summary."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import ipywidgets as W
 
@@ -13,12 +13,18 @@ class Panel(W.VBox):
     deterministic (a FigureWidget's own repr carries random uids).
     """
 
-    def __init__(self, children=(), label: str = "", **kwargs: Any) -> None:
+    def __init__(self, children=(), label: str | Callable[[], str] = "", **kwargs: Any) -> None:
         super().__init__(children, **kwargs)
         self._label = label
 
     def __repr__(self) -> str:
-        return self._label or "Panel"
+        label = self._label() if callable(self._label) else self._label
+        return label or "Panel"
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        bundle = super()._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = repr(self)  # ipywidgets cuts it at 110 characters
+        return bundle
 
 
 class Explorer:
@@ -66,7 +72,7 @@ class Explorer:
             caption = W.HTML(f"<p><em>{self.caption}</em></p>") if self.caption else W.HTML()
             self._box = Panel(
                 [W.HTML(f"<h4>{self.title}</h4>"), W.VBox(list(self.controls.values())), self.figure, self._summary, caption],
-                label=f"[explorer] {self.title}",
+                label=lambda: f"[explorer] {self.title}. {self.summary()}",
                 layout=W.Layout(width="100%"),
             )
             self._box.add_class("cramp-explorer")
@@ -75,8 +81,7 @@ class Explorer:
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
-        display(self.widget)
-        print(self.summary())
+        display(self.widget)  # its plain-text form is the summary, for nbval and text-only front ends
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}: {self.summary()}>"

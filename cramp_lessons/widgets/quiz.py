@@ -193,7 +193,7 @@ class QuizWidget:
         self.widget = Panel(
             [W.HTML(f"<h4>Check yourself: {html.escape(self.bank.title)}</h4>"), *[q.box for q in self.questions],
              self.score],
-            label=f"[quiz] {self.text}",
+            label=f"[quiz] {self.text} Answer each question and press Check.",
         )
         self.widget.add_class("cramp-quiz")
 
@@ -209,7 +209,6 @@ class QuizWidget:
         from IPython.display import display
 
         display(self.widget)
-        print(self.text + " Answer each question and press Check.")
 
 
 def quiz(bank_id: str, *, seed: int | str | None = None) -> QuizWidget:
