@@ -35,6 +35,7 @@ __all__ = [
     "sweat_figure",
     "spine_nerve_roots_figure",
     "acupressure_map_figure",
+    "ACUPOINTS",
     "pct",
 ]
 
@@ -60,36 +61,66 @@ def _caption(fig: go.Figure, text: str, y: float = -0.2) -> None:
 _ANKLE_CURVE = np.linspace(legm.ANKLE_RANGE[0], legm.ANKLE_RANGE[1], 101)
 _SOLEUS_CURVE = legm.calf_lengths(0.0, _ANKLE_CURVE)[1] * 100  # soleus does not depend on the knee
 _LEG_XRANGE = [-0.78, 0.32]
-_LEG_YRANGE = [-1.02, 0.12]
+_LEG_YRANGE = [-1.12, 0.12]
 
 
-def _mid(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return (a + b) / 2
+_T = np.linspace(0.0, 1.0, 17)
+_BELLY = {  # drawing only: (bulge in m, skew); the length is always the straight origin-insertion line
+    "gastrocnemius": (0.05, 0.55),
+    "soleus": (0.03, 1.0),
+}
+
+
+def _cw(v: np.ndarray) -> np.ndarray:
+    return np.array([v[1], -v[0]])
+
+
+_POSITIONS = ["middle right", "top right", "top center", "top left", "middle left", "bottom left",
+              "bottom center", "bottom right"]
+
+
+def _textpos(v: np.ndarray) -> str:
+    """The textposition that puts a label on the side ``v`` points to."""
+    octant = int(np.floor((np.degrees(np.arctan2(v[1], v[0])) + 22.5) % 360 / 45)) % 8
+    return _POSITIONS[octant]
+
+
+def _belly(origin: np.ndarray, insertion: np.ndarray, muscle: str) -> tuple[np.ndarray, np.ndarray]:
+    """Muscle drawn as a belly bulging backwards from the origin-insertion line; returns (points, peak)."""
+    bulge, skew = _BELLY[muscle]
+    d = insertion - origin
+    n = _cw(d / np.linalg.norm(d))  # "behind" the line (posterior for every posture)
+    prof = np.sin(np.pi * _T**skew)
+    pts = origin + _T[:, None] * d + (bulge * prof)[:, None] * n
+    k = int(np.argmax(prof))
+    return pts, pts[k] + 0.03 * n, n
 
 
 def leg_panel_data(state: legm.LegState) -> list[dict]:
-    """Trace properties for the leg drawing: bones, gastrocnemius, soleus, labels."""
+    """Trace properties for the leg drawing: bones, gastrocnemius, soleus, labels.
+
+    Muscles are drawn with a belly for readability; their length is measured along the
+    straight line from origin to insertion (see :mod:`cramp_lessons.physiology.leg`).
+    """
     s = state
     bones = np.array([s.hip, s.knee, s.ankle, s.heel, s.toe, s.ankle])
-    gm = _mid(s.gastrocnemius_origin, s.insertion)
-    sm = _mid(s.soleus_origin, s.insertion)
+    g_pts, g_lab, g_n = _belly(s.gastrocnemius_origin, s.insertion, "gastrocnemius")
+    s_pts, _, _ = _belly(s.soleus_origin, s.insertion, "soleus")
+    shank = (s.ankle - s.knee) / np.linalg.norm(s.ankle - s.knee)
+    front = -_cw(shank)  # in front of the shin
+    s_lab = s.soleus_origin + 0.03 * front + 0.08 * shank
+    ankle_lab = s.ankle + 0.03 * front - 0.05 * shank
+    front_pos = _textpos(front)
     gp, sp = pct(s.gastrocnemius_fraction), pct(s.soleus_fraction)
     return [
         {"x": bones[:, 0], "y": bones[:, 1]},
+        {"x": g_pts[:, 0], "y": g_pts[:, 1], "customdata": np.full(len(_T), s.gastrocnemius_fraction)},
+        {"x": s_pts[:, 0], "y": s_pts[:, 1], "customdata": np.full(len(_T), s.soleus_fraction)},
         {
-            "x": [s.gastrocnemius_origin[0], s.insertion[0]],
-            "y": [s.gastrocnemius_origin[1], s.insertion[1]],
-            "customdata": [s.gastrocnemius_fraction, s.gastrocnemius_fraction],
-        },
-        {
-            "x": [s.soleus_origin[0], s.insertion[0]],
-            "y": [s.soleus_origin[1], s.insertion[1]],
-            "customdata": [s.soleus_fraction, s.soleus_fraction],
-        },
-        {
-            "x": [s.hip[0], s.knee[0], s.ankle[0], gm[0] - 0.03, sm[0] + 0.03],
-            "y": [s.hip[1], s.knee[1], s.ankle[1], gm[1], sm[1] - 0.06],
+            "x": [s.hip[0] + 0.02, s.knee[0] + 0.03, ankle_lab[0], g_lab[0], s_lab[0]],
+            "y": [s.hip[1], s.knee[1], ankle_lab[1], g_lab[1], s_lab[1]],
             "text": ["hip", "knee", "ankle", f"G {gp}%", f"S {sp}%"],
+            "textposition": ["middle right", "middle right", front_pos, _textpos(g_n), front_pos],
         },
     ]
 
@@ -116,21 +147,20 @@ def _leg_traces(state: legm.LegState, xaxis: str = "x", yaxis: str = "y") -> lis
             marker={"size": 9, "color": BONE}, hoverinfo="skip", **d[0], **common,
         ),
         go.Scatter(
-            name="Gastrocnemius (crosses knee and ankle)", mode="lines",
+            name="G = gastrocnemius (crosses knee and ankle)", mode="lines",
             line={"color": GASTROC_STYLE["color"], "width": 7, "dash": GASTROC_STYLE["dash"]},
             hovertemplate="Gastrocnemius: %{customdata:.1%} of standing length<extra></extra>",
             **d[1], **common,
         ),
         go.Scatter(
-            name="Soleus (crosses ankle only)", mode="lines",
+            name="S = soleus (crosses ankle only)", mode="lines",
             line={"color": SOLEUS_STYLE["color"], "width": 7, "dash": SOLEUS_STYLE["dash"]},
             hovertemplate="Soleus: %{customdata:.1%} of standing length<extra></extra>",
             **d[2], **common,
         ),
         go.Scatter(
             name="labels", mode="text", showlegend=False, hoverinfo="skip",
-            textposition=["middle right", "middle right", "middle right", "middle left", "bottom right"],
-            textfont={"size": 13, "color": [BONE, BONE, BONE, GASTROC_STYLE["color"], C["vermillion"]]},
+            textfont={"size": 13, "color": BONE},
             **d[3], **common,
         ),
     ]
@@ -145,7 +175,7 @@ def _style_leg_axes(fig: go.Figure, row: int | None = None, col: int | None = No
 def leg_figure(state: legm.LegState) -> go.Figure:
     """Leg drawing (left) and calf length vs ankle angle at the current knee angle (right)."""
     fig = make_subplots(
-        rows=1, cols=2, column_widths=[0.45, 0.55], horizontal_spacing=0.12,
+        rows=1, cols=2, column_widths=[0.5, 0.5], horizontal_spacing=0.1,
         subplot_titles=("Leg, side view (toes point right)", "Calf length vs ankle angle, this knee angle"),
     )
     for t in _leg_traces(state):
@@ -177,8 +207,8 @@ def leg_figure(state: legm.LegState) -> go.Figure:
     fig.update_xaxes(title_text="ankle angle (deg; + = toes up, - = pointed)", range=[-60, 40], row=1, col=2)
     fig.update_yaxes(title_text="muscle-tendon length (% of standing)", range=[72, 112], row=1, col=2)
     fig.update_layout(
-        template=TEMPLATE, title="Which calf muscle does a position stretch?", height=470,
-        font=FONT, legend={"orientation": "h", "y": -0.18, "x": 0}, margin={"t": 80, "b": 90},
+        template=TEMPLATE, title="Which calf muscle does a position stretch?", height=560,
+        font=FONT, legend={"orientation": "h", "y": -0.14, "x": 0}, margin={"t": 80, "b": 90, "l": 60, "r": 20},
     )
     return fig
 
@@ -196,17 +226,18 @@ def stretch_animation_figure(
 
     def headline(s: legm.LegState) -> dict:
         return {
-            "x": [_LEG_XRANGE[0] + 0.02],
-            "y": [_LEG_YRANGE[1] - 0.04],
+            "x": [_LEG_XRANGE[0] + 0.01],
+            "y": [_LEG_YRANGE[0] + 0.1],
             "text": [
-                f"knee {s.knee_deg:.0f} deg, ankle {s.ankle_deg:+.0f} deg: gastrocnemius "
-                f"{pct(s.gastrocnemius_fraction)}%, soleus {pct(s.soleus_fraction)}% of standing length"
+                f"knee {s.knee_deg:.0f} deg, ankle {s.ankle_deg:+.0f} deg<br>gastrocnemius "
+                f"{pct(s.gastrocnemius_fraction)}%, soleus {pct(s.soleus_fraction)}%<br>of standing length"
             ],
         }
 
     first = states[0]
     fig = go.Figure(data=_leg_traces(first))
     fig.add_trace(go.Scatter(mode="text", textposition="middle right", showlegend=False, hoverinfo="skip",
+                             cliponaxis=False,
                              textfont={"size": 13, "color": BONE}, name="headline", **headline(first)))
     frames = []
     for i, s in enumerate(states):
@@ -221,10 +252,10 @@ def stretch_animation_figure(
     play = {"frame": {"duration": frame_ms, "redraw": False}, "transition": {"duration": 0}, "fromcurrent": True}
     pause = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate", "transition": {"duration": 0}}
     fig.update_layout(
-        template=TEMPLATE, title=title, font=FONT, height=560,
-        legend={"orientation": "h", "y": -0.32, "x": 0}, margin={"t": 70, "b": 170},
+        template=TEMPLATE, title={"text": title, "y": 0.97}, font=FONT, height=600,
+        legend={"orientation": "h", "y": 1.0, "x": 0, "yanchor": "bottom"}, margin={"t": 120, "b": 190},
         updatemenus=[{
-            "type": "buttons", "direction": "left", "x": 0, "y": -0.12, "xanchor": "left", "yanchor": "top",
+            "type": "buttons", "direction": "left", "x": 0, "y": -0.16, "xanchor": "left", "yanchor": "top",
             "showactive": False,
             "buttons": [
                 {"label": "Play", "method": "animate", "args": [None, play]},
@@ -232,18 +263,19 @@ def stretch_animation_figure(
             ],
         }],
         sliders=[{
-            "active": 0, "x": 0.25, "len": 0.75, "y": -0.1, "yanchor": "top",
-            "currentvalue": {"prefix": "frame "},
+            "active": 0, "x": 0.2, "len": 0.8, "y": -0.14, "yanchor": "top",
+            "currentvalue": {"prefix": "ankle angle (deg): "},
             "steps": [
-                {"label": str(i), "method": "animate", "args": [[str(i)], {**pause, "frame": {"duration": 0, "redraw": False}}]}
-                for i in range(len(states))
+                {"label": f"{s.ankle_deg:+.0f}", "method": "animate", "args": [[str(i)], pause]}
+                for i, s in enumerate(states)
             ],
         }],
     )
     _style_leg_axes(fig)
+    fig.update_xaxes(constrain="domain")
     fig.update_yaxes(scaleanchor="x", scaleratio=1)
     if caption:
-        _caption(fig, caption, y=-0.45)
+        _caption(fig, caption, y=-0.5)
     return fig
 
 
@@ -304,19 +336,16 @@ def stenosis_figure(segment_fractions: Sequence[float] = (0.05, 0.2, 1.0)) -> go
     )
     fig.update_xaxes(title_text="narrowing (% of diameter)")
     fig.update_yaxes(title_text="blood flow (% of healthy)", range=[0, 105])
-    _caption(fig, "Poiseuille resistances in series. Illustrative: real arteries pulse, stretch, grow collaterals "
-                  "and adjust; a narrowing matters most when the muscle needs more blood, as in walking.", y=-0.42)
+    _caption(fig, "Poiseuille resistances in series, same pressure drop. Illustrative only: real arteries pulse and<br>"
+                  "stretch, flow turns turbulent at a tight narrowing, and the body grows collateral vessels and adjusts.",
+             y=-0.36)
     return fig
 
 
 # ---------------------------------------------------------------------------- ABI
 _ABI_Y = (0.3, 1.7)
-_ABI_STYLE = {
-    "abnormal": (C["vermillion"], "///"),
-    "borderline": (C["orange"], ""),
-    "normal": (C["green"], ""),
-    "noncompressible": (C["purple"], ""),
-}
+_ABI_COLOUR = {"abnormal": C["vermillion"], "borderline": C["orange"], "normal": C["green"],
+               "noncompressible": C["purple"]}
 
 
 def abi_data(abi: float | None) -> list[dict]:
@@ -342,8 +371,7 @@ def abi_figure(abi: float | None = None) -> go.Figure:
              "normal": "1.00-1.40: normal", "noncompressible": "> 1.40: non-compressible arteries"}
     for band in circ.ABI_BANDS:
         lo, hi = edges[band.id]
-        colour, pattern = _ABI_STYLE[band.id]
-        fig.add_shape(type="rect", xref="x", yref="y", x0=0, x1=1, y0=lo, y1=hi, fillcolor=colour,
+        fig.add_shape(type="rect", xref="x", yref="y", x0=0, x1=1, y0=lo, y1=hi, fillcolor=_ABI_COLOUR[band.id],
                       opacity=0.28, line={"width": 0}, layer="below")
         fig.add_annotation(x=0.99, y=(lo + hi) / 2, xanchor="right", text=names[band.id], showarrow=False,
                            font={"size": 12, "color": BONE})
@@ -403,74 +431,85 @@ def spine_nerve_roots_figure() -> go.Figure:
     Textbook anatomy, simplified: the calf muscles (gastrocnemius, soleus) are supplied by
     the tibial nerve, mainly from roots S1 and S2; the L5 root mainly supplies the muscles at
     the front and side of the shin (via the common fibular nerve). Markers show where a disc
-    herniation or spinal canal stenosis can press a root.
+    herniation or spinal canal stenosis can press a root. Only the right-side roots are drawn.
     """
     fig = go.Figure()
-    top, h, gap = 0.0, 1.0, 0.35
-    centres = {}
-    for i, lv in enumerate(_LEVELS):
-        y1 = top - i * (h + gap)
-        y0 = y1 - h
-        centres[lv] = (y0 + y1) / 2
-        sacral = lv.startswith("S")
-        fig.add_shape(type="rect", x0=-0.6, x1=0.6, y0=y0, y1=y1, line={"color": BONE, "width": 2},
-                      fillcolor=C["sky_blue"] if sacral else "#FFFFFF", opacity=0.9 if not sacral else 0.35)
-        fig.add_annotation(x=0, y=(y0 + y1) / 2, text=f"<b>{lv}</b>", showarrow=False, font={"size": 14})
-    # spinal canal: dashed outline behind the vertebrae
-    fig.add_trace(go.Scatter(x=[-0.15, -0.15, None, 0.15, 0.15], y=[0.3, centres["S2"], None, 0.3, centres["S2"]],
-                             mode="lines", line={"color": C["black"], "dash": "dot", "width": 1},
-                             name="Spinal canal (nerve roots run down inside it)", hoverinfo="skip"))
-    calf_roots = {"S1", "S2"}
-    shin_roots = {"L5"}
-    x_shown = []
+    h, gap = 1.0, 0.45
+    centre = {lv: -i * (h + gap) for i, lv in enumerate(_LEVELS)}
     for lv in _LEVELS:
-        y = centres[lv] - (h + gap) / 2  # roots leave below their vertebra
-        if lv in calf_roots:
-            colour, dash, width, group = C["blue"], "solid", 5, "Roots to the calf (S1, S2: tibial nerve)"
-        elif lv in shin_roots:
-            colour, dash, width, group = C["orange"], "dash", 5, "Root to front and side of the shin (L5)"
-        else:
-            colour, dash, width, group = C["black"], "dot", 2, "Other lumbar roots (thigh, hip)"
-        first = group not in x_shown
-        x_shown.append(group)
-        fig.add_trace(go.Scatter(
-            x=[0.6, 1.4, 2.3], y=[y, y - 0.25, y - 0.7], mode="lines+text", text=["", "", f"{lv} root"],
-            textposition="middle right", line={"color": colour, "dash": dash, "width": width},
-            name=group, legendgroup=group, showlegend=first, hoverinfo="text",
-            hovertext=f"{lv} nerve root: {group.lower()}",
-        ))
-    # tibial nerve to the calf
-    ys = centres["S1"] - (h + gap) / 2 - 0.7
-    fig.add_annotation(x=3.6, y=ys - 0.5, ax=2.9, ay=ys - 0.2, xref="x", yref="y", axref="x", ayref="y",
-                       text="", showarrow=True, arrowhead=2, arrowwidth=2, arrowcolor=C["blue"])
-    fig.add_annotation(x=3.65, y=ys - 0.5, xanchor="left", text="tibial nerve -> calf<br>(gastrocnemius, soleus)",
-                       showarrow=False, font={"color": C["blue"]})
-    yl5 = centres["L5"] - (h + gap) / 2 - 0.7
-    fig.add_annotation(x=3.65, y=yl5 + 0.4, xanchor="left", text="L5 -> front and side of the shin",
-                       showarrow=False, font={"color": C["orange"]})
-    # compression sites
-    disc_y = centres["L5"] - (h + gap) / 2
-    sten_y = centres["L4"]
+        y = centre[lv]
+        sacral = lv.startswith("S")
+        fig.add_shape(type="rect", x0=-0.8, x1=0.8, y0=y - h / 2, y1=y + h / 2, layer="below",
+                      line={"color": BONE, "width": 2}, fillcolor=C["sky_blue"] if sacral else "#FFFFFF",
+                      opacity=0.45 if sacral else 1.0)
+        fig.add_annotation(x=-0.42, y=y, text=f"<b>{lv}</b>", showarrow=False, font={"size": 14})
+    fig.add_annotation(x=-0.9, y=(centre["S1"] + centre["S2"]) / 2, xanchor="right", showarrow=False,
+                       text="sacrum<br>(fused)", font={"size": 12})
+    canal_bottom = centre["S2"] + h / 2
     fig.add_trace(go.Scatter(
-        x=[0.35], y=[disc_y], mode="markers", name="Disc herniation (example: L5-S1 disc presses the S1 root)",
-        marker={"symbol": "x", "size": 18, "color": C["vermillion"], "line": {"width": 2}},
+        x=[-0.25, -0.25, None, 0.25, 0.25], y=[h / 2 + 0.3, canal_bottom, None, h / 2 + 0.3, canal_bottom],
+        mode="lines", line={"color": BONE, "dash": "dot", "width": 1.5},
+        name="Spinal canal (the roots run down inside it)", hoverinfo="skip",
+    ))
+    groups = {
+        "calf": ("Roots to the calf: S1, S2 (tibial nerve)", C["blue"], "solid", 5),
+        "shin": ("Root to the front and side of the shin: L5", C["orange"], "dash", 5),
+        "other": ("Other lumbar roots (thigh, hip)", BONE, "dot", 2),
+    }
+    which = {"L5": "shin", "S1": "calf", "S2": "calf"}
+    ends = {}
+    shown: set[str] = set()
+    for lv in _LEVELS:
+        y = centre[lv] - (h + gap) / 2 + 0.05  # a root leaves below its own vertebra
+        g = which.get(lv, "other")
+        label, colour, dash, width = groups[g]
+        xs, ys = [0.25, 0.8, 1.7, 2.5], [y + 0.35, y, y - 0.2, y - 0.45]
+        ends[lv] = (xs[-1], ys[-1])
+        fig.add_trace(go.Scatter(
+            x=xs, y=ys, mode="lines+text", text=["", "", "", f"  {lv} root"], textposition="middle right",
+            line={"color": colour, "dash": dash, "width": width}, name=label, legendgroup=g,
+            showlegend=g not in shown, hoverinfo="text", hovertext=f"{lv} nerve root. {label}",
+        ))
+        shown.add(g)
+    calf_xy = (4.6, centre["S2"] - 1.6)
+    shin_xy = (4.6, centre["L5"] - 0.6)
+    for lv in ("S1", "S2"):
+        x0, y0 = ends[lv]
+        fig.add_annotation(x=calf_xy[0], y=calf_xy[1], ax=x0 + 0.9, ay=y0, xref="x", yref="y", axref="x", ayref="y",
+                           text="", showarrow=True, arrowhead=2, arrowwidth=3, arrowcolor=C["blue"])
+    x0, y0 = ends["L5"]
+    fig.add_annotation(x=shin_xy[0], y=shin_xy[1], ax=x0 + 0.9, ay=y0, xref="x", yref="y", axref="x", ayref="y",
+                       text="", showarrow=True, arrowhead=2, arrowwidth=3, arrowcolor=C["orange"])
+    fig.add_annotation(x=calf_xy[0] + 0.1, y=calf_xy[1], xanchor="left", showarrow=False, align="left",
+                       text="<b>calf</b>: gastrocnemius, soleus<br>(tibial nerve, mainly S1-S2)",
+                       font={"color": C["blue"], "size": 13})
+    fig.add_annotation(x=shin_xy[0] + 0.1, y=shin_xy[1], xanchor="left", showarrow=False, align="left",
+                       text="<b>front and side of the shin</b><br>(common fibular nerve, mainly L5)",
+                       font={"color": BONE, "size": 13})
+    disc_y = (centre["L5"] + centre["S1"]) / 2
+    fig.add_trace(go.Scatter(
+        x=[0.35], y=[disc_y], mode="markers", name="Disc herniation (example: the L5-S1 disc presses the S1 root)",
+        marker={"symbol": "x", "size": 20, "color": C["vermillion"], "line": {"color": BONE, "width": 1}},
         hoverinfo="text", hovertext="A herniated L5-S1 disc bulges backwards and can press the S1 root.",
     ))
     fig.add_trace(go.Scatter(
-        x=[0.0], y=[sten_y], mode="markers", name="Spinal canal stenosis (narrowed canal can press several roots)",
-        marker={"symbol": "triangle-down", "size": 18, "color": C["purple"], "line": {"color": BONE, "width": 1}},
+        x=[0.0], y=[centre["L4"]], mode="markers",
+        name="Spinal canal stenosis (a narrowed canal can press several roots)",
+        marker={"symbol": "triangle-down", "size": 20, "color": C["purple"], "line": {"color": BONE, "width": 1}},
         hoverinfo="text",
         hovertext=("Lumbar spinal canal stenosis: the canal narrows and can press the roots running down it. "
                    "70.8% of surgical patients with it had leg cramps vs 37.2% of controls (Matsumoto 2009)."),
     ))
     fig.update_layout(
-        template=TEMPLATE, title="Which nerve roots reach the calf? (lumbar and sacral spine, back view)",
-        font=FONT, height=620, legend={"orientation": "v", "y": -0.08, "x": 0, "yanchor": "top"},
-        margin={"b": 190, "r": 20},
+        template=TEMPLATE, title="Which nerve roots reach the calf? (lower spine seen from behind)",
+        font=FONT, height=680, legend={"orientation": "h", "y": 0.0, "x": 0, "yanchor": "top"},
+        margin={"b": 130, "r": 10, "l": 10},
     )
-    fig.update_xaxes(range=[-1.0, 6.0], visible=False, title_text="left-right (schematic, no unit)")
-    fig.update_yaxes(range=[centres["S2"] - 1.5, 0.5], visible=False, title_text="up-down (schematic, no unit)",
+    fig.update_xaxes(range=[-1.8, 8.0], visible=False, title_text="schematic, no unit")
+    fig.update_yaxes(range=[calf_xy[1] - 0.6, h / 2 + 0.5], visible=False, title_text="schematic, no unit",
                      scaleanchor="x", scaleratio=1)
+    _caption(fig, "Simplified textbook anatomy; only the right-side roots are drawn. Hover a root or marker.",
+             y=-0.2)
     return fig
 
 
@@ -479,30 +518,35 @@ ACUPOINTS: dict[str, dict] = {
     "BL40": {
         "name": "BL40 Weizhong",
         "where": "midpoint of the crease behind the knee, between the biceps femoris and semitendinosus tendons",
-        "xy": (0.0, 0.0),
     },
     "BL56": {
         "name": "BL56 Chengjin",
         "where": "between the two bellies of gastrocnemius, at the highest point of the calf muscle (approximate)",
-        "xy": (0.0, -0.36),
     },
     "BL57": {
         "name": "BL57 Chengshan",
         "where": "where the two heads of gastrocnemius meet the Achilles tendon (approximate)",
-        "xy": (0.0, -0.62),
     },
     "LI4": {
         "name": "LI4 Hegu",
-        "where": "'tiger's mouth': back of the hand between the 1st and 2nd metacarpal bones. "
-                 "Traditionally avoided in pregnancy",
-        "xy": (1.07, -0.30),
+        "where": "'tiger's mouth': back of the hand between the 1st and 2nd metacarpal bones; "
+                 "traditionally avoided in pregnancy",
     },
 }
 
+# Schematic drawing coordinates (no unit). Leg: knee crease at y = 0; hand centred at _HAND.
+_LEG_PROFILE = (  # (height, half-width) down the back of the leg
+    [0.38, 0.20, 0.05, 0.0, -0.08, -0.22, -0.34, -0.48, -0.62, -0.74, -0.86, -0.93],
+    [0.18, 0.17, 0.155, 0.15, 0.165, 0.19, 0.19, 0.16, 0.11, 0.08, 0.07, 0.075],
+)
+_POINT_XY = {"BL40": (0.0, 0.0), "BL56": (0.0, -0.30), "BL57": (0.0, -0.58)}
+_HAND = np.array([1.25, -0.40])
+_LI4 = (-0.17, -0.05)  # relative to _HAND
 
-def _outline(fig: go.Figure, xs, ys, name: str, showlegend: bool = False, width: float = 2) -> None:
+
+def _outline(fig: go.Figure, xs, ys, name: str, showlegend: bool = False, width: float = 2, **line) -> None:
     fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=name, showlegend=showlegend, hoverinfo="skip",
-                             line={"color": BONE, "width": width}))
+                             line={"color": BONE, "width": width, **line}))
 
 
 def acupressure_map_figure() -> go.Figure:
@@ -510,66 +554,68 @@ def acupressure_map_figure() -> go.Figure:
 
     Points and wording from the evidence sheet (WHO Standard Acupuncture Point Locations,
     WPRO 2008). Traditional practice: there is no randomised trial of acupressure for cramps.
+    The drawing is schematic.
     """
     fig = go.Figure()
-    # leg, back view: thigh, knee crease, calf with two gastrocnemius heads, tendon, heel
-    t = np.linspace(0, 1, 40)
-    calf_l = -0.2 - 0.06 * np.sin(np.pi * np.clip((t - 0.05) / 0.6, 0, 1))
-    y = 0.35 - 1.25 * t
-    left = np.where(y < -0.05, np.interp(y, [-0.9, -0.7, -0.05], [-0.09, -0.09, -0.2]), -0.21)
-    left = np.where((y < -0.05) & (y > -0.65), -0.2 - 0.07 * np.sin(np.pi * (-0.05 - y) / 0.6), left)
-    _outline(fig, np.concatenate([left, -left[::-1]]), np.concatenate([y, y[::-1]]), "Leg outline (back view)", True)
-    del calf_l
-    # heel
-    _outline(fig, [-0.09, -0.11, -0.06, 0.06, 0.11, 0.09], [-0.9, -0.98, -1.03, -1.03, -0.98, -0.9], "heel")
-    # knee crease
-    _outline(fig, [-0.15, 0.15], [0.0, 0.0], "knee crease", width=1.5)
-    # gastrocnemius heads (inverted V into the Achilles tendon)
-    gy = np.linspace(-0.05, -0.62, 30)
-    bulge = 0.12 * np.sin(np.pi * (gy + 0.05) / -0.57)
-    fig.add_trace(go.Scatter(x=np.concatenate([-bulge - 0.005, [None], bulge + 0.005]), y=np.concatenate([gy, [None], gy]),
-                             mode="lines", name="Gastrocnemius, two heads", hoverinfo="skip",
-                             line={"color": C["blue"], "width": 2, "dash": "dash"}))
-    fig.add_trace(go.Scatter(x=[-0.03, -0.03, None, 0.03, 0.03], y=[-0.62, -0.93, None, -0.62, -0.93], mode="lines",
-                             name="Achilles tendon", hoverinfo="skip",
-                             line={"color": C["sky_blue"], "width": 2, "dash": "dot"}))
-    # hand, back view (right hand, thumb on the left)
-    hx, hy = 1.25, -0.35
-    palm = [(-0.17, -0.25), (0.17, -0.25), (0.19, 0.12), (-0.14, 0.14), (-0.17, -0.25)]
-    _outline(fig, [hx + p[0] for p in palm], [hy + p[1] for p in palm], "Hand outline (back view)", True)
-    fingers = [(-0.11, 0.14, 0.30), (-0.03, 0.15, 0.34), (0.05, 0.15, 0.32), (0.13, 0.13, 0.26)]
-    for fx, fy, ln in fingers:
-        _outline(fig, [hx + fx - 0.03, hx + fx - 0.03, hx + fx + 0.03, hx + fx + 0.03],
+    # -- leg, back view: smooth outline, knee crease, two gastrocnemius heads, tendon, heel
+    ys = np.linspace(_LEG_PROFILE[0][0], _LEG_PROFILE[0][-1], 80)
+    hw = np.interp(-ys, [-v for v in _LEG_PROFILE[0]], _LEG_PROFILE[1])
+    hw = np.convolve(np.pad(hw, 3, mode="edge"), np.ones(7) / 7, mode="valid")  # smooth the corners
+    _outline(fig, np.concatenate([-hw, [None], hw]), np.concatenate([ys, [None], ys]), "Leg outline (back view)", True)
+    _outline(fig, [-0.075, -0.09, -0.05, 0.05, 0.09, 0.075], [-0.93, -1.0, -1.04, -1.04, -1.0, -0.93], "heel")
+    _outline(fig, [-0.13, 0.13], [0.0, 0.0], "Knee crease", True, width=1.5, dash="dashdot")
+    gy = np.linspace(-0.04, -0.58, 30)
+    bulge = 0.13 * np.sin(np.pi * (gy + 0.04) / -0.54) ** 0.8
+    fig.add_trace(go.Scatter(
+        x=np.concatenate([-bulge, [None], bulge]), y=np.concatenate([gy, [None], gy]), mode="lines",
+        name="Gastrocnemius, two heads", hoverinfo="skip", line={"color": C["blue"], "width": 2, "dash": "dash"},
+    ))
+    fig.add_trace(go.Scatter(
+        x=[-0.03, -0.03, None, 0.03, 0.03], y=[-0.58, -0.95, None, -0.58, -0.95], mode="lines",
+        name="Achilles tendon", hoverinfo="skip", line={"color": C["sky_blue"], "width": 2, "dash": "dot"},
+    ))
+    # -- right hand, back view (fingers up, thumb on the left)
+    hx, hy = _HAND
+    palm = np.array([(-0.15, -0.22), (0.16, -0.22), (0.18, 0.14), (-0.12, 0.16), (-0.15, 0.02)])
+    _outline(fig, hx + palm[:, 0], hy + palm[:, 1], "Hand outline (back view)", True)
+    for fx, fy, ln in ((-0.09, 0.16, 0.30), (-0.01, 0.16, 0.34), (0.07, 0.155, 0.32), (0.145, 0.145, 0.25)):
+        _outline(fig, [hx + fx - 0.035, hx + fx - 0.035, hx + fx + 0.035, hx + fx + 0.035],
                  [hy + fy, hy + fy + ln, hy + fy + ln, hy + fy], "finger")
-    _outline(fig, [hx - 0.15, hx - 0.36, hx - 0.40, hx - 0.18], [hy - 0.15, hy + 0.05, hy + 0.01, hy - 0.22], "thumb")
-    # metacarpals 1 and 2
-    fig.add_trace(go.Scatter(x=[hx - 0.15, hx - 0.29, None, hx - 0.11, hx - 0.11], y=[hy - 0.2, hy - 0.01, None, hy - 0.2, hy + 0.13],
-                             mode="lines", name="1st and 2nd metacarpal bones", hoverinfo="skip",
-                             line={"color": C["sky_blue"], "width": 2, "dash": "dot"}, showlegend=False))
-    # points
-    markers = {"BL40": ("circle", C["vermillion"]), "BL56": ("square", C["vermillion"]),
-               "BL57": ("diamond", C["vermillion"]), "LI4": ("star", C["purple"])}
-    pos = {"BL40": "middle right", "BL56": "middle right", "BL57": "middle right", "LI4": "middle left"}
+    thumb = np.array([(-0.15, -0.22), (-0.30, -0.04), (-0.40, 0.10), (-0.35, 0.14), (-0.24, 0.04), (-0.15, 0.02)])
+    _outline(fig, hx + thumb[:, 0], hy + thumb[:, 1], "thumb")
+    fig.add_trace(go.Scatter(
+        x=[hx - 0.11, hx - 0.27, None, hx - 0.09, hx - 0.09], y=[hy - 0.2, hy + 0.0, None, hy - 0.2, hy + 0.15],
+        mode="lines", name="1st and 2nd metacarpal bones", hoverinfo="skip",
+        line={"color": C["sky_blue"], "width": 2, "dash": "dot"},
+    ))
+    # -- the points
+    style = {"BL40": ("circle", C["vermillion"]), "BL56": ("square", C["vermillion"]),
+             "BL57": ("diamond", C["vermillion"]), "LI4": ("star", C["purple"])}
     for pid, p in ACUPOINTS.items():
-        sym, colour = markers[pid]
-        label = p["name"] + ("<br>traditionally avoided<br>in pregnancy" if pid == "LI4" else "")
-        x = p["xy"][0] if pid != "LI4" else hx - 0.18
-        yy = p["xy"][1] if pid != "LI4" else hy - 0.03
+        sym, colour = style[pid]
+        x, y = _POINT_XY[pid] if pid != "LI4" else (hx + _LI4[0], hy + _LI4[1])
         fig.add_trace(go.Scatter(
-            x=[x], y=[yy], mode="markers+text", name=p["name"], text=["  " + label if pos[pid] == "middle right" else label + "  "],
-            textposition=pos[pid], marker={"symbol": sym, "size": 15, "color": colour, "line": {"color": BONE, "width": 1}},
+            x=[x], y=[y], mode="markers", name=p["name"],
+            marker={"symbol": sym, "size": 15, "color": colour, "line": {"color": BONE, "width": 1}},
             hoverinfo="text", hovertext=f"{p['name']}: {p['where']}. Traditional practice, no trial evidence for cramps.",
-            textfont={"size": 12},
         ))
+        if pid == "LI4":
+            fig.add_annotation(x=x, y=y, ax=hx - 0.55, ay=hy - 0.35, axref="x", ayref="y", xanchor="center",
+                               yanchor="top", showarrow=True, arrowhead=2, arrowcolor=BONE, font={"size": 12},
+                               text="<b>LI4 Hegu</b> ('tiger's mouth')<br>traditionally avoided in pregnancy")
+        else:
+            fig.add_annotation(x=x, y=y, ax=0.42, ay=y, axref="x", ayref="y", xanchor="left", showarrow=True,
+                               arrowhead=0, arrowcolor=BONE, arrowwidth=1, font={"size": 12},
+                               text=f"<b>{p['name']}</b>")
     fig.add_annotation(
         xref="paper", yref="paper", x=0, y=1.0, xanchor="left", yanchor="bottom", showarrow=False, align="left",
-        text="<b>Traditional practice, no trial evidence</b>: no randomised trial of acupressure for cramps. "
-             "Locations: WHO Standard Acupuncture Point Locations (WPRO 2008).",
+        text="<b>Traditional practice, no trial evidence</b>: no randomised trial of acupressure for cramps.<br>"
+             "Locations: WHO Standard Acupuncture Point Locations (WPRO 2008). Schematic drawing.",
         font={"size": 12, "color": BONE}, bordercolor=BONE, borderwidth=1, borderpad=4,
     )
     fig.update_layout(template=TEMPLATE, title={"text": "Acupressure points the article names", "y": 0.97},
-                      font=FONT, height=620, legend={"orientation": "h", "y": -0.05, "x": 0},
-                      margin={"t": 110, "b": 120})
+                      font=FONT, height=640, legend={"orientation": "h", "y": -0.02, "x": 0, "yanchor": "top"},
+                      margin={"t": 120, "b": 110})
     fig.update_xaxes(range=[-0.45, 1.75], visible=False, title_text="schematic, no unit")
-    fig.update_yaxes(range=[-1.1, 0.4], visible=False, scaleanchor="x", scaleratio=1, title_text="schematic, no unit")
+    fig.update_yaxes(range=[-1.1, 0.42], visible=False, scaleanchor="x", scaleratio=1, title_text="schematic, no unit")
     return fig

@@ -12,7 +12,7 @@ How to measure your own sweat rate (1 kg of body mass lost ~ 1 L of fluid)::
     sweat rate (L/h) = (mass before - mass after (kg) + fluid drunk (L) - urine passed (L)) / hours
 
 Weigh with minimal clothing, towel dry, same scale. :func:`sweat_rate_from_weighing` does the
-sum. Sweat sodium varies a lot between people and is measured with a sweat patch test.
+sum. Sweat sodium differs between people: use a measured value if you have one.
 
 Every default in ``DEFAULTS`` is **illustrative**, not from a source: set your own values.
 The balance ignores urine, breathing and food water, and the sodium in food eaten is

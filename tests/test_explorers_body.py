@@ -1,0 +1,212 @@
+import ipywidgets as W
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from cramp_lessons.figures import body as F
+from cramp_lessons.figures.palette import OKABE_ITO
+from cramp_lessons.physiology import circulation as circ
+from cramp_lessons.physiology import leg as legm
+from cramp_lessons.widgets import explorers_body as X
+from cramp_lessons.widgets.base import Explorer
+
+PALETTE = {c.upper() for c in OKABE_ITO.values()} | {"#FFFFFF"}
+
+
+def _colours(fig):
+    """Every explicit colour in traces, shapes and annotations."""
+    out = []
+    for t in fig.data:
+        for part in ("line", "marker", "textfont"):
+            obj = getattr(t, part, None)
+            c = getattr(obj, "color", None) if obj is not None else None
+            if c is not None:
+                out.extend(c if isinstance(c, (list, tuple)) else [c])
+        m = getattr(t, "marker", None)
+        if m is not None and m.line is not None and m.line.color is not None:
+            out.append(m.line.color)
+    for s in fig.layout.shapes:
+        out += [c for c in (s.fillcolor, s.line.color) if c is not None]
+    for a in fig.layout.annotations:
+        out += [c for c in (a.font.color, a.arrowcolor, a.bordercolor) if c is not None]
+    return out
+
+
+@pytest.fixture(scope="module")
+def explorers():
+    return {"leg": X.leg_explorer(), "flow": X.flow_explorer(), "abi": X.abi_calculator(), "sweat": X.sweat_calculator()}
+
+
+def test_explorers_are_explorers_with_labelled_controls(explorers):
+    for name, e in explorers.items():
+        assert isinstance(e, Explorer)
+        assert isinstance(e.figure, go.FigureWidget)
+        assert e.title and e.caption
+        assert e.figure.layout.title.text
+        assert e.controls
+        for cname, w in e.controls.items():
+            assert w.description.strip(), f"{name}.{cname} has no description"
+            assert w.style.description_width == "initial"
+            if isinstance(w, (W.IntSlider, W.FloatSlider, W.BoundedFloatText)):
+                assert "(" in w.description and ")" in w.description, f"{name}.{cname}: no unit"
+        assert e.summary() and "\n" not in e.summary()
+        assert isinstance(e.widget, W.Box)
+        assert e.summary() in repr(e)
+
+
+def test_figures_use_only_palette_colours(explorers):
+    figs = [e.figure for e in explorers.values()] + [
+        X.stretch_animation("toe_pull_knee_straight", 5), X.spine_nerve_roots_figure(), X.acupressure_map_figure(),
+        X.stenosis_flow_figure(),
+    ]
+    for fig in figs:
+        bad = {c for c in _colours(fig) if str(c).upper() not in PALETTE}
+        assert not bad, f"{fig.layout.title.text}: {bad}"
+
+
+def test_leg_explorer_moves_the_leg_and_says_so():
+    e = X.leg_explorer(knee=0, ankle=15)
+    s = legm.leg_state(0, 15)
+    assert e.summary().startswith(
+        f"Knee 0 deg, ankle +15 deg: gastrocnemius {F.pct(s.gastrocnemius_fraction)}% and soleus "
+        f"{F.pct(s.soleus_fraction)}% of standing length: both stretched."
+    )
+    before_x = np.array(e.figure.data[1].x)
+    before_summary = e.summary()
+    e.controls["knee"].value = 90
+    assert not np.allclose(np.array(e.figure.data[1].x), before_x)
+    assert e.summary() != before_summary
+    assert "gastrocnemius shortened, soleus stretched" in e.summary()
+    g, s = legm.calf_lengths(90, 15)
+    assert e.figure.data[6].y[0] == pytest.approx(float(g) * 100)
+    assert e.figure.data[7].y[0] == pytest.approx(float(s) * 100)
+    assert f"G {F.pct(g)}%" in e.figure.data[3].text
+
+
+def test_choosing_a_posture_sets_the_sliders_once():
+    e = X.leg_explorer()
+    calls = []
+    original = e.update
+    e.update = lambda **v: (calls.append(v), original(**v))
+    e.controls["posture"].value = "lying_on_stomach_feet_pointed"
+    p = legm.POSTURES["lying_on_stomach_feet_pointed"]
+    assert (e.controls["knee"].value, e.controls["ankle"].value) == (p.knee, p.ankle)
+    assert len(calls) == 1
+    assert "both shortened" in e.summary() and p.label in e.summary()
+    e.controls["ankle"].value = -10  # moving a slider leaves the named posture
+    assert e.controls["posture"].value == X.LegExplorer.CUSTOM
+    assert "Posture:" not in e.summary()
+
+
+def test_leg_explorer_rejects_unknown_posture():
+    with pytest.raises(legm.PostureError):
+        X.leg_explorer(posture="handstand")
+
+
+def test_flow_explorer():
+    e = X.flow_explorer()
+    assert e.summary() == "Radius 50% of normal: flow 6.3% (1/16) of normal at the same pressure."
+    e.controls["radius"].value = 80
+    assert e.figure.data[1].y[0] == pytest.approx(0.8**4 * 100)
+    assert e.figure.data[1].x[0] == 80
+    assert e.summary() == "Radius 80% of normal: flow 41% (1/2.4) of normal at the same pressure."
+    e.controls["radius"].value = 120
+    assert "207%" in e.summary() and "2.1 times" in e.summary()
+    e.controls["radius"].value = 100
+    assert "unchanged" in e.summary()
+    assert e.figure.layout.yaxis.type == "log"
+
+
+def test_abi_calculator_shows_band_and_handles_bad_input():
+    e = X.abi_calculator(ankle_systolic=108, arm_systolic=120)
+    assert e.figure.data[0].y[0] == pytest.approx(0.9)
+    assert "0.90" in e.summary() and "abnormal: peripheral artery disease" in e.summary()
+    assert "Not a diagnosis" in e.summary()
+    e.controls["ankle_systolic"].value = 130
+    assert e.band.id == "normal" and "normal" in e.figure.data[0].text[0]
+    e.controls["arm_systolic"].value = 20  # implausible: message, no exception
+    assert e.summary().startswith("Cannot compute the ABI") and "40-300" in e.summary()
+    assert e.figure.data[0].y[0] is None
+    assert "Cannot compute" in e._summary.value
+    e.controls["arm_systolic"].value = 0
+    assert "positive" in e.summary()
+    e.controls["arm_systolic"].value = 90
+    assert e.band.id == "noncompressible"
+    assert len(e.figure.layout.shapes) >= len(circ.ABI_BANDS)
+
+
+def test_sweat_calculator_updates_bars_and_reports_bad_input():
+    e = X.sweat_calculator()
+    before = e.summary()
+    e.controls["fluid_drunk_l"].value = 0.5
+    assert e.figure.data[1].y[0] == pytest.approx(0.5)
+    assert e.figure.data[0].y[0] == pytest.approx(e.balance.fluid_lost_l)
+    assert e.figure.data[2].y[0] == pytest.approx(e.balance.sodium_lost_mg)
+    assert e.summary() != before and "not a cramp risk" in e.summary()
+    e.controls["body_mass_kg"].value = 0
+    assert e.summary().startswith("Cannot compute the balance") and "Body mass" in e.summary()
+    assert e.figure.data[0].y[0] == 0
+    e.controls["body_mass_kg"].value = 70
+    assert e.error is None
+    with pytest.raises(ValueError):
+        X.sweat_calculator(speed=3)
+
+
+@pytest.mark.parametrize("tid", list(legm.TECHNIQUES))
+def test_stretch_animation_frames_match_the_model(tid):
+    fig = X.stretch_animation(tid, n_frames=12)
+    assert isinstance(fig, go.Figure) and len(fig.frames) == 12
+    labels = [b.label for b in fig.layout.updatemenus[0].buttons]
+    assert labels == ["Play", "Pause"]
+    assert len(fig.layout.sliders[0].steps) == 12
+    end = legm.TECHNIQUES[tid].end
+    model = legm.leg_state(end.knee, end.ankle)
+    last = fig.frames[-1]
+    assert last.data[1].customdata[0] == pytest.approx(model.gastrocnemius_fraction)
+    assert last.data[2].customdata[0] == pytest.approx(model.soleus_fraction)
+    assert f"gastrocnemius {F.pct(model.gastrocnemius_fraction)}%" in last.data[4].text[0]
+    first = fig.frames[0]
+    assert first.data[1].customdata[0] < last.data[1].customdata[0]
+    assert fig.layout.xaxis.title.text and fig.layout.yaxis.title.text
+    s = X.stretch_animation_summary(tid)
+    assert f"soleus {F.pct(model.soleus_fraction)}%" in s
+
+
+def test_stretch_animation_unknown_technique():
+    with pytest.raises(legm.PostureError):
+        X.stretch_animation("headstand")
+
+
+def test_spine_figure_and_summary():
+    fig = X.spine_nerve_roots_figure()
+    names = " ".join(t.name for t in fig.data)
+    assert "S1, S2" in names and "L5" in names and "Disc herniation" in names and "stenosis" in names
+    hover = " ".join(str(t.hovertext) for t in fig.data if t.hovertext)
+    assert "S1 nerve root" in hover and "Matsumoto" in hover
+    text = X.spine_nerve_roots_summary()
+    assert "S1 and S2" in text and "L5" in text and "70.8%" in text and "stenosis" in text
+    assert fig.layout.title.text
+
+
+def test_acupressure_map():
+    fig = X.acupressure_map_figure()
+    points = {t.name: t for t in fig.data if t.mode == "markers"}
+    assert set(points) == {"BL40 Weizhong", "BL56 Chengjin", "BL57 Chengshan", "LI4 Hegu"}
+    assert "knee" in points["BL40 Weizhong"].hovertext and "metacarpal" in points["LI4 Hegu"].hovertext
+    assert len({t.marker.symbol for t in points.values()}) == 4  # not colour alone
+    notes = " ".join(a.text for a in fig.layout.annotations)
+    assert "no trial evidence" in notes.lower()
+    assert any("LI4" in a.text and "pregnancy" in a.text for a in fig.layout.annotations)
+    # BL40 on the knee crease, BL56 above BL57 on the calf, LI4 on the hand (right of the leg)
+    y = {k: v.y[0] for k, v in points.items()}
+    assert y["BL40 Weizhong"] == 0 and y["BL40 Weizhong"] > y["BL56 Chengjin"] > y["BL57 Chengshan"]
+    assert points["LI4 Hegu"].x[0] > 0.5
+    s = X.acupressure_map_summary()
+    assert "traditional practice" in s and "pregnancy" in s
+
+
+def test_static_figures_have_titles_and_captions():
+    for fig in (X.stenosis_flow_figure(), X.stretch_animation("sitting_forefoot_pull", 3)):
+        assert fig.layout.title.text
+        assert fig.layout.xaxis.title.text and fig.layout.yaxis.title.text
+        assert any("llustrative" in (a.text or "") for a in fig.layout.annotations)
