@@ -32,6 +32,8 @@ _API = {
     "course_map": "widgets.content",
     "progress_dashboard": "widgets.dashboard",
     "show_explorer": "widgets.explorers",
+    "check_yourself": "widgets.assessment",
+    "review_due": "widgets.review",
 }
 
 __all__ = sorted(_API)

@@ -28,6 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="validate course content (the installed content by default)")
     c.add_argument("content_dir", nargs="?", help="a content folder to check")
     c.set_defaults(func=_check)
+    from .commands import register
+
+    register(sub)
     return p
 
 

@@ -72,7 +72,7 @@ class Explorer:
             caption = W.HTML(f"<p><em>{self.caption}</em></p>") if self.caption else W.HTML()
             self._box = Panel(
                 [W.HTML(f"<h4>{self.title}</h4>"), W.VBox(list(self.controls.values())), self.figure, self._summary, caption],
-                label=lambda: f"[explorer] {self.title}. {self.summary()}",
+                label=lambda: f"[explorer] {self.title} | {self.summary()}",
                 layout=W.Layout(width="100%"),
             )
             self._box.add_class("cramp-explorer")
@@ -103,10 +103,16 @@ class StaticFigure:
         # Through plotly's own encoder: numpy arrays become lists the kernel can send.
         return {"application/vnd.plotly.v1+json": json.loads(self.fig.to_json()), "text/plain": self.text}
 
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self._repr_mimebundle_(), raw=True)
+        print(self.text)  # visible beside the figure: JupyterLab hides text/plain when it can draw the plot
+
+    def __repr__(self) -> str:
+        return self.text
+
 
 def show_figure(fig: Any, text: str) -> None:
     """Display a static figure and print its one-line summary."""
-    from IPython.display import display
-
-    display(StaticFigure(fig, text))
-    print(text)
+    StaticFigure(fig, text)._ipython_display_()

@@ -1,8 +1,10 @@
-"""One name for every explorer in the course: ``show_explorer("twitch")`` in a notebook."""
+"""One name for every explorer and picture in the course: ``show_explorer("twitch")`` in a notebook."""
 from __future__ import annotations
 
 import importlib
 from typing import Any
+
+from .base import StaticFigure
 
 # name -> (module under cramp_lessons.widgets, factory)
 EXPLORERS: dict[str, tuple[str, str]] = {
@@ -15,12 +17,26 @@ EXPLORERS: dict[str, tuple[str, str]] = {
     "abi": ("explorers_body", "abi_calculator"),
     "sweat": ("explorers_body", "sweat_calculator"),
 }
+# Static (or self-animating) figures: name -> (module, figure function, summary function)
+PICTURES: dict[str, tuple[str, str, str]] = {
+    "spine": ("explorers_body", "spine_nerve_roots_figure", "spine_nerve_roots_summary"),
+    "acupressure": ("explorers_body", "acupressure_map_figure", "acupressure_map_summary"),
+    "stretch": ("explorers_body", "stretch_animation", "stretch_animation_summary"),
+}
 
 
-def show_explorer(name: str, **defaults: Any) -> Any:
-    """Build the named explorer; displaying it shows its controls, figure and text summary."""
-    try:
-        module, factory = EXPLORERS[name]
-    except KeyError:
-        raise KeyError(f"no explorer {name!r}; choose from {', '.join(sorted(EXPLORERS))}") from None
-    return getattr(importlib.import_module(f"cramp_lessons.widgets.{module}"), factory)(**defaults)
+def _load(module: str, name: str) -> Any:
+    return getattr(importlib.import_module(f"cramp_lessons.widgets.{module}"), name)
+
+
+def show_explorer(name: str, *args: Any, **defaults: Any) -> Any:
+    """Build the named explorer or picture; displaying it shows the figure and its text summary.
+
+    ``show_explorer("twitch", temp_c=25)``, ``show_explorer("stretch", "toe_pull_knee_straight")``.
+    """
+    if name in EXPLORERS:
+        return _load(*EXPLORERS[name])(*args, **defaults)
+    if name in PICTURES:
+        module, fig, summary = PICTURES[name]
+        return StaticFigure(_load(module, fig)(*args, **defaults), _load(module, summary)(*args))
+    raise KeyError(f"no explorer {name!r}; choose from {', '.join(sorted(EXPLORERS) + sorted(PICTURES))}")

@@ -35,6 +35,14 @@ def _store_recorder(qid: str, answer: Any, g: Grade, seconds: float) -> None:
     get_store().record(qid, answer, g.score, g.correct, seconds)
 
 
+def _schedule_review(question: Any, g: Grade, seconds: float) -> None:
+    """Feed a lesson quiz's first answer to spaced review (later tries follow shown feedback)."""
+    from .. import review
+    from ..progress import get_store
+
+    review.record_outcome(get_store(), question.id, g, seconds, 1, time.time(), question_type=question.type)
+
+
 def grade_html(g: Grade) -> str:
     verdict = "✔ Correct" if g.correct else ("◐ Partly right" if g.score > 0 else "✘ Not quite")
     items = "".join(f"<li>{html.escape(f)}</li>" for f in g.feedback)
@@ -151,6 +159,8 @@ class QuestionWidget:
         if self.record is not None:
             try:
                 self.record(self.question.id, ans, g, seconds)
+                if self.record is _store_recorder and self.tries == 1:
+                    _schedule_review(self.question, g, seconds)
             except CrampLessonsError as e:
                 stored = f"<p>⚠ Your answer was graded but not saved: {html.escape(str(e))}</p>"
         if self.show_feedback:

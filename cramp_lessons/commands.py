@@ -1,0 +1,186 @@
+"""The ``progress``, ``export`` and ``import`` subcommands of ``cramp-lessons``.
+
+``register(subparsers)`` adds them to the parser built in :mod:`cramp_lessons.cli`. Each
+handler returns an exit code; a failure prints ``error: ...`` on stderr and returns 1, never
+a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+from .errors import CrampLessonsError
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _guarded(fn: Handler) -> Handler:
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return fn(args)
+        except (CrampLessonsError, OSError, ValueError) as e:
+            msg = str(e) if not isinstance(e, OSError) else f"{e.filename or ''}: {e.strerror or e}".lstrip(": ")
+            print(f"error: {msg}", file=sys.stderr)
+            return 1
+        except KeyboardInterrupt:
+            print("interrupted; nothing more was done", file=sys.stderr)
+            return 1
+
+    run.__name__ = fn.__name__
+    run.__doc__ = fn.__doc__
+    return run
+
+
+def _store(args: argparse.Namespace) -> Any:
+    from .progress import ProgressStore, get_store
+
+    return ProgressStore(args.store) if getattr(args, "store", None) else get_store()
+
+
+def _course(args: argparse.Namespace) -> Any:
+    from .course import collect_errors, load_course
+
+    if not getattr(args, "content_dir", None):
+        return load_course()
+    course, errors = collect_errors(args.content_dir)
+    if errors:
+        raise CrampLessonsError(f"the content in {args.content_dir} has {len(errors)} problem(s); first: {errors[0]}")
+    return course
+
+
+def _write(text: str, output: str | None) -> None:
+    if output and output != "-":
+        path = Path(output)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+
+
+# ------------------------------------------------------------------ progress
+@_guarded
+def _progress_export(args: argparse.Namespace) -> int:
+    from .portable import export_progress
+
+    store = _store(args)
+    n = export_progress(store, args.file)
+    print(f"exported {n['attempts']} attempts and {n['reviews']} review cards from {store.path} to {args.file}")
+    return 0
+
+
+@_guarded
+def _progress_import(args: argparse.Namespace) -> int:
+    from .portable import import_progress
+
+    store = _store(args)
+    result = import_progress(store, args.file)
+    print(f"imported {args.file} into {store.path}: {result.summary()}")
+    return 0
+
+
+@_guarded
+def _progress_reset(args: argparse.Namespace) -> int:
+    from .portable import reset_progress
+
+    store = _store(args)
+    backup_dir = Path(args.backup_dir) if args.backup_dir else store.path.parent / "backups"
+    if not args.yes:
+        print(f"This deletes every answer and review in {store.path}.\n"
+              f"A backup is kept first in {backup_dir}. Type 'yes' to go on: ", end="", flush=True)
+        try:
+            reply = sys.stdin.readline()
+        except (OSError, ValueError):
+            reply = ""
+        if reply.strip().lower() not in ("y", "yes"):
+            print("Nothing was reset.", file=sys.stderr)
+            return 1
+    result = reset_progress(store, backup_dir)
+    print(result.summary())
+    return 0
+
+
+def _help(parser: argparse.ArgumentParser) -> Handler:
+    def show(_args: argparse.Namespace) -> int:
+        parser.print_help(sys.stderr)
+        return 2
+
+    return show
+
+
+# ------------------------------------------------------------------ export / import
+@_guarded
+def _export(args: argparse.Namespace) -> int:
+    from .exports import export_gift, export_jupyterquiz, export_markdown, skipped
+
+    course = _course(args)
+    if args.format == "gift":
+        text = export_gift(course, args.lesson)
+    elif args.format == "jupyterquiz":
+        text = json.dumps(export_jupyterquiz(course, args.lesson), indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = export_markdown(course, args.lesson)
+    left_out = skipped(course, args.format, args.lesson)
+    _write(text, args.output)
+    for qid, why in left_out:
+        print(f"skipped {qid}: {why}", file=sys.stderr)
+    return 0
+
+
+@_guarded
+def _import(args: argparse.Namespace) -> int:
+    from .exports import convert_jupyterquiz, read_jupyterquiz
+
+    course = None
+    try:
+        course = _course(args)
+    except CrampLessonsError as e:
+        print(f"warning: the lesson and bank ids were not checked against the course ({e})", file=sys.stderr)
+    title = args.title or args.bank.replace(".", " ").replace("_", " ").capitalize()
+    text, skips = convert_jupyterquiz(read_jupyterquiz(args.file), args.bank, args.lesson, title,
+                                      Path(args.file).name, course)
+    _write(text, args.output)
+    for n, why in skips:
+        print(f"skipped jupyterquiz question {n}: {why}", file=sys.stderr)
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    """Add ``progress``, ``export`` and ``import`` to the ``cramp-lessons`` subcommands."""
+    p = subparsers.add_parser("progress", help="export, import or reset your progress (answers and reviews)")
+    p.add_argument("--store", help=argparse.SUPPRESS)  # a store file other than the learner's (tests, teachers)
+    psub = p.add_subparsers(dest="progress_command", metavar="ACTION")
+    p.set_defaults(func=_help(p))
+
+    e = psub.add_parser("export", help="write your progress to a JSON file")
+    e.add_argument("file", help="the file to write, e.g. my-progress.json")
+    e.set_defaults(func=_progress_export)
+
+    i = psub.add_parser("import", help="merge a progress file into your progress (nothing is added twice)")
+    i.add_argument("file", help="a file written by `cramp-lessons progress export`")
+    i.set_defaults(func=_progress_import)
+
+    r = psub.add_parser("reset", help="start afresh; a backup is kept first")
+    r.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    r.add_argument("--backup-dir", help="where to keep the backup (default: a 'backups' folder beside the store)")
+    r.set_defaults(func=_progress_reset)
+
+    x = subparsers.add_parser("export", help="export quiz banks as Moodle GIFT, jupyterquiz JSON or a Markdown worksheet")
+    x.add_argument("--format", required=True, choices=["gift", "jupyterquiz", "markdown"])
+    x.add_argument("--lesson", help="only this lesson's banks (a lesson id)")
+    x.add_argument("-o", "--output", help="write to this file (default: standard output)")
+    x.add_argument("--content-dir", help="a content folder other than the installed course")
+    x.set_defaults(func=_export)
+
+    m = subparsers.add_parser("import", help="turn a jupyterquiz JSON file into a quiz bank (YAML)")
+    m.add_argument("--format", required=True, choices=["jupyterquiz"])
+    m.add_argument("file", help="the jupyterquiz JSON file")
+    m.add_argument("--bank", required=True, help="the new bank's id, e.g. causes.heat")
+    m.add_argument("--lesson", required=True, help="the lesson the bank belongs to (a lesson id)")
+    m.add_argument("--title", help="the bank's title (default: from the bank id)")
+    m.add_argument("-o", "--output", help="write the YAML here, e.g. cramp_lessons/content/quizzes/causes.heat.yaml")
+    m.add_argument("--content-dir", help="check the lesson against this content folder instead of the installed one")
+    m.set_defaults(func=_import)
