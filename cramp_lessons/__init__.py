@@ -34,6 +34,11 @@ _API = {
     "show_explorer": "widgets.explorers",
     "check_yourself": "widgets.assessment",
     "review_due": "widgets.review",
+    "relief_routine": "widgets.practical",
+    "prevention_planner": "widgets.practical",
+    "cramp_diary": "widgets.practical",
+    "red_flag_checker": "widgets.practical",
+    "cause_finder": "widgets.practical",
 }
 
 __all__ = sorted(_API)

@@ -17,6 +17,16 @@ def _check(args: argparse.Namespace) -> int:
         print(f"{len(errors)} problem(s) in {root}", file=sys.stderr)
         return 1
     assert course is not None
+    rules = root / "causefinder.yaml"
+    if rules.exists():  # the cause finder's rule table refers to topics, so check it against this content
+        from .causefinder import load_rules
+        from .errors import ContentError
+
+        try:
+            load_rules(rules.read_text(encoding="utf-8"), course)
+        except ContentError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 1
     print(f"ok: {root}: {len(course.lessons)} lessons, {len(course.topics)} topics, "
           f"{len(course.banks)} quiz banks, {len(course.questions)} questions, {len(course.references)} references")
     return 0

@@ -137,3 +137,14 @@ def course_map() -> Markdown:
         status = "ready" if les.status == "available" else "coming soon"
         rows.append(f"| {les.number} | {title}: {les.summary} | {les.minutes} min | {status} |")
     return Markdown("\n".join(rows))
+
+
+def ranked(kind: str, lesson: str | None = None) -> Markdown:
+    """A table of a kind's topics, strongest evidence first, with which way the evidence points."""
+    course = load_course()
+    order = {tag: k for k, tag in enumerate(("strong", "moderate", "weak", "traditional practice", "unproven"))}
+    ts = sorted((t for t in course.of_kind(kind) if lesson is None or t.lesson == lesson),
+                key=lambda t: (t.verdict is not None, order[t.evidence]))
+    rows = ["| Measure | Evidence | Verdict |", "|---|---|---|"]
+    rows += [f"| {t.title} | {EVIDENCE_BADGE[t.evidence]} | {t.verdict or 'worth trying'} |" for t in ts]
+    return Markdown("\n".join(rows))

@@ -176,7 +176,7 @@ def leg_explorer(**defaults: Any) -> LegExplorer:
     return LegExplorer(**defaults)
 
 
-def stretch_animation(technique_id: str, n_frames: int = 30) -> go.Figure:
+def stretch_animation(technique_id: str, n_frames: int = 16) -> go.Figure:
     """Animated leg from the cramp position (foot pointed) to a technique's end posture.
 
     ``technique_id`` is one of :data:`cramp_lessons.physiology.leg.TECHNIQUES`. Each frame
