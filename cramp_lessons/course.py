@@ -226,6 +226,14 @@ def _unique(ids: list[str], what: str) -> None:
         seen.add(i)
 
 
+class Step(_Model):
+    """One step of a stepped diagram (``content/physiology/*.yaml``)."""
+
+    id: Id
+    title: Text
+    text: Text
+
+
 # --------------------------------------------------------------------------- files
 class LessonsFile(_Model):
     lessons: list[Lesson] = Field(min_length=1)
@@ -250,6 +258,7 @@ class Course:
     banks: dict[str, Bank]
     questions: dict[str, Any]
     documents: dict[str, str]  # Markdown documents by stem, e.g. "disclaimer"
+    sequences: dict[str, list[Step]]  # stepped diagrams by stem, e.g. "coupling"
 
     def question(self, qid: str) -> Any:
         try:
@@ -391,6 +400,19 @@ def collect_errors(content_dir: Path | str | None = None) -> tuple[Course | None
             if register(q.id, rel, "question"):  # ids are global: progress keys on them
                 questions[q.id] = q
 
+    sequences: dict[str, list[Step]] = {}
+    for path in sorted((root / "physiology").glob("*.yaml")):
+        rel = path.relative_to(root).as_posix()
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as e:
+            errors.append(ContentError(rel, "-", "-", f"not valid YAML: {getattr(e, 'problem', e)}"))
+            continue
+        try:
+            sequences[path.stem] = TypeAdapter(list[Step]).validate_python(raw)
+        except ValidationError as e:
+            errors.extend(_errors_from(rel, raw, e))
+
     documents = {p.stem: p.read_text(encoding="utf-8") for p in sorted(root.glob("*.md"))}
     if "disclaimer" not in documents:
         errors.append(ContentError("disclaimer.md", "-", "-", "missing file: every lesson links the disclaimer"))
@@ -414,7 +436,7 @@ def collect_errors(content_dir: Path | str | None = None) -> tuple[Course | None
 
     if errors:
         return None, errors
-    return Course(lessons, references, topics, kinds, banks, questions, documents), []
+    return Course(lessons, references, topics, kinds, banks, questions, documents, sequences), []
 
 
 def load_course(content_dir: Path | str | None = None) -> Course:

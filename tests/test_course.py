@@ -174,3 +174,15 @@ def test_cli_check_fails_clearly_on_broken_copy(content_copy):
 def test_cli_help_lists_commands():
     r = _cli("--help")
     assert r.returncode == 0 and "check" in r.stdout
+
+
+def test_stepped_diagram_is_validated(content_copy):
+    (content_copy / "physiology").mkdir()
+    (content_copy / "physiology" / "chain.yaml").write_text("- id: chain.one\n  title: One\n")
+    e = _only_error(content_copy)
+    assert (e.file, e.item, e.field) == ("physiology/chain.yaml", "chain.one", "text")
+
+
+def test_shipped_coupling_chain_runs_from_action_potential_to_relaxation():
+    steps = load_course().sequences["coupling"]
+    assert steps[0].title == "Action potential" and steps[-1].title == "Relaxation"

@@ -6,15 +6,13 @@ Each explorer builds its figure once (``cramp_lessons.figures.physiology``) as a
 """
 from __future__ import annotations
 
-from importlib import resources
 from typing import Any, Iterable
 
 import ipywidgets as W
 import numpy as np
 import plotly.graph_objects as go
-import yaml
 
-from cramp_lessons.errors import ContentError
+from cramp_lessons.course import load_course
 from cramp_lessons.figures import physiology as figs
 from cramp_lessons.physiology import excitability as hh
 from cramp_lessons.physiology import reflex as rx
@@ -263,16 +261,9 @@ class ReflexExplorer(Explorer):
 # -- excitation-contraction coupling -----------------------------------------------------
 
 def load_coupling_steps() -> list[dict[str, str]]:
-    """The coupling steps from ``content/physiology/coupling.yaml`` (id, title, text)."""
-    name = "content/physiology/coupling.yaml"
-    data = yaml.safe_load(resources.files("cramp_lessons").joinpath(name).read_text(encoding="utf-8"))
-    if not isinstance(data, list) or not data:
-        raise ContentError(name, "-", "-", "must be a non-empty list of steps")
-    for i, step in enumerate(data):
-        for key in ("id", "title", "text"):
-            if not isinstance(step, dict) or not isinstance(step.get(key), str) or not step[key].strip():
-                raise ContentError(name, str(i), key, "missing or empty")
-    return [{k: " ".join(str(s[k]).split()) for k in ("id", "title", "text")} for s in data]
+    """The coupling steps from ``content/physiology/coupling.yaml`` (id, title, text), via the course model."""
+    return [{"id": st.id, "title": st.title, "text": " ".join(st.text.split())}
+            for st in load_course().sequences["coupling"]]
 
 
 class CouplingStepper(Explorer):
