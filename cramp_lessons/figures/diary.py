@@ -34,38 +34,54 @@ def _layout(fig: go.Figure, title: str, xtitle: str, ytitle: str) -> go.Figure:
     return fig
 
 
+def _count_dtick(counts: Iterable[int]) -> int | None:
+    return 1 if max(counts, default=0) <= 10 else None  # whole cramps while the counts are small
+
+
+def diary_data(entries: Sequence[DiaryEntry], labels: dict[str, str] | None = None) -> list[dict]:
+    """The three charts' trace data (x, y, text, y-axis dtick): to build them, or to update them in place."""
+    hours = hour_counts(entries)
+    acts = activity_counts(entries)
+    stats = duration_by_helped(entries)
+    labels = labels or {}
+    return [
+        dict(x=list(range(24)), y=hours, text=None, dtick=_count_dtick(hours)),
+        dict(x=[ACTIVITIES[a] for a in acts], y=list(acts.values()), text=None, dtick=_count_dtick(acts.values())),
+        dict(x=[m for m, _n in stats.values()], y=[f"{labels.get(h, h)} (n = {n})" for h, (_m, n) in stats.items()],
+             text=[f"{m:g} s" for m, _n in stats.values()], dtick=None),
+    ]
+
+
 def hours_figure(entries: Iterable[DiaryEntry]) -> go.Figure:
     """Cramps by hour of the day, the night hours (22:00-06:00) shaded."""
-    counts = hour_counts(entries)
+    d = diary_data(list(entries))[0]
     fig = go.Figure(go.Bar(
-        x=list(range(24)), y=counts, marker_color=OKABE_ITO["blue"], name="cramps",
+        x=d["x"], y=d["y"], marker_color=OKABE_ITO["blue"], name="cramps",
         hovertemplate="%{x}:00-%{x}:59: %{y} cramps<extra></extra>"))
     for x0, x1 in ((-0.5, 5.5), (21.5, 23.5)):
         fig.add_vrect(x0=x0, x1=x1, fillcolor=OKABE_ITO["sky_blue"], opacity=0.15, line_width=0, layer="below")
     fig.add_annotation(x=2.5, y=1, yref="paper", text="night", showarrow=False, yanchor="bottom")
     fig.update_xaxes(tickmode="array", tickvals=list(range(0, 24, 3)), range=[-0.5, 23.5])
-    fig.update_yaxes(rangemode="tozero", dtick=1 if max(counts, default=0) <= 10 else None)
+    fig.update_yaxes(rangemode="tozero", dtick=d["dtick"])
     return _layout(fig, "Cramps by hour of the day", "hour of the day (h, 0 = midnight)", "cramps (count)")
 
 
 def activity_figure(entries: Iterable[DiaryEntry]) -> go.Figure:
     """Cramps by what the learner was doing: asleep, exercising, swimming, resting, other."""
-    counts = activity_counts(entries)
+    d = diary_data(list(entries))[1]
     fig = go.Figure(go.Bar(
-        x=[ACTIVITIES[a] for a in counts], y=list(counts.values()), marker_color=OKABE_ITO["orange"],
+        x=d["x"], y=d["y"], marker_color=OKABE_ITO["orange"],
         name="cramps", hovertemplate="%{x}: %{y} cramps<extra></extra>"))
-    fig.update_yaxes(rangemode="tozero", dtick=1 if max(counts.values(), default=0) <= 10 else None)
+    fig.update_yaxes(rangemode="tozero", dtick=d["dtick"])
     return _layout(fig, "Cramps by what you were doing", "activity when the cramp started", "cramps (count)")
 
 
 def helped_figure(entries: Iterable[DiaryEntry], labels: dict[str, str] | None = None) -> go.Figure:
     """Median cramp duration for each thing that helped, shortest first; n per bar in its label."""
-    stats = duration_by_helped(entries)
-    labels = labels or {}
-    names = [f"{labels.get(h, h)} (n = {n})" for h, (_m, n) in stats.items()]
+    d = diary_data(list(entries), labels)[2]
     fig = go.Figure(go.Bar(
-        x=[m for m, _n in stats.values()], y=names, orientation="h", marker_color=OKABE_ITO["green"],
-        name="median duration", text=[f"{m:g} s" for m, _n in stats.values()], textposition="auto",
+        x=d["x"], y=d["y"], orientation="h", marker_color=OKABE_ITO["green"],
+        name="median duration", text=d["text"], textposition="auto",
         hovertemplate="%{y}: median %{x:g} s<extra></extra>"))
     fig.update_yaxes(autorange="reversed")  # shortest (fastest) at the top
     fig.update_xaxes(rangemode="tozero")

@@ -571,15 +571,13 @@ class DiaryWidget(_Tool):
         self.entry_list.value = self.entry_list.options[0][1] if entries else None
         self.delete_button.disabled = not entries
         if self.figures:
-            new = self.FD.diary_figures(entries, self.helped_labels)
-            for fw, fig in zip(self.figures, new):
+            # Only the trace data: building three whole figures per entry took ~45 ms.
+            for fw, d in zip(self.figures, self.FD.diary_data(entries, self.helped_labels)):
                 with fw.batch_update():
-                    fw.data[0].x = fig.data[0].x
-                    fw.data[0].y = fig.data[0].y
-                    if fig.data[0].text is not None:
-                        fw.data[0].text = fig.data[0].text
-                    fw.layout.yaxis.dtick = fig.layout.yaxis.dtick
-                    fw.layout.xaxis.dtick = fig.layout.xaxis.dtick
+                    fw.data[0].x, fw.data[0].y = d["x"], d["y"]
+                    if d["text"] is not None:
+                        fw.data[0].text = d["text"]
+                    fw.layout.yaxis.dtick = d["dtick"]
         self.status.value = _status(self.summary())
 
     def summary(self) -> str:
