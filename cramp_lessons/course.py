@@ -20,6 +20,14 @@ CONTENT_DIR = Path(__file__).parent / "content"
 
 EvidenceTag = Literal["strong", "moderate", "weak", "traditional practice", "unproven"]
 EVIDENCE_TAGS: tuple[str, ...] = EvidenceTag.__args__  # type: ignore[attr-defined]
+# How each tag reads in a sentence, strongest first (the order of EVIDENCE_TAGS).
+EVIDENCE_WORDS = {
+    "strong": "strong evidence",
+    "moderate": "moderate evidence",
+    "weak": "weak evidence",
+    "traditional practice": "traditional practice, not tested in trials",
+    "unproven": "unproven",
+}
 
 _ID = r"[a-z0-9_]+(\.[a-z0-9_]+)*"
 Id = Annotated[str, Field(pattern=f"^{_ID}$", min_length=1, max_length=80)]

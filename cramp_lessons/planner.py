@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterable
 
-from .course import EVIDENCE_TAGS, Course, Topic, load_course
+from .course import EVIDENCE_TAGS, EVIDENCE_WORDS, Course, Topic, load_course
 from .errors import CrampLessonsError
 
 __all__ = [
@@ -44,13 +44,6 @@ URGENCY_HEADING = {
     "emergency": "Get help now",
     "soon": "See a doctor soon (the same day, or within 1-2 days: see each sign)",
     "routine": "Book an appointment with your doctor",
-}
-EVIDENCE_WORDS = {
-    "strong": "strong evidence",
-    "moderate": "moderate evidence",
-    "weak": "weak evidence",
-    "traditional practice": "traditional practice, not tested in trials",
-    "unproven": "unproven",
 }
 DISCLAIMER_LINE = (
     "This plan is a teaching aid from Cramp Lessons, not medical advice. It cannot tell why your legs "

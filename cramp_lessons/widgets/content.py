@@ -5,16 +5,11 @@ which JupyterLab renders, screen readers read and nbval compares as text.
 """
 from __future__ import annotations
 
-from ..course import Course, Topic, load_course
+from ..course import EVIDENCE_WORDS, Course, Topic, load_course
 
 DISCLAIMER_PATH = "../cramp_lessons/content/disclaimer.md"  # relative to notebooks/
-EVIDENCE_BADGE = {
-    "strong": "🟢 strong evidence",
-    "moderate": "🔵 moderate evidence",
-    "weak": "🟠 weak evidence",
-    "traditional practice": "🟣 traditional practice (no trial evidence)",
-    "unproven": "⚪ unproven",
-}
+_EMOJI = {"strong": "🟢", "moderate": "🔵", "weak": "🟠", "traditional practice": "🟣", "unproven": "⚪"}
+EVIDENCE_BADGE = {tag: f"{_EMOJI[tag]} {words}" for tag, words in EVIDENCE_WORDS.items()}
 URGENCY = {"emergency": "🚨 Emergency: call for help now", "soon": "⚠️ See a doctor soon", "routine": "🩺 Mention it to your doctor"}
 
 

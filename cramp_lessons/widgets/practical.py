@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterable, Protocol
 
 import ipywidgets as W
 
-from ..course import Course, load_course
+from ..course import EVIDENCE_WORDS, Course, load_course
 from ..errors import CrampLessonsError
 from .base import Panel
 
@@ -42,13 +42,6 @@ __all__ = [
 _STYLE = {"description_width": "initial"}
 _WIDE = W.Layout(width="min(100%, 560px)")
 _AUTO = W.Layout(width="auto")
-EVIDENCE_BADGE = {
-    "strong": "strong evidence",
-    "moderate": "moderate evidence",
-    "weak": "weak evidence",
-    "traditional practice": "traditional practice, not tested in trials",
-    "unproven": "unproven",
-}
 URGENCY_LABEL = {"emergency": "🚨 Emergency", "soon": "⚠️ Soon", "routine": "🩺 Routine"}
 e = html.escape
 
@@ -305,7 +298,7 @@ def _plan_fragment(plan: Any) -> str:
     def li(i: Any, mark: str) -> str:
         cautions = "".join(f"<li>⚠ {e(c)}</li>" for c in i.cautions)
         return (f"<li><span aria-hidden='true'>{mark}</span> <b>{e(i.title)}</b> "
-                f"<i>({e(EVIDENCE_BADGE[i.evidence])})</i><br>{e(i.summary)}"
+                f"<i>({e(EVIDENCE_WORDS[i.evidence])})</i><br>{e(i.summary)}"
                 + (f"<ul>{cautions}</ul>" if cautions else "") + "</li>")
 
     parts = ["<h5>Your checklist, strongest evidence first</h5><ul style='list-style:none;padding-left:0'>"
@@ -706,7 +699,7 @@ class CauseFinderWidget(_Tool):
                          + "</ul>")
         if r.causes:
             parts.append("<p><b>Possible contributing causes, for learning</b></p><ul>"
-                         + "".join(f"<li><b>{e(f.title)}</b> <i>({e(EVIDENCE_BADGE[f.evidence])})</i>: "
+                         + "".join(f"<li><b>{e(f.title)}</b> <i>({e(EVIDENCE_WORDS[f.evidence])})</i>: "
                                    f"{e(' '.join(f.reasons))}</li>" for f in r.causes) + "</ul>")
         if r.notes:
             parts.append("<p><b>Also worth knowing</b></p><ul>"

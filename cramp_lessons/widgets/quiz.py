@@ -11,20 +11,13 @@ from typing import Any, Callable
 
 import ipywidgets as W
 
-from ..course import Course, Matching, MultipleSelect, Numeric, Ordering, SingleChoice, TrueFalse, load_course
+from ..course import EVIDENCE_WORDS, Course, Matching, MultipleSelect, Numeric, Ordering, SingleChoice, TrueFalse, load_course
 from ..errors import AnswerError, CrampLessonsError
 from ..quiz import TYPE_LABELS, Grade, grade, shuffled_choices, shuffled_questions
 from .base import Panel
 
 _WIDE = W.Layout(width="auto")
 _STYLE = {"description_width": "initial"}
-_EVIDENCE_NOTE = {
-    "strong": "strong evidence",
-    "moderate": "moderate evidence",
-    "weak": "weak evidence",
-    "traditional practice": "traditional practice, not tested in trials",
-    "unproven": "unproven",
-}
 
 Recorder = Callable[[str, Any, Grade, float], None]
 
@@ -52,7 +45,7 @@ def grade_html(g: Grade) -> str:
     return (
         f"<div class='cramp-feedback' role='status' aria-live='polite'>"
         f"<p><b>{verdict}</b> (score {g.score:.0%})</p><ul>{items}</ul>{ans}"
-        f"<p><b>Why:</b> {html.escape(g.explanation)} <i>[{_EVIDENCE_NOTE[g.evidence]}]</i></p>{refs}</div>"
+        f"<p><b>Why:</b> {html.escape(g.explanation)} <i>[{EVIDENCE_WORDS[g.evidence]}]</i></p>{refs}</div>"
     )
 
 
