@@ -1,0 +1,96 @@
+"""The practical tools in a real browser: the red-flag checker puts emergencies first, the cause
+finder answers a described cramp, the planner builds a checklist, the diary refuses a bad entry,
+and the routine's timer counts while the kernel stays free for other cells."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from cramp_lessons import redflags
+from cramp_lessons.course import load_course
+
+from .lab import open_notebook, page_problems, run_all, shutdown_sessions
+
+pytestmark = pytest.mark.browser
+ARTIFACTS = Path(__file__).parent / "artifacts"
+COURSE = load_course()
+
+
+@pytest.fixture
+def lesson(lab, page, request):
+    base, token, _home = lab
+
+    def open_and_run(notebook: str):
+        open_notebook(page, base, token, notebook)
+        run_all(page)
+        return page
+
+    yield open_and_run
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
+    assert page_problems(page) == []
+    shutdown_sessions(base, token)
+
+
+def test_red_flag_checker_puts_emergencies_first(lesson):
+    page = lesson("08_when_to_see_a_doctor.ipynb")
+    tool = page.locator(".cramp-redflags").first
+    tool.scroll_into_view_if_needed()
+    result = tool.locator("[aria-live]").first
+    tool.get_by_label(COURSE.topic("redflags.dvt").title, exact=True).check()
+    result.filter(has_text=redflags.LEVEL_HEADING["soon"]).wait_for()
+    tool.get_by_label(COURSE.topic("redflags.pe").title, exact=True).check()
+    result.filter(has_text=redflags.LEVEL_HEADING["emergency"]).wait_for()
+    text = result.inner_text()
+    assert text.index(redflags.LEVEL_HEADING["emergency"]) < text.index(redflags.LEVEL_HEADING["soon"])
+    assert "you have" not in text.lower()
+
+
+def test_cause_finder_answers_and_flags_first(lesson):
+    page = lesson("05_cramps_in_pregnancy_and_life_stages.ipynb")
+    tool = page.locator(".cramp-causefinder").first
+    tool.scroll_into_view_if_needed()
+    tool.get_by_label("Pregnant", exact=True).check()
+    tool.get_by_label("At night, in bed", exact=True).check()
+    result = tool.locator(".widget-html").last
+    result.filter(has_text=COURSE.topic("causes.pregnancy").title).wait_for()
+    tool.get_by_label("One leg swollen, warm, red or dark, and painful", exact=True).check()
+    result.filter(has_text=redflags.LEVEL_HEADING["soon"].split(":")[0]).wait_for()
+    text = result.inner_text()
+    assert text.index(redflags.LEVEL_HEADING["soon"].split(":")[0]) < text.index(COURSE.topic("causes.pregnancy").title)
+
+
+def test_planner_and_diary(lesson):
+    page = lesson("07_prevention.ipynb")
+    planner = page.locator(".cramp-planner").first
+    planner.scroll_into_view_if_needed()
+    planner.get_by_label(COURSE.topic("situations.pregnant").title, exact=True).check()
+    planner.locator(".widget-html").filter(has_text=COURSE.topic("prevention.stretch_before_sleep").title).first.wait_for()
+    diary = page.locator(".cramp-diary").first
+    diary.scroll_into_view_if_needed()
+    diary.get_by_label("How long (seconds):").fill("forever")
+    diary.get_by_role("button", name="Add to diary").click()
+    diary.locator("[role=alert]").filter(has_text=re.compile("duration|seconds|long", re.I)).first.wait_for()
+
+
+def test_routine_timer_runs_without_blocking_the_kernel(lesson):
+    page = lesson("06_relief_techniques.ipynb")
+    tool = page.locator(".cramp-routine").first
+    tool.scroll_into_view_if_needed()
+    tool.get_by_role("button", name="Start").click()
+    timer = tool.locator("[role=timer]").first
+    timer.wait_for()
+    first = timer.inner_text()
+    # The widget re-renders its HTML on every tick, so look the timer up afresh each time.
+    page.wait_for_function("t => document.querySelector('.cramp-routine [role=timer]').innerText !== t",
+                           arg=first, timeout=15_000)
+    # While it counts, the kernel still runs a new cell.
+    page.evaluate("window.jupyterapp.commands.execute('notebook:insert-cell-below')")
+    page.keyboard.press("Enter")
+    page.keyboard.type("print(6 * 7)")
+    page.keyboard.press("Shift+Enter")
+    page.locator(".jp-OutputArea-output").filter(has_text=re.compile(r"^\s*42\s*$")).first.wait_for(timeout=15_000)
+    tool.get_by_role("button", name="Pause").click()
+    tool.get_by_role("button", name="Resume").wait_for()
