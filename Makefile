@@ -5,7 +5,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb notebooks/teacher/*.ipynb))
 
-.PHONY: lab test venv venv-test browser-deps notebooks check bench clean
+.PHONY: lab test venv venv-test browser-deps postgres-deps notebooks check bench clean
 
 $(VENV)/.lab: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,7 @@ lab: venv
 	$(VENV)/bin/jupyter lab notebooks/00_start_here.ipynb
 
 ## Run the whole test suite: unit tests, nbval over every notebook, the browser test.
-test: venv-test browser-deps
+test: venv-test browser-deps postgres-deps
 	$(PY) -m pytest tests $(NOTEBOOKS) --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 
@@ -38,6 +38,18 @@ browser-deps:
 	else \
 		echo "The browser test needs Chromium at /usr/bin/chromium. Install it with:"; \
 		echo "    sudo apt-get install -y chromium"; \
+		exit 1; \
+	fi
+
+## PostgreSQL for the classroom tests (they start a throwaway cluster on loopback).
+postgres-deps:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing PostgreSQL from Debian for the classroom tests..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	else \
+		echo "The classroom tests need PostgreSQL. Install it with:"; \
+		echo "    sudo apt-get install -y postgresql"; \
 		exit 1; \
 	fi
 

@@ -39,6 +39,8 @@ _API = {
     "cramp_diary": "widgets.practical",
     "red_flag_checker": "widgets.practical",
     "cause_finder": "widgets.practical",
+    "join": "classroom",
+    "join_widget": "classroom",
 }
 
 __all__ = sorted(_API)

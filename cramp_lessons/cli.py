@@ -38,9 +38,11 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="validate course content (the installed content by default)")
     c.add_argument("content_dir", nargs="?", help="a content folder to check")
     c.set_defaults(func=_check)
+    from .classroom.cli import register as register_classroom
     from .commands import register
 
     register(sub)
+    register_classroom(sub)
     return p
 
 

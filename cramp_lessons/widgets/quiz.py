@@ -26,6 +26,9 @@ def _store_recorder(qid: str, answer: Any, g: Grade, seconds: float) -> None:
     from ..progress import get_store
 
     get_store().record(qid, answer, g.score, g.correct, seconds)
+    from ..classroom import forward_answer
+
+    forward_answer(qid, answer, seconds)  # queued for the live class when joined; a no-op otherwise
 
 
 def _schedule_review(question: Any, g: Grade, seconds: float) -> None:

@@ -127,3 +127,25 @@ def test_coupling_stepper_steps(lab, page):
         status.filter(has_text="Step 2 of").wait_for()
     finally:
         shutdown_sessions(base, token)
+
+
+def test_presentation_mode_keeps_widgets_and_plots(lab, page):
+    """The presentation path the teacher guide recommends: JupyterLab's Presentation Mode."""
+    base, token, _home = lab
+    try:
+        open_notebook(page, base, token, "01_what_is_a_cramp.ipynb")
+        run_all(page)
+        page.evaluate("window.jupyterapp.commands.execute('application:toggle-presentation-mode')")
+        page.wait_for_function("window.jupyterapp.shell.presentationMode === true")
+        explorer = page.locator(".cramp-explorer").first
+        explorer.scroll_into_view_if_needed()
+        assert explorer.locator(".js-plotly-plot .main-svg").first.is_visible()
+        assert explorer.locator(".noUi-handle").first.is_visible()
+        quiz = page.locator(".cramp-quiz").first
+        quiz.scroll_into_view_if_needed()
+        assert quiz.get_by_role("button", name="Check").first.is_visible()
+        assert page_problems(page) == []
+    finally:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "presentation_mode.png"))
+        shutdown_sessions(base, token)

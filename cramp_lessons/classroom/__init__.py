@@ -1,0 +1,101 @@
+"""Live classroom sessions: a small server, a student client with an offline queue, widgets.
+
+The teacher runs ``cramp-lessons classroom serve`` (or :func:`demo_server` in a notebook),
+students :func:`join` with the server address, the join code and a display name, and the
+teacher drives the :func:`dashboard`. Every quiz answer a joined student checks is kept in the
+local progress store and also queued for the server, which grades it with ``quiz.grade``.
+
+This module stays light (no FastAPI, SQLAlchemy or httpx at import time): the quiz widget
+calls :func:`forward_answer` on every answer, joined or not.
+"""
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from ..errors import CrampLessonsError
+
+
+class ClassroomError(CrampLessonsError):
+    """A classroom request was refused or could not be made. ``status`` is the HTTP status it maps to."""
+
+    status = 400
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        if status is not None:
+            self.status = status
+
+
+class NotFound(ClassroomError):
+    status = 404
+
+
+class Conflict(ClassroomError):
+    status = 409
+
+
+class Unauthorized(ClassroomError):
+    status = 401
+
+
+class Offline(ClassroomError):
+    """The server cannot be reached (network down, server stopped)."""
+
+    status = 503
+
+
+# The student session answers are forwarded to; set by join(), cleared by leave().
+_ACTIVE: Any = None
+
+
+def active() -> Any:
+    """The joined :class:`~cramp_lessons.classroom.client.StudentClient`, or None."""
+    return _ACTIVE
+
+
+def set_active(client: Any) -> None:
+    global _ACTIVE
+    previous, _ACTIVE = _ACTIVE, client
+    if previous is not None and previous is not client:
+        previous.stop()
+
+
+def forward_answer(question_id: str, answer: Any, seconds: float | None = None) -> None:
+    """Queue a checked answer for the classroom server; a no-op unless a session is joined.
+
+    Never touches the network: the answer is written to the on-disk queue and the client's
+    background thread sends it, so a slow or absent server never blocks the kernel.
+    """
+    client = _ACTIVE
+    if client is not None:
+        client.record(question_id, answer)
+
+
+def leave() -> None:
+    """Stop forwarding answers (queued answers stay on disk and are sent on the next join)."""
+    set_active(None)
+
+
+_API = {
+    "create_app": "server",
+    "demo_server": "server",
+    "Store": "store",
+    "StudentClient": "client",
+    "TeacherClient": "client",
+    "join": "widgets",
+    "join_widget": "widgets",
+    "dashboard": "dashboard",
+    "Dashboard": "dashboard",
+}
+
+__all__ = sorted([*_API, "ClassroomError", "NotFound", "Conflict", "Unauthorized", "Offline", "active",
+                  "forward_answer", "leave"])
+
+
+def __getattr__(name: str) -> Any:
+    if name in _API:
+        value = getattr(importlib.import_module(f".{_API[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'cramp_lessons.classroom' has no attribute {name!r}")

@@ -1,0 +1,137 @@
+"""The student's offline queue: the server goes away mid-class and comes back; every answer
+arrives exactly once, and the status line says what is happening meanwhile."""
+from __future__ import annotations
+
+import time
+
+import httpx
+import pytest
+
+from cramp_lessons.classroom.client import Outbox, StudentClient
+from cramp_lessons.classroom.store import Store
+
+from .conftest import ServerProcess, new_classroom
+
+Q1 = "causes.cold.q1"
+
+
+@pytest.fixture
+def server(db_url, tmp_path):
+    srv = ServerProcess(db_url, tmp_path / "server").start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def room(server):
+    with httpx.Client(base_url=server.url, timeout=10) as http:
+        room = new_classroom(server.url, server.db_url, http)
+        assert room.t("POST", "/pose", json={"question_id": Q1}).status_code == 200
+        yield room
+
+
+def student(server, room, name, outbox) -> StudentClient:
+    return StudentClient(server.url, room.code, name, outbox=outbox, timeout=2, interval=0.05).join()
+
+
+def wait_until(cond, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not cond():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def server_answers(room) -> dict[str, object]:
+    with httpx.Client(base_url=room.url, timeout=10) as http:
+        rows = http.get(f"/api/sessions/{room.sid}/answers", headers=room.teacher).json()
+    return {a["name"]: a["answer"] for a in rows}
+
+
+def receipts(room) -> list[str]:
+    store = Store(room.db_url)
+    try:
+        return store.receipts(room.sid)
+    finally:
+        store.close()
+
+
+def test_server_stops_while_students_answer_and_every_answer_arrives_once(server, room, tmp_path):
+    outbox = Outbox(tmp_path / "outbox.sqlite")
+    ann, bo, cy = (student(server, room, n, outbox) for n in ("Ann", "Bo", "Cy"))
+    uids = [ann.record(Q1, "b")]
+    assert ann.flush() == 1
+
+    server.stop()
+    uids += [ann.record(Q1, "a"), bo.record(Q1, "b"), bo.record(Q1, "a"), cy.record(Q1, "c")]
+    assert [s.flush() for s in (ann, bo, cy)] == [0, 0, 0]
+    assert ann.status().text().startswith("offline: 1 answer waiting")
+    assert bo.status().text().startswith("offline: 2 answers waiting")
+    assert (bo.status().waiting, bo.status().sent) == (2, 0)
+
+    server.start()  # same port, same database
+    for s in (ann, bo, cy):
+        s.start()  # the background senders deliver, no one has to press anything
+    try:
+        wait_until(lambda: all(s.status().waiting == 0 for s in (ann, bo, cy)))
+    finally:
+        for s in (ann, bo, cy):
+            s.close()
+    assert sorted(receipts(room)) == sorted(uids)  # each answer exactly once
+    assert server_answers(room) == {"Ann": "a", "Bo": "a", "Cy": "c"}  # the latest counts
+    assert ann.status().text() == "connected · 2 answers sent"
+
+
+def test_an_answer_resent_after_a_lost_reply_counts_once(server, room, tmp_path):
+    outbox = Outbox(tmp_path / "outbox.sqlite")
+    ann = student(server, room, "Ann", outbox)
+    uid = ann.record(Q1, "b")
+    assert ann.flush() == 1
+    outbox.mark(uid, "waiting")  # as if the kernel died after the server stored it, before the reply was noted
+    assert ann.flush() == 1  # the server recognises the uid
+    assert receipts(room) == [uid] and room.stored() == 1
+
+
+def test_joining_again_after_a_restart_works_offline_and_keeps_the_student(server, room, tmp_path):
+    outbox = Outbox(tmp_path / "outbox.sqlite")
+    student(server, room, "Ann", outbox).close()
+    server.stop()
+    again = student(server, room, "Ann", outbox)  # a new kernel: same address, code and name; server down
+    uid = again.record(Q1, "a")
+    assert again.flush() == 0 and again.status().connected is False
+    server.start()
+    assert again.flush() == 1
+    again.close()
+    assert receipts(room) == [uid] and server_answers(room) == {"Ann": "a"}
+
+
+def test_a_refused_answer_is_kept_and_reported_not_dropped(server, room, tmp_path):
+    outbox = Outbox(tmp_path / "outbox.sqlite")
+    ann = student(server, room, "Ann", outbox)
+    assert room.t("POST", "/close").status_code == 200
+    uid = ann.record(Q1, "a")
+    assert ann.flush() == 0
+    s = ann.status()
+    assert (s.waiting, s.sent, s.refused) == (0, 0, 1)
+    assert "1 answer not accepted (causes.cold.q1: answering is closed)" in s.text()
+    (item,) = outbox.items(ann.key)
+    assert (item["uid"], item["answer"], item["state"]) == (uid, "a", "refused")
+    ann.close()
+
+
+def test_practice_answers_are_delivered_but_not_counted_as_sent(server, room, tmp_path):
+    ann = student(server, room, "Ann", Outbox(tmp_path / "outbox.sqlite"))
+    ann.record("causes.cold.q3", "myth")  # a lesson quiz, not the posed question
+    assert ann.flush() == 0
+    s = ann.status()
+    assert (s.waiting, s.sent, s.refused) == (0, 0, 0) and s.text() == "connected · 0 answers sent"
+    assert room.stored() == 0
+    ann.close()
+
+
+def test_join_fails_clearly_when_the_server_is_unreachable(tmp_path):
+    from cramp_lessons.classroom import Offline
+
+    from .conftest import free_port
+
+    with pytest.raises(Offline, match="cannot reach the classroom server"):
+        StudentClient(f"127.0.0.1:{free_port()}", "ABCDEF", "Ann", outbox=tmp_path / "o.sqlite", timeout=1).join()
