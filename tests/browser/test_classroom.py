@@ -1,0 +1,132 @@
+"""A live class in a real browser: a teacher's dashboard and two students' notebooks against one
+classroom server on loopback. Students join through the join widget and answer the posed question;
+the teacher's chart counts their answers as they arrive."""
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from cramp_lessons.course import load_course
+
+from .lab import open_notebook, page_problems, run_all, shutdown_sessions
+
+pytestmark = pytest.mark.browser
+QUESTION = "basics.q1"
+
+
+@pytest.fixture
+def classroom(tmp_path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cramp_lessons.cli", "classroom", "serve", "--port", str(port),
+         "--db", f"sqlite:///{tmp_path}/class.sqlite"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = []
+    deadline = time.time() + 60
+    while time.time() < deadline and not any("Press Ctrl+C" in x for x in lines):
+        line = proc.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+    text = "".join(lines)
+    found = {k: re.search(rf"{k}:\s+(\S+)", text) for k in ("Session", "Join code", "Teacher key")}
+    if not all(found.values()):
+        proc.kill()
+        pytest.fail(f"classroom server did not start:\n{text}")
+    url = f"http://127.0.0.1:{port}"
+    while True:  # the banner prints just before uvicorn starts listening
+        try:
+            urllib.request.urlopen(f"{url}/api/health", timeout=2)
+            break
+        except OSError:
+            if time.time() > deadline:
+                proc.kill()
+                pytest.fail(f"classroom server never answered on {url}")
+            time.sleep(0.2)
+    yield {"url": url, **{k: m.group(1) for k, m in found.items()}}
+    proc.terminate()
+    proc.wait(20)
+
+
+def _notebook(root, name, *cells):
+    nb = new_notebook(cells=[new_code_cell(c) for c in cells])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, root / "notebooks" / name)
+
+
+def _bar_total(page) -> int:
+    return page.evaluate("""() => {
+        const p = document.querySelector('.cramp-classroom-dashboard .js-plotly-plot');
+        return p && p.data && p.data[0] && p.data[0].y ? Array.from(p.data[0].y).reduce((a, b) => a + b, 0) : -1;
+    }""")
+
+
+def test_live_class_teacher_sees_answers_arrive(lab, browser, classroom):
+    base, token, home = lab
+    root = home.parent / "root"
+    c = classroom
+    _notebook(root, "teacher_live.ipynb",
+              "from cramp_lessons.classroom import dashboard\n"
+              f"board = dashboard({c['url']!r}, {c['Session']!r}, {c['Teacher key']!r}, interval=0.5)\nboard",
+              f"board.pose({QUESTION!r})")
+    _notebook(root, "student_live.ipynb", "from cramp_lessons.classroom import join_widget\njoin_widget()")
+    q = load_course().question(QUESTION)
+    answers = {"Ana": next(o for o in q.options if o.correct), "Ben": next(o for o in q.options if not o.correct)}
+
+    contexts = []
+    try:
+        teacher_ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+        contexts.append(teacher_ctx)
+        teacher = teacher_ctx.new_page()
+        teacher.set_default_timeout(60_000)
+        open_notebook(teacher, base, token, "teacher_live.ipynb")
+        run_all(teacher)
+        teacher.locator(".cramp-classroom-dashboard .js-plotly-plot .main-svg").first.wait_for()
+        teacher.wait_for_function("() => document.querySelector('.cramp-classroom-dashboard .js-plotly-plot').data[0].x.length > 0")
+        assert _bar_total(teacher) == 0
+
+        for n, (name, option) in enumerate(answers.items(), start=1):
+            ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+            contexts.append(ctx)
+            student = ctx.new_page()
+            student.set_default_timeout(60_000)
+            # Each student runs the same notebook in their own kernel (a copy per student).
+            copy = f"student_live_{n}.ipynb"
+            (root / "notebooks" / copy).write_text((root / "notebooks" / "student_live.ipynb").read_text())
+            open_notebook(student, base, token, copy)
+            run_all(student)
+            box = student.locator(".cramp-classroom").first
+            box.get_by_label("Server address:").fill(c["url"])
+            box.get_by_label("Join code:").fill(c["Join code"])
+            box.get_by_label("Display name:").fill(name)
+            box.get_by_role("button", name="Join").click()
+            question = box.locator(".cramp-question").first
+            question.wait_for(timeout=30_000)
+            question.get_by_label(option.text, exact=True).check()
+            question.get_by_role("button", name="Check").click()
+            box.locator("[role=status]").filter(has_text=re.compile("sent|recorded", re.I)).first.wait_for()
+            teacher.wait_for_function(
+                f"""() => {{ const p = document.querySelector('.cramp-classroom-dashboard .js-plotly-plot');
+                    return p && Array.from(p.data[0].y).reduce((a, b) => a + b, 0) === {n}; }}""", timeout=30_000)
+            assert page_problems(student) == []
+        board = teacher.locator(".cramp-classroom-dashboard")
+        board.get_by_text("Roster", exact=True).click()  # the roster is folded away on a projected screen
+        board.get_by_text("Ana").first.wait_for()
+        board.get_by_text("Ben").first.wait_for()
+        assert page_problems(teacher) == []
+    finally:
+        for ctx in contexts:
+            for pg in ctx.pages:
+                pg.screenshot(path=str(root.parent / "last_classroom.png"))
+            ctx.close()
+        shutdown_sessions(base, token)
