@@ -22,7 +22,7 @@ venv-test: $(VENV)/.test
 
 ## Start the course in JupyterLab, on the first lesson.
 lab: venv
-	$(VENV)/bin/jupyter lab notebooks/00_start_here.ipynb
+	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00_start_here.ipynb
 
 ## Run the whole test suite: unit tests, nbval over every notebook, the browser test.
 test: venv-test browser-deps postgres-deps
