@@ -22,7 +22,8 @@ venv-test: $(VENV)/.test
 
 ## Start the course in JupyterLab, on the first lesson.
 lab: venv
-	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00_start_here.ipynb
+	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) --ServerApp.root_dir="$(CURDIR)" \
+		--LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
 
 ## Run the whole test suite: unit tests, nbval over every notebook, the browser test.
 test: venv-test browser-deps postgres-deps
