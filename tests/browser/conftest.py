@@ -37,6 +37,7 @@ def lab(tmp_path_factory):
     # Serve a copy of the notebooks: running them in the browser must never rewrite the repo's files.
     root = tmp / "root"
     shutil.copytree(ROOT / "notebooks", root / "notebooks")
+    shutil.copytree(ROOT / "cramp_lessons" / "content", root / "cramp_lessons" / "content")  # the disclaimer link
     docs = tmp / "settings" / "@jupyterlab" / "docmanager-extension"
     docs.mkdir(parents=True)
     (docs / "plugin.jupyterlab-settings").write_text(json.dumps({"autosave": False}))

@@ -11,7 +11,7 @@ import pytest
 from cramp_lessons.course import SingleChoice, load_course
 from cramp_lessons.widgets.explorers import EXPLORERS, PICTURES
 
-from .lab import open_notebook, page_problems, run_all, shutdown_sessions
+from .lab import api, open_notebook, page_problems, run_all, shutdown_sessions
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,6 +106,10 @@ def test_lesson_runs_and_renders(lab, page, lesson):
             panel.locator(".cramp-question").first.wait_for()
             panel.get_by_role("button", name="Finish").click()
             panel.locator("[role=status]").filter(has_text="Exam result").first.wait_for()
+        # Every lesson links the disclaimer, and the link resolves in the served tree.
+        links = page.locator("a[href*='disclaimer.md']")
+        assert links.count() >= 1
+        assert api(base, token, "/api/contents/cramp_lessons/content/disclaimer.md")["type"] == "file"
         assert page_problems(page) == []
     finally:
         ARTIFACTS.mkdir(exist_ok=True)
