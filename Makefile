@@ -5,7 +5,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb notebooks/teacher/*.ipynb))
 
-.PHONY: lab test venv venv-test browser-deps postgres-deps notebooks check bench clean
+.PHONY: lab test venv venv-test system-deps notebooks check bench clean
 
 $(VENV)/.lab: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,31 +26,23 @@ lab: venv
 		--LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
 
 ## Run the whole test suite: unit tests, nbval over every notebook, the browser test.
-test: venv-test browser-deps postgres-deps
+test: venv-test system-deps
 	$(PY) -m pytest tests $(NOTEBOOKS) --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 
-## Chromium for the browser test: installed from Debian when we are root, else say what to do.
-browser-deps:
-	@if [ -x /usr/bin/chromium ]; then exit 0; fi; \
+## Debian packages the tests need: Chromium (browser test) and PostgreSQL (classroom tests).
+## Installed when we are root; otherwise stop and say exactly what to install. Never skipped.
+system-deps:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "Installing Chromium from Debian for the browser test..."; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		echo "Installing from Debian for the tests:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	else \
-		echo "The browser test needs Chromium at /usr/bin/chromium. Install it with:"; \
-		echo "    sudo apt-get install -y chromium"; \
-		exit 1; \
-	fi
-
-## PostgreSQL for the classroom tests (they start a throwaway cluster on loopback).
-postgres-deps:
-	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then exit 0; fi; \
-	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "Installing PostgreSQL from Debian for the classroom tests..."; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
-	else \
-		echo "The classroom tests need PostgreSQL. Install it with:"; \
-		echo "    sudo apt-get install -y postgresql"; \
+		echo "The tests need these Debian packages. Install them with:"; \
+		echo "    sudo apt-get install -y$$missing"; \
 		exit 1; \
 	fi
 
