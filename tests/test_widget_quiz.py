@@ -106,3 +106,22 @@ def test_quiz_bank_records_to_store_and_scores(fixture_course):
 def test_unknown_bank_is_a_clear_error(fixture_course):
     with pytest.raises(KeyError, match="known banks: causes.cold"):
         QuizWidget("causes.hot", course=fixture_course)
+
+
+def test_answer_time_runs_from_first_touch(make, monkeypatch):
+    import cramp_lessons.widgets.quiz as wq
+
+    now = [1000.0]
+    monkeypatch.setattr(wq.time, "monotonic", lambda: now[0])
+    w, rec = make("causes.cold.q1")
+    now[0] += 600  # ten minutes reading the lesson before touching the question
+    w._radio.value = "b"
+    now[0] += 4
+    w.check()
+    assert rec[-1][3] == 4
+    w.retry()
+    now[0] += 100
+    w._radio.value = "a"
+    now[0] += 2
+    w.check()
+    assert rec[-1][3] == 2

@@ -102,10 +102,10 @@ class AssessmentWidget:
 
     def _record(self, qid: str, answer: Any, g: Grade, seconds: float) -> None:
         assert self.assessment is not None
-        # QuestionWidget times from its creation, and all questions are created at Start: the time
-        # since the previous answer is the better measure of the time spent on this one.
+        # In a sitting the questions are read one after another, so the time since the previous
+        # answer (or Start) measures this one; QuestionWidget's own clock starts at the first touch.
         now = time.monotonic()
-        seconds, self._mark = min(seconds, now - self._mark), now
+        seconds, self._mark = now - self._mark, now
         self.assessment.record(g, seconds)  # the first answer counts; later ones are tries
         self.store.record(qid, answer, g.score, g.correct, seconds, at=self.clock().timestamp())
 

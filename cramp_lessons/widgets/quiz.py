@@ -66,7 +66,9 @@ class QuestionWidget:
         self.show_feedback = show_feedback
         self.last: Grade | None = None
         self.tries = 0
-        self._started = time.monotonic()
+        # Time to answer runs from the first touch of this question's controls, not from when the
+        # lesson was opened: reading the lesson above must not make every answer look slow.
+        self._started: float | None = None
         kind = TYPE_LABELS[question.type]
         self.prompt = W.HTML(f"<p><b>Question {number}</b> <i>({kind})</i><br>{html.escape(question.prompt)}</p>")
         self.inputs = self._build_inputs(seed)
@@ -77,6 +79,8 @@ class QuestionWidget:
         self.feedback = W.HTML()
         self.check_button.on_click(lambda _b: self.check())
         self.retry_button.on_click(lambda _b: self.retry())
+        for w in self._controls():
+            w.observe(self._touched, names="value")
         self.box = W.VBox([self.prompt, *self.inputs, W.HBox([self.check_button, self.retry_button]), self.feedback])
         self.box.add_class("cramp-question")
 
@@ -150,7 +154,7 @@ class QuestionWidget:
             return None
         self.tries += 1
         self.last = g
-        seconds = time.monotonic() - self._started
+        seconds = time.monotonic() - (self._started or time.monotonic())
         stored = ""
         if self.record is not None:
             try:
@@ -177,7 +181,11 @@ class QuestionWidget:
         self.check_button.disabled = False
         self.retry_button.layout.display = "none"
         self.feedback.value = ""
-        self._started = time.monotonic()
+        self._started = None
+
+    def _touched(self, _change: Any) -> None:
+        if self._started is None:
+            self._started = time.monotonic()
 
     def _warn(self, msg: str) -> None:
         self.feedback.value = f"<p class='cramp-warning' role='alert'>⚠ {html.escape(msg)}</p>"

@@ -103,10 +103,10 @@ class ReviewWidget:
         return text
 
     def _record(self, qid: str, answer: Any, g: Grade, seconds: float) -> None:
-        # Every due question is built at once and QuestionWidget times from its creation: the time
-        # since the previous answer is the better measure of the time spent on this one.
+        # The due questions are answered one after another: the time since the previous answer
+        # measures this one (QuestionWidget's own clock starts only at the first touch).
         now = _time.monotonic()
-        seconds, self._mark = min(seconds, now - self._mark), now
+        seconds, self._mark = now - self._mark, now
         self._seconds.setdefault(qid, seconds)
         self.store.record(qid, answer, g.score, g.correct, seconds, at=self.clock().timestamp())
 
