@@ -15,16 +15,16 @@ _API = {
     "load_course": "course",
     "Course": "course",
     "EVIDENCE_TAGS": "course",
-    "check": "quiz",
-    "grade": "quiz",
-    "Grade": "quiz",
+    "check": "grading",
+    "grade": "grading",
+    "Grade": "grading",
     "ProgressStore": "progress",
     "get_store": "progress",
     "CrampLessonsError": "errors",
     "ContentError": "errors",
     "AnswerError": "errors",
     "ProgressError": "errors",
-    "quiz": None,  # the module itself: calling it shows a bank (see quiz._CallableModule)
+    "quiz": "widgets.quiz",
     "show": "widgets.content",
     "disclaimer": "widgets.content",
     "lesson_header": "widgets.content",
@@ -48,8 +48,7 @@ __all__ = sorted(_API)
 
 def __getattr__(name: str) -> Any:
     if name in _API:
-        module = importlib.import_module(f".{_API[name] or name}", __name__)
-        value = module if _API[name] is None else getattr(module, name)
+        value = getattr(importlib.import_module(f".{_API[name]}", __name__), name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'cramp_lessons' has no attribute {name!r}")

@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 from .course import Course
 from .errors import CrampLessonsError
-from .quiz import TYPE_LABELS, Grade, grade, right_answer
+from .grading import TYPE_LABELS, Grade, grade, right_answer
 
 Mode = Literal["practice", "exam"]
 MODES: tuple[str, ...] = ("practice", "exam")

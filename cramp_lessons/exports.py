@@ -27,7 +27,7 @@ from pydantic import TypeAdapter, ValidationError
 from .assessment import lesson_link
 from .course import Bank, Course, Id, Matching, MultipleSelect, Numeric, Ordering, SingleChoice, TrueFalse
 from .errors import CrampLessonsError
-from .quiz import TYPE_LABELS, shuffled_choices
+from .grading import TYPE_LABELS, shuffled_choices
 
 FORMATS = ("gift", "jupyterquiz", "markdown")
 PAGE_BREAK = '<div style="page-break-before: always"></div>'

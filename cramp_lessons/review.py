@@ -162,7 +162,7 @@ def is_slow(seconds: float | None, question_type: str | None = None) -> bool:
 def rating_for(grade: Any, seconds: float | None = None, tries: int = 1, question_type: str | None = None) -> Rating:
     """The FSRS rating for one outcome (see the module docstring for why).
 
-    ``grade`` is a :class:`cramp_lessons.quiz.Grade` (anything with ``score`` and ``correct``);
+    ``grade`` is a :class:`cramp_lessons.grading.Grade` (anything with ``score`` and ``correct``);
     ``tries`` counts the checks up to and including this one.
     """
     if tries < 1:

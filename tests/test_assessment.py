@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from cramp_lessons.assessment import AssessmentError, Assessment, draw, lesson_link, lesson_pools, report
 from cramp_lessons.course import load_course
 from cramp_lessons.progress import ProgressStore
-from cramp_lessons.quiz import grade, right_answer
+from cramp_lessons.grading import grade, right_answer
 from cramp_lessons import review
 
 HEAT = textwrap.dedent("""\

@@ -14,7 +14,7 @@ from cramp_lessons.commands import register
 from cramp_lessons.course import collect_errors, load_course
 from cramp_lessons.exports import (PAGE_BREAK, ExportError, convert_jupyterquiz, export_gift, export_jupyterquiz,
                                    export_markdown, gift_escape, gift_unescape, import_jupyterquiz, skipped)
-from cramp_lessons.quiz import grade, right_answer
+from cramp_lessons.grading import grade, right_answer
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SCHEMA = json.loads((FIXTURES / "jupyterquiz_schema.json").read_text())

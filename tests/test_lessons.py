@@ -71,4 +71,6 @@ def test_notebook_was_run_top_to_bottom_without_widget_state(lesson):
 def test_public_api_resolves():
     for name in cramp_lessons.__all__:
         assert getattr(cramp_lessons, name) is not None, name
-    assert callable(cramp_lessons.quiz) and callable(cramp_lessons.quiz.grade)
+    from cramp_lessons.grading import grade
+
+    assert callable(cramp_lessons.quiz) and cramp_lessons.grade is grade

@@ -12,7 +12,7 @@ from cramp_lessons.errors import ProgressError
 from cramp_lessons.portable import (FORMAT, canonical_json, checksum, export_progress, import_progress,
                                     read_progress_file, reset_progress)
 from cramp_lessons.progress import ProgressStore
-from cramp_lessons.quiz import Grade
+from cramp_lessons.grading import Grade
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
 

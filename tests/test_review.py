@@ -7,7 +7,7 @@ from hypothesis import given, strategies as st
 
 from cramp_lessons import review
 from cramp_lessons.progress import ProgressStore
-from cramp_lessons.quiz import Grade, grade, right_answer
+from cramp_lessons.grading import Grade, grade, right_answer
 from cramp_lessons.review import as_utc, describe_due, due, next_due, rating_for, record_outcome
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)

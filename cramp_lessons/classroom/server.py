@@ -31,7 +31,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, S
 from .. import __version__
 from ..course import Course, Matching, MultipleSelect, Numeric, Ordering, SingleChoice, TrueFalse, load_course
 from ..errors import AnswerError
-from ..quiz import grade, right_answer, shuffled_choices
+from ..grading import grade, right_answer, shuffled_choices
 from . import ClassroomError, Conflict, NotFound, Unauthorized
 from .store import CODE_LENGTH, Store, Tally, listed_keys, pick_label, picks
 

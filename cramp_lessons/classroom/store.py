@@ -28,7 +28,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 from sqlalchemy.pool import StaticPool
 
 from ..course import Matching, MultipleSelect, Numeric, Ordering, SingleChoice, TrueFalse
-from ..quiz import _number, _truth
+from ..grading import _number, _truth
 from . import ClassroomError, Conflict, NotFound
 
 FILENAME = "classroom.sqlite"

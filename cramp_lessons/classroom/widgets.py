@@ -15,7 +15,7 @@ from typing import Any
 import ipywidgets as W
 
 from ..course import Course, load_course
-from ..quiz import Grade
+from ..grading import Grade
 from ..widgets.base import Panel
 from ..widgets.quiz import QuestionWidget
 from . import ClassroomError, set_active

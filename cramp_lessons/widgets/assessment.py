@@ -19,7 +19,7 @@ from ..assessment import Assessment, Report
 from ..course import Course, load_course
 from ..errors import CrampLessonsError
 from ..progress import ProgressStore, get_store
-from ..quiz import Grade
+from ..grading import Grade
 from .. import review
 from .base import Panel
 from .quiz import QuestionWidget, grade_html

@@ -13,7 +13,7 @@ import ipywidgets as W
 
 from ..course import EVIDENCE_WORDS, Course, Matching, MultipleSelect, Numeric, Ordering, SingleChoice, TrueFalse, load_course
 from ..errors import AnswerError, CrampLessonsError
-from ..quiz import TYPE_LABELS, Grade, grade, shuffled_choices, shuffled_questions
+from ..grading import TYPE_LABELS, Grade, grade, shuffled_choices, shuffled_questions
 from .base import Panel
 
 _WIDE = W.Layout(width="auto")

@@ -18,7 +18,7 @@ from .. import review
 from ..course import Course, load_course
 from ..errors import CrampLessonsError
 from ..progress import ProgressStore, get_store
-from ..quiz import Grade
+from ..grading import Grade
 from .base import Panel
 from .quiz import QuestionWidget
 

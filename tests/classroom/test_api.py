@@ -11,7 +11,7 @@ import uuid
 import httpx
 import pytest
 
-from cramp_lessons.quiz import right_answer
+from cramp_lessons.grading import right_answer
 
 from .conftest import ServerProcess, free_port, new_classroom
 

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import math
 import random
-import sys
-import types
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -266,18 +264,3 @@ def right_answer(question: Any) -> Any:
         return {p.id: p.right for p in question.pairs}
     raise AnswerError(f"{question.id}: unknown question type")
 
-
-class _CallableModule(types.ModuleType):
-    """``cramp_lessons.quiz`` is both this module and the notebook's one-liner ``quiz("causes.cold")``.
-
-    Python binds a submodule onto its package under the same name, so a plain function
-    ``cramp_lessons.quiz`` would be replaced by this module as soon as anything imported it.
-    """
-
-    def __call__(self, bank_id: str, *, seed: int | str | None = None) -> Any:
-        from .widgets.quiz import quiz as show_quiz
-
-        return show_quiz(bank_id, seed=seed)
-
-
-sys.modules[__name__].__class__ = _CallableModule

@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cramp_lessons.errors import AnswerError, CrampLessonsError
-from cramp_lessons.quiz import grade, right_answer, shuffled_choices, shuffled_questions
+from cramp_lessons.grading import grade, right_answer, shuffled_choices, shuffled_questions
 
 
 @pytest.fixture(scope="module")
