@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from importlib import resources
 from typing import Annotated, Any, Iterable, Literal, Mapping
 
 import yaml
@@ -179,23 +178,23 @@ def load_rules(text: str | None = None, course: Course | None = None) -> Rules:
     return _parse_rules(text, course or load_course())
 
 
-@functools.lru_cache(maxsize=1)
-def _packaged_text() -> str:
+def _rules_text(course: Course) -> str:
     try:
-        return (resources.files("cramp_lessons") / "content" / RULES_FILE).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise ContentError(RULES_FILE, "-", "-", f"cannot read file: {e}") from None
+        return course.tables[RULES_FILE.removesuffix(".yaml")]
+    except KeyError:
+        raise ContentError(RULES_FILE, "-", "-", "missing file: the cause finder needs its rule table") from None
 
 
 def _packaged_rules(course: Course | None) -> Rules:
     if course is None:
         return _default_rules()
-    return _parse_rules(_packaged_text(), course)
+    return _parse_rules(_rules_text(course), course)
 
 
 @functools.lru_cache(maxsize=1)
 def _default_rules() -> Rules:
-    return _parse_rules(_packaged_text(), load_course())
+    course = load_course()
+    return _parse_rules(_rules_text(course), course)
 
 
 def _parse_rules(text: str, course: Course) -> Rules:

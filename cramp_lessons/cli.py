@@ -17,13 +17,12 @@ def _check(args: argparse.Namespace) -> int:
         print(f"{len(errors)} problem(s) in {root}", file=sys.stderr)
         return 1
     assert course is not None
-    rules = root / "causefinder.yaml"
-    if rules.exists():  # the cause finder's rule table refers to topics, so check it against this content
+    if "causefinder" in course.tables:  # the cause finder's rules refer to topics: check them against this content
         from .causefinder import load_rules
         from .errors import ContentError
 
         try:
-            load_rules(rules.read_text(encoding="utf-8"), course)
+            load_rules(course.tables["causefinder"], course)
         except ContentError as e:
             print(f"error: {e}", file=sys.stderr)
             return 1

@@ -267,6 +267,7 @@ class Course:
     questions: dict[str, Any]
     documents: dict[str, str]  # Markdown documents by stem, e.g. "disclaimer"
     sequences: dict[str, list[Step]]  # stepped diagrams by stem, e.g. "coupling"
+    tables: dict[str, str]  # other top-level YAML (the cause finder's rules), checked by their own module
 
     def question(self, qid: str) -> Any:
         try:
@@ -422,6 +423,8 @@ def collect_errors(content_dir: Path | str | None = None) -> tuple[Course | None
             errors.extend(_errors_from(rel, raw, e))
 
     documents = {p.stem: p.read_text(encoding="utf-8") for p in sorted(root.glob("*.md"))}
+    modelled = {"lessons.yaml", "references.yaml"}
+    tables = {p.stem: p.read_text(encoding="utf-8") for p in sorted(root.glob("*.yaml")) if p.name not in modelled}
     if "disclaimer" not in documents:
         errors.append(ContentError("disclaimer.md", "-", "-", "missing file: every lesson links the disclaimer"))
 
@@ -444,7 +447,7 @@ def collect_errors(content_dir: Path | str | None = None) -> tuple[Course | None
 
     if errors:
         return None, errors
-    return Course(lessons, references, topics, kinds, banks, questions, documents, sequences), []
+    return Course(lessons, references, topics, kinds, banks, questions, documents, sequences, tables), []
 
 
 def load_course(content_dir: Path | str | None = None) -> Course:

@@ -186,3 +186,16 @@ def test_stepped_diagram_is_validated(content_copy):
 def test_shipped_coupling_chain_runs_from_action_potential_to_relaxation():
     steps = load_course().sequences["coupling"]
     assert steps[0].title == "Action potential" and steps[-1].title == "Relaxation"
+
+
+def test_cli_check_validates_the_cause_finder_rules(tmp_path):
+    import shutil
+
+    from cramp_lessons.course import CONTENT_DIR
+
+    copy = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, copy)
+    rules = copy / "causefinder.yaml"
+    rules.write_text(rules.read_text().replace("causes.arteries", "causes.nowhere", 1))
+    r = _cli("check", str(copy))
+    assert r.returncode == 1 and "causefinder.yaml: item 'causes.nowhere'" in r.stderr
