@@ -300,7 +300,7 @@ class Course:
         return [self.references[r].citation for r in ref_ids]
 
 
-def _load_yaml(path: Path, rel: str) -> Any:
+def _load_yaml(path: Path, rel: str, top: type = dict) -> Any:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as e:
@@ -309,8 +309,8 @@ def _load_yaml(path: Path, rel: str) -> Any:
         raise ContentError(rel, where, "-", f"not valid YAML: {getattr(e, 'problem', e)}") from None
     except (OSError, UnicodeDecodeError) as e:
         raise ContentError(rel, "-", "-", f"cannot read file: {e}") from None
-    if not isinstance(data, dict):
-        raise ContentError(rel, "-", "-", "expected a mapping at the top of the file")
+    if not isinstance(data, top):
+        raise ContentError(rel, "-", "-", f"expected a {'mapping' if top is dict else 'list'} at the top of the file")
     return data
 
 
@@ -349,9 +349,9 @@ def collect_errors(content_dir: Path | str | None = None) -> tuple[Course | None
     if not root.is_dir():
         return None, [ContentError(str(root), "-", "-", "content folder not found")]
 
-    def parse(model: Any, rel: str) -> Any:
+    def parse(model: Any, rel: str, top: type = dict) -> Any:
         try:
-            data = _load_yaml(root / rel, rel)
+            data = _load_yaml(root / rel, rel, top)
         except ContentError as e:
             errors.append(e)
             return None
@@ -411,16 +411,9 @@ def collect_errors(content_dir: Path | str | None = None) -> tuple[Course | None
 
     sequences: dict[str, list[Step]] = {}
     for path in sorted((root / "physiology").glob("*.yaml")):
-        rel = path.relative_to(root).as_posix()
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as e:
-            errors.append(ContentError(rel, "-", "-", f"not valid YAML: {getattr(e, 'problem', e)}"))
-            continue
-        try:
-            sequences[path.stem] = TypeAdapter(list[Step]).validate_python(raw)
-        except ValidationError as e:
-            errors.extend(_errors_from(rel, raw, e))
+        steps = parse(list[Step], path.relative_to(root).as_posix(), top=list)
+        if steps is not None:
+            sequences[path.stem] = steps
 
     documents = {p.stem: p.read_text(encoding="utf-8") for p in sorted(root.glob("*.md"))}
     modelled = {"lessons.yaml", "references.yaml"}

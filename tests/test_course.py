@@ -199,3 +199,10 @@ def test_cli_check_validates_the_cause_finder_rules(tmp_path):
     rules.write_text(rules.read_text().replace("causes.arteries", "causes.nowhere", 1))
     r = _cli("check", str(copy))
     assert r.returncode == 1 and "causefinder.yaml: item 'causes.nowhere'" in r.stderr
+
+
+def test_stepped_diagram_must_be_a_list(content_copy):
+    (content_copy / "physiology").mkdir()
+    (content_copy / "physiology" / "chain.yaml").write_text("id: chain.one\n")
+    e = _only_error(content_copy)
+    assert e.file == "physiology/chain.yaml" and "expected a list" in e.problem
