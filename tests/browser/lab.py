@@ -2,10 +2,17 @@
 from __future__ import annotations
 
 import json
+import socket
 import time
 import urllib.request
 
 from playwright.sync_api import Page
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def api(base: str, token: str, path: str, method: str = "GET"):

@@ -4,7 +4,6 @@ the teacher's chart counts their answers as they arrive."""
 from __future__ import annotations
 
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -16,7 +15,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from cramp_lessons.course import load_course
 
-from .lab import open_notebook, page_problems, run_all, shutdown_sessions
+from .lab import free_port, open_notebook, page_problems, run_all, shutdown_sessions
 
 pytestmark = pytest.mark.browser
 QUESTION = "basics.q1"
@@ -24,9 +23,7 @@ QUESTION = "basics.q1"
 
 @pytest.fixture
 def classroom(tmp_path):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "cramp_lessons.cli", "classroom", "serve", "--port", str(port),
          "--db", f"sqlite:///{tmp_path}/class.sqlite"],
