@@ -1,4 +1,5 @@
 """Every test run, nbval's kernels included, uses a fresh progress store, never the learner's."""
+
 import os
 import tempfile
 

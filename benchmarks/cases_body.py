@@ -6,10 +6,12 @@ Baselines do one update the straightforward way: rebuild the figure from scratch
 a new ``FigureWidget`` (for the leg, also compute the length curve in a pure Python loop),
 which is what the explorers' in-place ``batch_update`` avoids.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
@@ -99,8 +101,10 @@ CASES: list[Case] = [
         name="body.abi",
         make=X.abi_calculator,
         # 30-320 mmHg: includes implausible values, so the error path is timed too
-        variations=[("ankle_systolic", [float(v) for v in np.linspace(30, 320, 60)]),
-                    ("arm_systolic", [float(v) for v in np.linspace(60, 260, 60)])],
+        variations=[
+            ("ankle_systolic", [float(v) for v in np.linspace(30, 320, 60)]),
+            ("arm_systolic", [float(v) for v in np.linspace(60, 260, 60)]),
+        ],
         baseline=Baseline(_REBUILD, _abi_baseline),
     ),
     Case(

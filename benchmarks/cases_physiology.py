@@ -9,13 +9,15 @@ run.py prints and stores.
 Baselines are "the straightforward way" of doing what one update does, timed in the same
 run. scipy is imported here only (never by the package).
 """
+
 from __future__ import annotations
 
 import math
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -59,6 +61,7 @@ def _spread(values, n: int = 60, seed: int = 0) -> list:
 
 
 # -- twitch -------------------------------------------------------------------------------
+
 
 def _twitch_make():
     from cramp_lessons.widgets.explorers_physiology import TwitchExplorer
@@ -105,6 +108,7 @@ def _twitch_baseline(rate_hz: float, temp_c: float, **_: Any) -> None:
 
 # -- excitability -------------------------------------------------------------------------
 
+
 def _hh_make(precompute: bool = True):
     from cramp_lessons.physiology.excitability import SweepCache
     from cramp_lessons.widgets.explorers_physiology import ExcitabilityExplorer
@@ -130,8 +134,13 @@ def _hh_rhs_scalar(t, y, shift, drive, p):
     x = u + 55.0
     an = 0.1 if abs(x) < 1e-7 else 0.01 * x / (1.0 - _exp(-x / 10.0))
     bn = 0.125 * _exp(-(u + 65.0) / 80.0)
-    i_ion = 120.0 * m ** 3 * h * (v - 50.0) + 36.0 * n ** 4 * (v + 77.0) + 0.3 * (v + 54.4)
-    return [drive - i_ion, p * (am * (1 - m) - bm * m), p * (ah * (1 - h) - bh * h), p * (an * (1 - n) - bn * n)]
+    i_ion = 120.0 * m**3 * h * (v - 50.0) + 36.0 * n**4 * (v + 77.0) + 0.3 * (v + 54.4)
+    return [
+        drive - i_ion,
+        p * (am * (1 - m) - bm * m),
+        p * (ah * (1 - h) - bh * h),
+        p * (an * (1 - n) - bn * n),
+    ]
 
 
 def _hh_initial(ca: float, temp_c: float, drive: float) -> np.ndarray:
@@ -144,8 +153,16 @@ def _hh_initial(ca: float, temp_c: float, drive: float) -> np.ndarray:
     return y0
 
 
-def hh_solve_ivp(ca: float, temp_c: float, drive: float, rtol: float, atol: float, method: str = "RK45",
-                 t_end: float = 50.0, dense_dt: float = 0.005):
+def hh_solve_ivp(
+    ca: float,
+    temp_c: float,
+    drive: float,
+    rtol: float,
+    atol: float,
+    method: str = "RK45",
+    t_end: float = 50.0,
+    dense_dt: float = 0.005,
+):
     """One axon with scipy's solve_ivp; returns (t, v, spike_times) with spikes from the
     dense output on a ``dense_dt`` grid (0 mV up-crossings, linearly interpolated)."""
     from scipy.integrate import solve_ivp
@@ -155,8 +172,16 @@ def hh_solve_ivp(ca: float, temp_c: float, drive: float, rtol: float, atol: floa
     y0 = _hh_initial(ca, temp_c, drive)
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)  # rejected trial steps at loose tolerances
-        sol = solve_ivp(_hh_rhs_scalar, (0.0, t_end), y0, method=method, rtol=rtol, atol=atol, dense_output=True,
-                        args=(float(hh.calcium_shift_mv(ca)), float(drive), hh.phi(temp_c)))
+        sol = solve_ivp(
+            _hh_rhs_scalar,
+            (0.0, t_end),
+            y0,
+            method=method,
+            rtol=rtol,
+            atol=atol,
+            dense_output=True,
+            args=(float(hh.calcium_shift_mv(ca)), float(drive), hh.phi(temp_c)),
+        )
     t = np.arange(0.0, t_end + dense_dt / 2, dense_dt)
     v = sol.sol(t)[0]
     return t, v, _crossings(t, v)
@@ -220,21 +245,36 @@ def hh_accuracy(quick: bool = False) -> dict:
     chosen = None
     for rtol in _RTOLS:
         err = _errors(lambda ca, t, d, r=rtol: hh_solve_ivp(ca, t, d, rtol=r, atol=r / 100))
-        rows.append(dict(method=f"solve_ivp RK45 rtol={rtol:g} atol={rtol / 100:g}", spike_err_ms=err[0],
-                         rest_err_mv=err[1]))
+        rows.append(
+            dict(
+                method=f"solve_ivp RK45 rtol={rtol:g} atol={rtol / 100:g}",
+                spike_err_ms=err[0],
+                rest_err_mv=err[1],
+            )
+        )
         if err[0] <= ours[0] and err[1] <= ours[1]:
             chosen = rtol
             break
     if chosen is None:
         chosen = _RTOLS[-1]
     _chosen["rtol"] = chosen
-    text = [f"{r['method']:<48} spike-time err {r['spike_err_ms']:.4f} ms   rest err {r['rest_err_mv']:.4f} mV"
-            for r in rows]
-    text.append(f"-> baseline uses RK45 rtol={chosen:g}, atol={chosen / 100:g} (loosest at least as accurate as ours)")
-    text.append(f"   reference: DOP853 rtol=atol=1e-11; firing points {_ACC_FIRING}; resting points {_ACC_RESTING}"
-                " as (Ca mmol/L, T C, drive uA/cm2), 50 ms each")
-    return {"title": "HH accuracy: package integrator vs solve_ivp", "rows": rows, "chosen_rtol": chosen,
-            "text": "\n".join(text)}
+    text = [
+        f"{r['method']:<48} spike-time err {r['spike_err_ms']:.4f} ms   rest err {r['rest_err_mv']:.4f} mV"
+        for r in rows
+    ]
+    text.append(
+        f"-> baseline uses RK45 rtol={chosen:g}, atol={chosen / 100:g} (loosest at least as accurate as ours)"
+    )
+    text.append(
+        f"   reference: DOP853 rtol=atol=1e-11; firing points {_ACC_FIRING}; resting points {_ACC_RESTING}"
+        " as (Ca mmol/L, T C, drive uA/cm2), 50 ms each"
+    )
+    return {
+        "title": "HH accuracy: package integrator vs solve_ivp",
+        "rows": rows,
+        "chosen_rtol": chosen,
+        "text": "\n".join(text),
+    }
 
 
 def _baseline_rtol() -> float:
@@ -250,7 +290,9 @@ def _hh_baseline(ca_mmol: float, temp_c: float, drive: float, **_: Any) -> None:
 
     rtol = _baseline_rtol()
     for ca in hh.CA_GRID:
-        t, v, sp = hh_solve_ivp(float(ca), float(temp_c), float(drive), rtol=rtol, atol=rtol / 100, dense_dt=0.05)
+        t, v, sp = hh_solve_ivp(
+            float(ca), float(temp_c), float(drive), rtol=rtol, atol=rtol / 100, dense_dt=0.05
+        )
         if len(sp) >= 2 and sp[-1] > 25.0:
             _ = 1000.0 * (len(sp) - 2) / (sp[-1] - sp[1]) if len(sp) >= 3 else 0.0
 
@@ -287,18 +329,30 @@ def hh_per_simulation(quick: bool = False) -> dict:
     rows = [
         dict(what="one axon, package simulate() (N=1)", ms=ours_single, ratio=ivp_single / ours_single),
         dict(what=f"one axon, solve_ivp RK45 rtol={rtol:g}", ms=ivp_single, ratio=1.0),
-        dict(what=f"76 axons (rate curve), package batch; per axon {batch / n:.2f} ms", ms=batch,
-             ratio=ivp_single * n / batch),
-        dict(what=f"whole slider grid ({n_grid} points), SweepCache.precompute()", ms=grid,
-             ratio=ivp_single * n_grid / grid),
+        dict(
+            what=f"76 axons (rate curve), package batch; per axon {batch / n:.2f} ms",
+            ms=batch,
+            ratio=ivp_single * n / batch,
+        ),
+        dict(
+            what=f"whole slider grid ({n_grid} points), SweepCache.precompute()",
+            ms=grid,
+            ratio=ivp_single * n_grid / grid,
+        ),
     ]
     text = [f"{r['what']:<62} {r['ms']:9.2f} ms   x{r['ratio']:.1f} vs solve_ivp" for r in rows]
     text.append(f"   SweepCache memory after precompute: {cache.nbytes / 1e6:.1f} MB")
     text.append("   (solve_ivp rows extrapolated for batches: per-axon time x number of axons)")
-    return {"title": "HH per simulation", "rows": rows, "cache_mb": cache.nbytes / 1e6, "text": "\n".join(text)}
+    return {
+        "title": "HH per simulation",
+        "rows": rows,
+        "cache_mb": cache.nbytes / 1e6,
+        "text": "\n".join(text),
+    }
 
 
 # -- reflex --------------------------------------------------------------------------------
+
 
 def _reflex_make():
     from cramp_lessons.physiology import reflex as rx
@@ -336,6 +390,7 @@ def _reflex_baseline(fatigue: float, stretch: bool, stretch_time: float, **_: An
 
 # -- coupling -------------------------------------------------------------------------------
 
+
 def _coupling_make():
     from cramp_lessons.widgets.explorers_physiology import CouplingStepper
 
@@ -354,32 +409,75 @@ def _coupling_baseline(step: int, **_: Any) -> None:
 
 # -- the cases ------------------------------------------------------------------------------
 
+
 def _cases() -> list[Case]:
     from cramp_lessons.physiology import excitability as hh
 
     return [
-        Case("twitch", _twitch_make,
-             [("rate_hz", _spread(range(1, 61), 60, 1)), ("temp_c", _spread(np.arange(20.0, 37.01, 0.5).round(1), 60, 2))],
-             Baseline("pure-Python loop summation (compute only)", _twitch_baseline, samples=10, quick_samples=3)),
-        Case("excitability", lambda: _hh_make(True),
-             [("ca_mmol", _spread(hh.CA_GRID.tolist(), 76, 3)), ("drive", _spread(hh.DRIVE_GRID.tolist(), 60, 4)),
-              ("temp_c", _spread(hh.TEMP_GRID.tolist(), 60, 5))],
-             Baseline("solve_ivp RK45, 76 axons (rate curve + trace), matched accuracy", _hh_baseline,
-                      samples=3, quick_samples=1, prepare=_baseline_rtol),
-             notes="make() precomputes the whole slider grid (fresh cache each make)"),
-        Case("excitability-lazy", lambda: _hh_make(False),
-             [("temp_c", _spread(hh.TEMP_GRID.tolist(), 60, 6))],
-             Baseline("solve_ivp RK45, 76 axons (rate curve + trace), matched accuracy", _hh_baseline,
-                      samples=3, quick_samples=1, prepare=_baseline_rtol),
-             notes="precompute=False: each temperature is computed on its first visit"),
-        Case("reflex", _reflex_make,
-             [("fatigue", _spread(np.arange(0.0, 1.001, 0.05).round(2).tolist(), 60, 7)),
-              ("stretch_time", _spread(np.arange(2.0, 9.01, 0.5).round(1).tolist(), 60, 8)),
-              ("stretch", [False, True] * 30)],
-             Baseline("solve_ivp RK45 of the same ODE (with and without stretch)", _reflex_baseline,
-                      samples=5, quick_samples=2)),
-        Case("coupling", _coupling_make, [("step", _spread(range(1, 10), 60, 9))],
-             Baseline("re-create the FigureWidget for each step", _coupling_baseline, samples=10, quick_samples=3)),
+        Case(
+            "twitch",
+            _twitch_make,
+            [
+                ("rate_hz", _spread(range(1, 61), 60, 1)),
+                ("temp_c", _spread(np.arange(20.0, 37.01, 0.5).round(1), 60, 2)),
+            ],
+            Baseline(
+                "pure-Python loop summation (compute only)", _twitch_baseline, samples=10, quick_samples=3
+            ),
+        ),
+        Case(
+            "excitability",
+            lambda: _hh_make(True),
+            [
+                ("ca_mmol", _spread(hh.CA_GRID.tolist(), 76, 3)),
+                ("drive", _spread(hh.DRIVE_GRID.tolist(), 60, 4)),
+                ("temp_c", _spread(hh.TEMP_GRID.tolist(), 60, 5)),
+            ],
+            Baseline(
+                "solve_ivp RK45, 76 axons (rate curve + trace), matched accuracy",
+                _hh_baseline,
+                samples=3,
+                quick_samples=1,
+                prepare=_baseline_rtol,
+            ),
+            notes="make() precomputes the whole slider grid (fresh cache each make)",
+        ),
+        Case(
+            "excitability-lazy",
+            lambda: _hh_make(False),
+            [("temp_c", _spread(hh.TEMP_GRID.tolist(), 60, 6))],
+            Baseline(
+                "solve_ivp RK45, 76 axons (rate curve + trace), matched accuracy",
+                _hh_baseline,
+                samples=3,
+                quick_samples=1,
+                prepare=_baseline_rtol,
+            ),
+            notes="precompute=False: each temperature is computed on its first visit",
+        ),
+        Case(
+            "reflex",
+            _reflex_make,
+            [
+                ("fatigue", _spread(np.arange(0.0, 1.001, 0.05).round(2).tolist(), 60, 7)),
+                ("stretch_time", _spread(np.arange(2.0, 9.01, 0.5).round(1).tolist(), 60, 8)),
+                ("stretch", [False, True] * 30),
+            ],
+            Baseline(
+                "solve_ivp RK45 of the same ODE (with and without stretch)",
+                _reflex_baseline,
+                samples=5,
+                quick_samples=2,
+            ),
+        ),
+        Case(
+            "coupling",
+            _coupling_make,
+            [("step", _spread(range(1, 10), 60, 9))],
+            Baseline(
+                "re-create the FigureWidget for each step", _coupling_baseline, samples=10, quick_samples=3
+            ),
+        ),
     ]
 
 

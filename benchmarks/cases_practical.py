@@ -35,17 +35,19 @@ entry first; for the routine: move the new routine to the same moment, one rende
 factories use the default store, so baselines run with ``CRAMP_LESSONS_HOME`` set to a
 temporary folder (set and restored around each call).
 """
+
 from __future__ import annotations
 
 import atexit
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from cramp_lessons.progress import ProgressStore
 from cramp_lessons.widgets import practical as PW
@@ -165,6 +167,7 @@ def _base_home() -> Path:
 
 # -- planner ----------------------------------------------------------------------------------
 
+
 def make_planner() -> Adapted:
     tmp = _tempdir()
     w = PW.PlannerWidget(store=_store(tmp), export_dir=tmp)  # nothing saved: starts unticked
@@ -200,6 +203,7 @@ def _redflags_baseline(**values: bool) -> Any:
 
 # -- cause finder -----------------------------------------------------------------------------
 
+
 def _causefinder_controls(w: PW.CauseFinderWidget) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for g, c in w.controls.items():
@@ -227,23 +231,56 @@ def _causefinder_baseline(**values: Any) -> Any:
 
 _HOW_OFTEN = ["daily", "weekly", "", "monthly", "first_time", "sometimes"] * 10  # 60, never twice in a row
 # 60 ages: plausible ones plus the error paths (not a number, negative, too old, blank)
-_AGES = ([str(a) for a in range(12, 96, 2)] + ["67.5", "abc", "-3", "150", "", "7", "101", "45 years",
-                                              "0", "31", "89", " 52 ", "1e2", "forty", "19", "71", "99", "13"])
+_AGES = [str(a) for a in range(12, 96, 2)] + [
+    "67.5",
+    "abc",
+    "-3",
+    "150",
+    "",
+    "7",
+    "101",
+    "45 years",
+    "0",
+    "31",
+    "89",
+    " 52 ",
+    "1e2",
+    "forty",
+    "19",
+    "71",
+    "99",
+    "13",
+]
 
 
 # -- diary ------------------------------------------------------------------------------------
 
 _MUSCLES = ["calf", "foot", "thigh_back", "calf", "hand", "thigh_front", "calf"]
 _ACTIVITIES = ["sleep", "exercise", "sleep", "rest", "swimming", "sleep", "other"]
-_HELPED = [("relief.toe_pull",), ("relief.massage", "relief.heat"), ("nothing",), (), ("relief.toe_press",),
-           ("relief.acupressure",), ("relief.sitting_stretch", "relief.massage")]
+_HELPED = [
+    ("relief.toe_pull",),
+    ("relief.massage", "relief.heat"),
+    ("nothing",),
+    (),
+    ("relief.toe_press",),
+    ("relief.acupressure",),
+    ("relief.sitting_stretch", "relief.massage"),
+]
 
 
 def _entries(n: int = 60) -> list[tuple]:
     """``n`` different entries: (when, muscle, seconds text, activity, helped), all in the past."""
     t0 = datetime(2024, 3, 1, 23, 40)
-    return [(t0 - timedelta(hours=13 * i, minutes=7 * i), _MUSCLES[i % 7], str(15 + (i * 37) % 290),
-             _ACTIVITIES[i % 7], _HELPED[i % 7]) for i in range(n)]
+    return [
+        (
+            t0 - timedelta(hours=13 * i, minutes=7 * i),
+            _MUSCLES[i % 7],
+            str(15 + (i * 37) % 290),
+            _ACTIVITIES[i % 7],
+            _HELPED[i % 7],
+        )
+        for i in range(n)
+    ]
 
 
 def _submit(w: PW.DiaryWidget, entry: tuple) -> None:
@@ -271,8 +308,15 @@ def _diary_baseline_run(_control: str, entry: tuple) -> Any:
 
     when, muscle, seconds, activity, helped = entry
     with _home(_base_home()):
-        D.Diary().add({"when": when, "muscle": muscle, "duration_seconds": seconds, "activity": activity,
-                       "helped": list(helped)})
+        D.Diary().add(
+            {
+                "when": when,
+                "muscle": muscle,
+                "duration_seconds": seconds,
+                "activity": activity,
+                "helped": list(helped),
+            }
+        )
         return PW.cramp_diary()
 
 
@@ -359,26 +403,35 @@ CASES: list[Case] = [
     Case(
         name="practical.causes",
         make=make_causefinder,
-        variations=[("signs.wound", _alternate()), ("when.night", _alternate()),
-                    ("how_often", _HOW_OFTEN), ("age", _AGES)],
-        baseline=Baseline(_FACTORY.format("cause_finder()").replace("tick the ticked boxes", "set the changed inputs"),
-                          _causefinder_baseline),
+        variations=[
+            ("signs.wound", _alternate()),
+            ("when.night", _alternate()),
+            ("how_often", _HOW_OFTEN),
+            ("age", _AGES),
+        ],
+        baseline=Baseline(
+            _FACTORY.format("cause_finder()").replace("tick the ticked boxes", "set the changed inputs"),
+            _causefinder_baseline,
+        ),
         notes="a checkbox, the how-often dropdown or the age text changed; the findings HTML is rebuilt",
     ),
     Case(
         name="practical.diary",
         make=make_diary,
         variations=[("add_entry", _entries())],
-        baseline=Baseline("store the entry, then cramp_diary() again (new widgets and FigureWidgets)",
-                          run=_diary_baseline_run),
+        baseline=Baseline(
+            "store the entry, then cramp_diary() again (new widgets and FigureWidgets)",
+            run=_diary_baseline_run,
+        ),
         notes="form filled via set_state + 'Add to diary' clicked; charts, entry list and summary replaced",
     ),
     Case(
         name="practical.routine",
         make=make_routine,
         variations=[("tick", _TICKS)],
-        baseline=Baseline("relief_routine() again per tick, moved to the same moment, one render",
-                          run=_routine_baseline_run),
+        baseline=Baseline(
+            "relief_routine() again per tick, moved to the same moment, one render", run=_routine_baseline_run
+        ),
         notes="one timer tick (fake clock + refresh()); countdown, progress (and at 30 s the step) replaced",
     ),
 ]

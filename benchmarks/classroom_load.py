@@ -17,6 +17,7 @@ What it does:
 Bounded: at most 2,000 students and 50 questions, and the run aborts after ``--timeout`` s.
 Prints a table; targets are reported, never asserted (timing depends on the machine).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,17 +45,25 @@ def write_content(root: Path, questions: int) -> list[str]:
     (root / "quizzes").mkdir(parents=True)
     (root / "lessons.yaml").write_text(
         "lessons:\n  - {id: load, number: '01', title: Load, notebook: 01_load.ipynb, status: available,"
-        " minutes: 10, summary: Benchmark lesson., objectives: [Answer fast]}\n")
+        " minutes: 10, summary: Benchmark lesson., objectives: [Answer fast]}\n"
+    )
     (root / "references.yaml").write_text(
-        "references:\n  - {id: bench, citation: Benchmark 2024., evidence: strong}\n")
+        "references:\n  - {id: bench, citation: Benchmark 2024., evidence: strong}\n"
+    )
     (root / "disclaimer.md").write_text("# Disclaimer\nA benchmark.\n")
     lines = ["bank: bench", "title: Bench", "lesson: load", "questions:"]
     for k in range(1, questions + 1):
-        lines += [f"  - id: bench.q{k}", "    type: single", f"    prompt: Question {k}?", "    options:",
-                  "      - {id: a, text: Right, correct: true, feedback: Yes.}",
-                  "      - {id: b, text: Wrong, feedback: No.}",
-                  "      - {id: c, text: Also wrong, feedback: No.}",
-                  "    explanation: Because.", "    evidence: strong"]
+        lines += [
+            f"  - id: bench.q{k}",
+            "    type: single",
+            f"    prompt: Question {k}?",
+            "    options:",
+            "      - {id: a, text: Right, correct: true, feedback: Yes.}",
+            "      - {id: b, text: Wrong, feedback: No.}",
+            "      - {id: c, text: Also wrong, feedback: No.}",
+            "    explanation: Because.",
+            "    evidence: strong",
+        ]
     (root / "quizzes" / "bench.yaml").write_text("\n".join(lines) + "\n")
     return [f"bench.q{k}" for k in range(1, questions + 1)]
 
@@ -69,9 +78,24 @@ def start_server(db_url: str, content: Path, workdir: Path) -> tuple[subprocess.
     log = workdir / "server.log"
     env = {**os.environ, "CRAMP_LESSONS_HOME": str(workdir / "home"), "PYTHONUNBUFFERED": "1"}
     with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "cramp_lessons.classroom.cli", "classroom", "serve",
-                                 "--port", str(port), "--db", db_url, "--content", str(content)],
-                                stdout=out, stderr=subprocess.STDOUT, env=env)
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "cramp_lessons.classroom.cli",
+                "classroom",
+                "serve",
+                "--port",
+                str(port),
+                "--db",
+                db_url,
+                "--content",
+                str(content),
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -84,14 +108,23 @@ def start_server(db_url: str, content: Path, workdir: Path) -> tuple[subprocess.
             raise SystemExit(f"the server did not start:\n{log.read_text()}")
         time.sleep(0.1)
     text = log.read_text()
-    banner = {k: text.split(f"{label}:")[1].split()[0]
-              for k, label in (("sid", "Session"), ("code", "Join code"), ("key", "Teacher key"))}
+    banner = {
+        k: text.split(f"{label}:")[1].split()[0]
+        for k, label in (("sid", "Session"), ("code", "Join code"), ("key", "Teacher key"))
+    }
     return proc, url, banner
 
 
 # --------------------------------------------------------------------------- the class
-async def run_class(url: str, banner: dict[str, str], qids: list[str], students: int, window: float,
-                    seed: int, poll: float = 0.0) -> dict[str, object]:
+async def run_class(
+    url: str,
+    banner: dict[str, str],
+    qids: list[str],
+    students: int,
+    window: float,
+    seed: int,
+    poll: float = 0.0,
+) -> dict[str, object]:
     import ssl
 
     rng = random.Random(seed)
@@ -103,15 +136,19 @@ async def run_class(url: str, banner: dict[str, str], qids: list[str], students:
     # One connection per student, as each student's kernel has its own; one shared pool of 300
     # would measure httpcore's pool bookkeeping (O(connections) per request), not the server.
     tls = ssl.create_default_context()  # unused on http://, but building one per client is slow
-    clients = [httpx.AsyncClient(base_url=url, timeout=10, verify=tls, limits=httpx.Limits(max_connections=2))
-               for _ in range(students)]
+    clients = [
+        httpx.AsyncClient(base_url=url, timeout=10, verify=tls, limits=httpx.Limits(max_connections=2))
+        for _ in range(students)
+    ]
     polls: list[float] = []
     async with httpx.AsyncClient(base_url=url, timeout=30, verify=tls) as http:
         sem = asyncio.Semaphore(50)
 
         async def join(k: int) -> str:
             async with sem:
-                r = await clients[k].post("/api/join", json={"code": banner["code"], "name": f"Student {k:04d}"})
+                r = await clients[k].post(
+                    "/api/join", json={"code": banner["code"], "name": f"Student {k:04d}"}
+                )
                 r.raise_for_status()
                 return r.json()["token"]
 
@@ -126,8 +163,9 @@ async def run_class(url: str, banner: dict[str, str], qids: list[str], students:
             for _attempt in range(5):  # the real client re-sends with the same uid
                 t0 = time.perf_counter()
                 try:
-                    r = await clients[k].post(f"/api/sessions/{sid}/answers", json=body,
-                                              headers={"X-Student-Token": tokens[k]})
+                    r = await clients[k].post(
+                        f"/api/sessions/{sid}/answers", json=body, headers={"X-Student-Token": tokens[k]}
+                    )
                 except httpx.TransportError:
                     await asyncio.sleep(0.2)
                     continue
@@ -154,8 +192,9 @@ async def run_class(url: str, banner: dict[str, str], qids: list[str], students:
         start = time.perf_counter()
         try:
             for qid in qids:
-                (await http.post(f"/api/sessions/{sid}/pose", json={"question_id": qid},
-                                 headers=teacher)).raise_for_status()
+                (
+                    await http.post(f"/api/sessions/{sid}/pose", json={"question_id": qid}, headers=teacher)
+                ).raise_for_status()
                 await asyncio.gather(*(answer(k, qid, rng.uniform(0, window)) for k in range(students)))
                 (await http.post(f"/api/sessions/{sid}/close", headers=teacher)).raise_for_status()
             elapsed = time.perf_counter() - start
@@ -169,12 +208,21 @@ async def run_class(url: str, banner: dict[str, str], qids: list[str], students:
     expected = students * len(qids)
     lost = len(sent_uids - set(stored_uids))
     return {
-        "students": students, "questions": len(qids), "answers_sent": len(sent_uids), "answers_expected": expected,
-        "answers_stored": len(stored_uids), "answers_lost": lost, "answers_unacknowledged": unacknowledged,
+        "students": students,
+        "questions": len(qids),
+        "answers_sent": len(sent_uids),
+        "answers_expected": expected,
+        "answers_stored": len(stored_uids),
+        "answers_lost": lost,
+        "answers_unacknowledged": unacknowledged,
         "duplicates": len(stored_uids) - len(set(stored_uids)),
-        "submit_p50_ms": percentile(latencies, 50) * 1000, "submit_p99_ms": percentile(latencies, 99) * 1000,
-        "submit_max_ms": max(latencies) * 1000, "throughput_per_s": len(latencies) / elapsed, "class_seconds": elapsed,
-        "state_polls": len(polls), "state_p99_ms": percentile(polls, 99) * 1000 if polls else None,
+        "submit_p50_ms": percentile(latencies, 50) * 1000,
+        "submit_p99_ms": percentile(latencies, 99) * 1000,
+        "submit_max_ms": max(latencies) * 1000,
+        "throughput_per_s": len(latencies) / elapsed,
+        "class_seconds": elapsed,
+        "state_polls": len(polls),
+        "state_p99_ms": percentile(polls, 99) * 1000 if polls else None,
     }
 
 
@@ -196,20 +244,65 @@ def seed_answers(db_url: str, qids: list[str], n_answers: int) -> tuple[str, str
     now = time.time()
     rng = random.Random(7)
     with store.engine.begin() as con:
-        con.execute(insert(Student), [{"session_id": new.id, "name": f"Seed {k:05d}", "token_hash": digest(str(k)),
-                                       "joined_at": now} for k in range(n_students)])
+        con.execute(
+            insert(Student),
+            [
+                {
+                    "session_id": new.id,
+                    "name": f"Seed {k:05d}",
+                    "token_hash": digest(str(k)),
+                    "joined_at": now,
+                }
+                for k in range(n_students)
+            ],
+        )
         ids = list(con.execute(select(Student.id).where(Student.session_id == new.id)).scalars())
-        con.execute(insert(Poll), [{"session_id": new.id, "question_id": q, "open": False, "revealed": True,
-                                    "posed_at": now} for q in qids])
-        rows = [{"session_id": new.id, "question_id": q, "student_id": s, "uid": uuid.uuid4().hex,
-                 "answer": json.dumps(c), "score": float(c == "a"), "correct": c == "a", "submitted_at": now}
-                for s in ids for q in qids for c in [rng.choice("aabc")]][:n_answers]
+        con.execute(
+            insert(Poll),
+            [
+                {"session_id": new.id, "question_id": q, "open": False, "revealed": True, "posed_at": now}
+                for q in qids
+            ],
+        )
+        rows = [
+            {
+                "session_id": new.id,
+                "question_id": q,
+                "student_id": s,
+                "uid": uuid.uuid4().hex,
+                "answer": json.dumps(c),
+                "score": float(c == "a"),
+                "correct": c == "a",
+                "submitted_at": now,
+            }
+            for s in ids
+            for q in qids
+            for c in [rng.choice("aabc")]
+        ][:n_answers]
         con.execute(insert(Answer), rows)
-        con.execute(insert(Receipt), [{"uid": r["uid"], "session_id": new.id, "student_id": r["student_id"],
-                                       "received_at": now} for r in rows])
-        got = con.execute(select(Answer.id, Answer.question_id, Answer.answer).where(Answer.session_id == new.id))
-        con.execute(insert(Pick), [{"answer_id": i, "key": json.loads(a), "session_id": new.id, "question_id": q,
-                                    "wrong": json.loads(a) != "a"} for i, q, a in got])
+        con.execute(
+            insert(Receipt),
+            [
+                {"uid": r["uid"], "session_id": new.id, "student_id": r["student_id"], "received_at": now}
+                for r in rows
+            ],
+        )
+        got = con.execute(
+            select(Answer.id, Answer.question_id, Answer.answer).where(Answer.session_id == new.id)
+        )
+        con.execute(
+            insert(Pick),
+            [
+                {
+                    "answer_id": i,
+                    "key": json.loads(a),
+                    "session_id": new.id,
+                    "question_id": q,
+                    "wrong": json.loads(a) != "a",
+                }
+                for i, q, a in got
+            ],
+        )
     store.close()
     return new.id, new.teacher_key
 
@@ -217,8 +310,10 @@ def seed_answers(db_url: str, qids: list[str], n_answers: int) -> tuple[str, str
 def time_aggregation(url: str, sid: str, key: str, qid: str, repeats: int = 15) -> dict[str, float]:
     out = {}
     with httpx.Client(base_url=url, timeout=60, headers={"X-Teacher-Key": key}) as http:
-        for name, path in (("report", f"/api/sessions/{sid}/report"),
-                           ("distribution", f"/api/sessions/{sid}/questions/{qid}/distribution")):
+        for name, path in (
+            ("report", f"/api/sessions/{sid}/report"),
+            ("distribution", f"/api/sessions/{sid}/questions/{qid}/distribution"),
+        ):
             http.get(path).raise_for_status()  # warm up
             times = []
             for _ in range(repeats):
@@ -238,9 +333,15 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--students", type=int, default=300)
     ap.add_argument("--questions", type=int, default=20)
-    ap.add_argument("--window", type=float, default=2.0, help="seconds over which a class answers one question")
-    ap.add_argument("--poll", type=float, default=2.0,
-                    help="seconds between each student's state polls, as the real client (0: no polling)")
+    ap.add_argument(
+        "--window", type=float, default=2.0, help="seconds over which a class answers one question"
+    )
+    ap.add_argument(
+        "--poll",
+        type=float,
+        default=2.0,
+        help="seconds between each student's state polls, as the real client (0: no polling)",
+    )
     ap.add_argument("--stored", type=int, default=100_000, help="answers stored for the aggregation timing")
     ap.add_argument("--db", metavar="URL", help="SQLAlchemy URL (default: a throwaway SQLite file)")
     ap.add_argument("--timeout", type=float, default=600, help="abort the load phase after this many seconds")
@@ -256,8 +357,11 @@ def main(argv: list[str] | None = None) -> int:
         db_url = a.db or f"sqlite:///{work / 'classroom.sqlite'}"
         proc, url, banner = start_server(db_url, work / "content", work)
         try:
-            load = asyncio.run(asyncio.wait_for(
-                run_class(url, banner, qids, a.students, a.window, a.seed, a.poll), timeout=a.timeout))
+            load = asyncio.run(
+                asyncio.wait_for(
+                    run_class(url, banner, qids, a.students, a.window, a.seed, a.poll), timeout=a.timeout
+                )
+            )
             t0 = time.perf_counter()
             sid, key = seed_answers(db_url, qids, a.stored)
             seed_s = time.perf_counter() - t0
@@ -266,9 +370,17 @@ def main(argv: list[str] | None = None) -> int:
             proc.terminate()
             proc.wait(timeout=10)
     backend = db_url.split(":", 1)[0]
-    figures = {"backend": backend, "window_s": a.window, "poll_s": a.poll, **load, "stored_answers": a.stored,
-               "seed_seconds": seed_s,
-               **agg, "target_p99_ms": TARGET_P99_MS, "target_aggregation_ms": TARGET_AGG_MS}
+    figures = {
+        "backend": backend,
+        "window_s": a.window,
+        "poll_s": a.poll,
+        **load,
+        "stored_answers": a.stored,
+        "seed_seconds": seed_s,
+        **agg,
+        "target_p99_ms": TARGET_P99_MS,
+        "target_aggregation_ms": TARGET_AGG_MS,
+    }
     print_table(figures)
     if a.json:
         Path(a.json).write_text(json.dumps(figures, indent=2) + "\n")
@@ -279,24 +391,52 @@ def print_table(f: dict[str, object]) -> None:
     ok = lambda good: "ok" if good else "MISSED"  # noqa: E731
     rows = [
         ("backend", f["backend"], ""),
-        ("students x questions", f"{f['students']} x {f['questions']}",
-         f"answered within {f['window_s']:g} s each"
-         + (f"; state polled every {f['poll_s']:g} s" if f["poll_s"] else "")),
-        ("answers sent / stored", f"{f['answers_sent']} / {f['answers_stored']}", f"expected {f['answers_expected']}"),
-        ("answers lost", f["answers_lost"], ok(f["answers_lost"] == 0 and f["duplicates"] == 0) + " (must be 0)"),
+        (
+            "students x questions",
+            f"{f['students']} x {f['questions']}",
+            f"answered within {f['window_s']:g} s each"
+            + (f"; state polled every {f['poll_s']:g} s" if f["poll_s"] else ""),
+        ),
+        (
+            "answers sent / stored",
+            f"{f['answers_sent']} / {f['answers_stored']}",
+            f"expected {f['answers_expected']}",
+        ),
+        (
+            "answers lost",
+            f["answers_lost"],
+            ok(f["answers_lost"] == 0 and f["duplicates"] == 0) + " (must be 0)",
+        ),
         ("duplicates stored", f["duplicates"], ""),
         ("submit latency p50", f"{f['submit_p50_ms']:.1f} ms", ""),
-        ("submit latency p99", f"{f['submit_p99_ms']:.1f} ms", f"{ok(f['submit_p99_ms'] < TARGET_P99_MS)} "
-                                                             f"(target < {TARGET_P99_MS:g} ms)"),
+        (
+            "submit latency p99",
+            f"{f['submit_p99_ms']:.1f} ms",
+            f"{ok(f['submit_p99_ms'] < TARGET_P99_MS)} (target < {TARGET_P99_MS:g} ms)",
+        ),
         ("submit latency max", f"{f['submit_max_ms']:.1f} ms", ""),
         ("throughput", f"{f['throughput_per_s']:.0f} answers/s", ""),
-        ("state polls, p99", f"{f['state_p99_ms']:.1f} ms" if f["state_polls"] else "-", f"{f['state_polls']} polls"),
-        ("stored answers (aggregation)", f"{f['aggregated_answers']:,}", f"seeded in {f['seed_seconds']:.1f} s"),
-        ("class report, median", f"{f['report_median_ms']:.1f} ms", f"{ok(f['report_median_ms'] < TARGET_AGG_MS)} "
-                                                                   f"(target < {TARGET_AGG_MS:g} ms)"),
+        (
+            "state polls, p99",
+            f"{f['state_p99_ms']:.1f} ms" if f["state_polls"] else "-",
+            f"{f['state_polls']} polls",
+        ),
+        (
+            "stored answers (aggregation)",
+            f"{f['aggregated_answers']:,}",
+            f"seeded in {f['seed_seconds']:.1f} s",
+        ),
+        (
+            "class report, median",
+            f"{f['report_median_ms']:.1f} ms",
+            f"{ok(f['report_median_ms'] < TARGET_AGG_MS)} (target < {TARGET_AGG_MS:g} ms)",
+        ),
         ("class report, max", f"{f['report_max_ms']:.1f} ms", ""),
-        ("one question's distribution, median", f"{f['distribution_median_ms']:.1f} ms",
-         ok(f["distribution_median_ms"] < TARGET_AGG_MS)),
+        (
+            "one question's distribution, median",
+            f"{f['distribution_median_ms']:.1f} ms",
+            ok(f["distribution_median_ms"] < TARGET_AGG_MS),
+        ),
     ]
     w0 = max(len(r[0]) for r in rows)
     w1 = max(len(str(r[1])) for r in rows)

@@ -53,6 +53,7 @@ included: the socket send and the browser drawing the plot.
 Also reported: ``import cramp_lessons`` in a fresh interpreter (median of several), and
 ``notebook_times()`` runs every ``notebooks/*.ipynb`` with nbclient (skipped when none).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -74,6 +75,7 @@ sys.path.insert(0, str(ROOT))
 
 # -- comm that serialises like a kernel -------------------------------------------------------
 
+
 class _Counter:
     messages = 0
     bytes = 0
@@ -87,6 +89,7 @@ def install_serializing_comm() -> None:
     try:
         from jupyter_client.session import json_packer
     except ImportError:  # pragma: no cover
+
         def json_packer(obj):
             return json.dumps(obj, default=str).encode()
 
@@ -104,6 +107,7 @@ def install_serializing_comm() -> None:
 
 
 # -- helpers ----------------------------------------------------------------------------------
+
 
 def _ms(samples: list[float]) -> dict[str, float]:
     if not samples:
@@ -174,8 +178,16 @@ def time_variation(case: Any, control: str, values: list, n_min: int) -> tuple[d
             continue
         set_value(w, v, repeat)
     kb = statistics.median(sent) / 1024 if sent else 0.0
-    return ({"first": _ms(first), "repeat": _ms(repeat), "make": _ms(makes), "kb_per_update": kb,
-             "summary": ex.summary()}, ex)
+    return (
+        {
+            "first": _ms(first),
+            "repeat": _ms(repeat),
+            "make": _ms(makes),
+            "kb_per_update": kb,
+            "summary": ex.summary(),
+        },
+        ex,
+    )
 
 
 def baseline_name(case: Any) -> str | None:
@@ -185,7 +197,9 @@ def baseline_name(case: Any) -> str | None:
     return getattr(b, "name", None) or getattr(b, "__name__", None) or type(b).__name__
 
 
-def time_baseline(case: Any, control: str, values: list, quick: bool, explorer: Any) -> dict[str, float] | None:
+def time_baseline(
+    case: Any, control: str, values: list, quick: bool, explorer: Any
+) -> dict[str, float] | None:
     """Median of ``baseline(**values)`` with ``control`` set to the first values of its list
     and the other controls as the explorer has them."""
     b = getattr(case, "baseline", None)
@@ -235,8 +249,13 @@ def notebook_times(directory: Path | str = ROOT / "notebooks", timeout: int = 60
     rows = []
     for p in paths:
         nb = nbformat.read(p, as_version=4)
-        client = NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=False,
-                                resources={"metadata": {"path": str(p.parent)}})
+        client = NotebookClient(
+            nb,
+            timeout=timeout,
+            kernel_name="python3",
+            store_widget_state=False,
+            resources={"metadata": {"path": str(p.parent)}},
+        )
         t0 = time.perf_counter()
         try:
             client.execute()
@@ -249,6 +268,7 @@ def notebook_times(directory: Path | str = ROOT / "notebooks", timeout: int = 60
 
 # -- main -------------------------------------------------------------------------------------
 
+
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--json", metavar="FILE", help="also write the results as JSON")
@@ -260,9 +280,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
     install_serializing_comm()
     results: dict[str, Any] = {
-        "machine": {"python": platform.python_version(), "platform": platform.platform(),
-                    "cpus": os.cpu_count(), "quick": args.quick},
-        "cases": [], "reports": [],
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "quick": args.quick,
+        },
+        "cases": [],
+        "reports": [],
     }
     import numpy
     import plotly
@@ -275,12 +300,18 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     results["first_figurewidget_ms"] = 1000 * (time.perf_counter() - t0)
 
     mods = load_case_modules()
-    print(f"Explorer update times (ms, kernel side incl. comm-message encoding); "
-          f"{n_min}+ values per row; {platform.python_version()}, {os.cpu_count()} CPUs")
-    print(f"first FigureWidget in this process (plotly widget start-up, once per kernel): "
-          f"{results['first_figurewidget_ms']:.0f} ms")
-    head = (f"{'case':<18} {'control':<13} {'first med':>9} {'p95':>7} {'repeat med':>10} {'p95':>7} "
-            f"{'make med':>8} {'KB/upd':>7} {'baseline med':>12} {'x first':>8} {'x repeat':>8}")
+    print(
+        f"Explorer update times (ms, kernel side incl. comm-message encoding); "
+        f"{n_min}+ values per row; {platform.python_version()}, {os.cpu_count()} CPUs"
+    )
+    print(
+        f"first FigureWidget in this process (plotly widget start-up, once per kernel): "
+        f"{results['first_figurewidget_ms']:.0f} ms"
+    )
+    head = (
+        f"{'case':<18} {'control':<13} {'first med':>9} {'p95':>7} {'repeat med':>10} {'p95':>7} "
+        f"{'make med':>8} {'KB/upd':>7} {'baseline med':>12} {'x first':>8} {'x repeat':>8}"
+    )
     print(head)
     print("-" * len(head))
     for mod in mods:
@@ -290,18 +321,29 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             for control, values in case.variations:
                 r, ex = time_variation(case, control, values, n_min)
                 b = time_baseline(case, control, values, args.quick, ex)
-                row = {"case": case.name, "control": control, **r, "baseline": b,
-                       "baseline_name": baseline_name(case),
-                       "notes": getattr(case, "notes", "")}
+                row = {
+                    "case": case.name,
+                    "control": control,
+                    **r,
+                    "baseline": b,
+                    "baseline_name": baseline_name(case),
+                    "notes": getattr(case, "notes", ""),
+                }
                 if b:
                     row["ratio_first"] = b["median"] / r["first"]["median"]
                     row["ratio_repeat"] = b["median"] / r["repeat"]["median"]
                 results["cases"].append(row)
-                bs = (f"{b['median']:>12.2f} {row['ratio_first']:>7.0f}x {row['ratio_repeat']:>7.0f}x" if b
-                      else f"{'-':>12} {'-':>8} {'-':>8}")
-                print(f"{case.name:<18} {control:<13} {r['first']['median']:>9.2f} {r['first']['p95']:>7.2f} "
-                      f"{r['repeat']['median']:>10.2f} {r['repeat']['p95']:>7.2f} {r['make']['median']:>8.1f} "
-                      f"{r['kb_per_update']:>7.1f} {bs}", flush=True)
+                bs = (
+                    f"{b['median']:>12.2f} {row['ratio_first']:>7.0f}x {row['ratio_repeat']:>7.0f}x"
+                    if b
+                    else f"{'-':>12} {'-':>8} {'-':>8}"
+                )
+                print(
+                    f"{case.name:<18} {control:<13} {r['first']['median']:>9.2f} {r['first']['p95']:>7.2f} "
+                    f"{r['repeat']['median']:>10.2f} {r['repeat']['p95']:>7.2f} {r['make']['median']:>8.1f} "
+                    f"{r['kb_per_update']:>7.1f} {bs}",
+                    flush=True,
+                )
     print()
     print("baselines:")
     seen = set()
@@ -322,8 +364,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     print()
     imp = import_time(3 if args.quick else 7)
     results["import_cramp_lessons_ms"] = imp
-    print(f"import cramp_lessons (fresh interpreter): median {imp['median']:.1f} ms, max {imp['max']:.1f} ms "
-          f"over {imp['n']}")
+    print(
+        f"import cramp_lessons (fresh interpreter): median {imp['median']:.1f} ms, max {imp['max']:.1f} ms "
+        f"over {imp['n']}"
+    )
     if args.no_notebooks:
         nbs = []
         print("notebooks: skipped (--no-notebooks)")

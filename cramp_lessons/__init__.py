@@ -3,6 +3,7 @@
 The public API is small and imported lazily, so ``import cramp_lessons`` stays fast:
 heavy libraries (plotly, ipywidgets, pydantic) load on first use.
 """
+
 from __future__ import annotations
 
 import importlib

@@ -11,6 +11,7 @@
 
 Pure logic: no IPython here (the widget is :mod:`cramp_lessons.widgets.assessment`).
 """
+
 from __future__ import annotations
 
 import html
@@ -43,8 +44,9 @@ def lesson_pools(course: Course) -> dict[str, list[Any]]:
     return pools
 
 
-def draw(course: Course, seed: int | str | None = None, n_per_lesson: int | None = None,
-         total: int | None = None) -> list[Any]:
+def draw(
+    course: Course, seed: int | str | None = None, n_per_lesson: int | None = None, total: int | None = None
+) -> list[Any]:
     """A mixed list of questions from every lesson's banks.
 
     Give ``n_per_lesson`` (up to that many from each lesson) or ``total`` (spread as evenly as
@@ -69,7 +71,8 @@ def draw(course: Course, seed: int | str | None = None, n_per_lesson: int | None
         available = sum(len(qs) for qs in pools.values())
         if total < len(pools):
             raise AssessmentError(
-                f"total={total} cannot cover all {len(pools)} lessons that have questions; ask for at least {len(pools)}")
+                f"total={total} cannot cover all {len(pools)} lessons that have questions; ask for at least {len(pools)}"
+            )
         if total > available:
             raise AssessmentError(f"total={total} is more than the {available} questions in the course")
         # Round robin over the lessons, in a seeded order, until the total is reached.
@@ -141,8 +144,14 @@ class Report:
         """A plain-text summary: the score, by lesson, by type, and what to go back to."""
         name = "Exam" if self.mode == "exam" else "Practice"
         lines = [f"{name} result: {self.total.score:g} of {self.total.count} ({self.total.share:.0%})."]
-        lines.append("By lesson: " + "; ".join(f"{self.lesson_titles.get(k, k)} {v}" for k, v in self.by_lesson.items()) + ".")
-        lines.append("By question type: " + "; ".join(f"{TYPE_LABELS[k]} {v}" for k, v in self.by_type.items()) + ".")
+        lines.append(
+            "By lesson: "
+            + "; ".join(f"{self.lesson_titles.get(k, k)} {v}" for k, v in self.by_lesson.items())
+            + "."
+        )
+        lines.append(
+            "By question type: " + "; ".join(f"{TYPE_LABELS[k]} {v}" for k, v in self.by_type.items()) + "."
+        )
         if self.missed:
             lines.append(f"Go back to ({len(self.missed)}):")
             lines += [f"- {m.question_id} ({m.verdict}): {m.explanation} -> {m.link}" for m in self.missed]
@@ -153,6 +162,7 @@ class Report:
     def as_html(self, from_dir: str | None = None) -> str:
         """The report as HTML. ``from_dir`` makes the links relative to the folder the page is shown
         from (``"notebooks"`` for a notebook in ``notebooks/``); None keeps them as in :attr:`Missed.link`."""
+
         def href(link: str) -> str:
             if from_dir is None:
                 return link
@@ -163,16 +173,19 @@ class Report:
         def table(title: str, rows: dict[str, Tally], label: dict[str, str]) -> str:
             body = "".join(
                 f"<tr><td>{html.escape(label.get(k, k))}</td><td>{v.score:g}</td><td>{v.count}</td><td>{v.share:.0%}</td></tr>"
-                for k, v in rows.items())
-            return (f"<table class='cramp-report'><caption>{title}</caption><thead><tr><th scope='col'>{title.split()[-1]}</th>"
-                    f"<th scope='col'>score</th><th scope='col'>questions</th><th scope='col'>share</th></tr></thead>"
-                    f"<tbody>{body}</tbody></table>")
+                for k, v in rows.items()
+            )
+            return (
+                f"<table class='cramp-report'><caption>{title}</caption><thead><tr><th scope='col'>{title.split()[-1]}</th>"
+                f"<th scope='col'>score</th><th scope='col'>questions</th><th scope='col'>share</th></tr></thead>"
+                f"<tbody>{body}</tbody></table>"
+            )
 
         name = "Exam" if self.mode == "exam" else "Practice"
-        head = (f"<h4>{name} result: {self.total.score:g} of {self.total.count} "
-                f"({self.total.share:.0%})</h4>")
+        head = f"<h4>{name} result: {self.total.score:g} of {self.total.count} ({self.total.share:.0%})</h4>"
         tables = table("Score by lesson", self.by_lesson, self.lesson_titles) + table(
-            "Score by type", self.by_type, TYPE_LABELS)
+            "Score by type", self.by_type, TYPE_LABELS
+        )
         if self.missed:
             items = "".join(
                 f"<li><b>{html.escape(m.prompt)}</b> <i>({m.verdict})</i><br>"
@@ -180,7 +193,8 @@ class Report:
                 f"<i>[{html.escape(m.evidence)}]</i><br>"
                 f"<a href='{html.escape(href(m.link), quote=True)}' target='_blank'>Go back to the lesson "
                 f"({html.escape(self.lesson_titles.get(m.lesson_id, m.lesson_id))})</a></li>"
-                for m in self.missed)
+                for m in self.missed
+            )
             missed = f"<p><b>To go back to:</b></p><ol>{items}</ol>"
         else:
             missed = "<p>Nothing missed: well done.</p>"
@@ -215,8 +229,19 @@ def report(course: Course, graded: list[Grade], drawn: list[Any] | None = None, 
         by_type.setdefault(q.type, []).append(score)
         if g is None or not g.correct:
             answer_text = g.answer_text if g else grade(q, right_answer(q), course).answer_text
-            missed.append(Missed(qid, q.prompt, lid, q.type, None if g is None else g.score, answer_text,
-                                 q.explanation, q.evidence, lesson_link(course, qid)))
+            missed.append(
+                Missed(
+                    qid,
+                    q.prompt,
+                    lid,
+                    q.type,
+                    None if g is None else g.score,
+                    answer_text,
+                    q.explanation,
+                    q.evidence,
+                    lesson_link(course, qid),
+                )
+            )
 
     def tally(scores: list[float]) -> Tally:
         return Tally(round(sum(scores), 4), len(scores))
@@ -226,7 +251,9 @@ def report(course: Course, graded: list[Grade], drawn: list[Any] | None = None, 
     return Report(
         mode=mode,
         total=tally(all_scores),
-        by_lesson={lid: tally(by_lesson[lid]) for lid in sorted(by_lesson, key=lambda x: order.get(x, len(order)))},
+        by_lesson={
+            lid: tally(by_lesson[lid]) for lid in sorted(by_lesson, key=lambda x: order.get(x, len(order)))
+        },
         by_type={t: tally(by_type[t]) for t in sorted(by_type, key=type_order.__getitem__)},
         missed=missed,
         lesson_titles={lid: f"{course.lessons[lid].number} {course.lessons[lid].title}" for lid in by_lesson},
@@ -249,8 +276,9 @@ class Assessment:
     feedback is returned until :meth:`finish`.
     """
 
-    def __init__(self, course: Course, questions: list[Any], mode: str = "practice",
-                 seed: int | str | None = None) -> None:
+    def __init__(
+        self, course: Course, questions: list[Any], mode: str = "practice", seed: int | str | None = None
+    ) -> None:
         if mode not in MODES:
             raise AssessmentError(f"mode must be 'practice' or 'exam', got {mode!r}")
         if not questions:
@@ -263,8 +291,14 @@ class Assessment:
         self.report: Report | None = None
 
     @classmethod
-    def drawn(cls, course: Course, mode: str = "practice", seed: int | str | None = None,
-              n_per_lesson: int | None = None, total: int | None = None) -> "Assessment":
+    def drawn(
+        cls,
+        course: Course,
+        mode: str = "practice",
+        seed: int | str | None = None,
+        n_per_lesson: int | None = None,
+        total: int | None = None,
+    ) -> Assessment:
         return cls(course, draw(course, seed, n_per_lesson, total), mode, seed)
 
     @property
@@ -283,7 +317,9 @@ class Assessment:
             raise AssessmentError(f"{g.question_id} is not part of this assessment")
         if g.question_id in self.answers:
             if self.mode == "exam":
-                raise AssessmentError(f"{g.question_id} is already answered; an exam takes one answer per question")
+                raise AssessmentError(
+                    f"{g.question_id} is already answered; an exam takes one answer per question"
+                )
             self.answers[g.question_id].tries += 1
         else:
             self.answers[g.question_id] = Answered(g, seconds)
@@ -297,5 +333,7 @@ class Assessment:
 
     def finish(self) -> Report:
         if self.report is None:
-            self.report = report(self.course, [a.grade for a in self.answers.values()], self.questions, self.mode)
+            self.report = report(
+                self.course, [a.grade for a in self.answers.values()], self.questions, self.mode
+            )
         return self.report

@@ -10,11 +10,13 @@ unknown option) or contradictory answers (pregnant at age 8) come back as a resu
 clear message. A malformed rule table raises :class:`~cramp_lessons.errors.ContentError`
 naming the file, the rule and the field.
 """
+
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, Iterable, Literal, Mapping
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -38,12 +40,18 @@ __all__ = [
 RULES_FILE = "causefinder.yaml"
 GROUPS = ("when", "where", "how_often", "conditions", "medicines", "triggers", "signs")
 URGENCY_ORDER = ("emergency", "soon", "routine")
-TEACHING_AID = ("This cause finder is a teaching aid: it shows which causes the course links with what you "
-                "describe, and why. It cannot tell why your legs cramp; a doctor who examines you can.")
-EMPTY_MESSAGE = ("Describe the cramp first: tick when and where it comes, how often, and anything else "
-                 "that applies. Nothing ticked, nothing to show.")
-NO_PATTERN = ("Nothing you ticked points to a particular cause in the course. Most cramps, above all at "
-              "night, have no single cause that can be found. See a doctor if you are worried.")
+TEACHING_AID = (
+    "This cause finder is a teaching aid: it shows which causes the course links with what you "
+    "describe, and why. It cannot tell why your legs cramp; a doctor who examines you can."
+)
+EMPTY_MESSAGE = (
+    "Describe the cramp first: tick when and where it comes, how often, and anything else "
+    "that applies. Nothing ticked, nothing to show."
+)
+NO_PATTERN = (
+    "Nothing you ticked points to a particular cause in the course. Most cramps, above all at "
+    "night, have no single cause that can be found. See a doctor if you are worried."
+)
 
 _OptId = Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
 
@@ -73,7 +81,7 @@ class Condition(_M):
     age_below: Annotated[int, Field(ge=0, le=150)] | None = None
 
     @model_validator(mode="after")
-    def _not_empty(self) -> "Condition":
+    def _not_empty(self) -> Condition:
         if not any(getattr(self, k) for k in (*GROUPS, "age_at_least", "age_below")):
             raise ValueError("a rule's 'if' needs at least one key")
         for g in GROUPS:
@@ -81,7 +89,7 @@ class Condition(_M):
                 raise ValueError(f"'{g}' lists no options")
         return self
 
-    def matches(self, d: "Description") -> bool:
+    def matches(self, d: Description) -> bool:
         for g in GROUPS:
             wanted = getattr(self, g)
             if wanted and not (set(wanted) & d.group(g)):
@@ -118,13 +126,15 @@ class Rules(_M):
     contradictions: list[Contradiction] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _vocabulary(self) -> "Rules":
+    def _vocabulary(self) -> Rules:
         missing = [g for g in GROUPS if g not in self.inputs]
         extra = [g for g in self.inputs if g not in GROUPS]
         if missing or extra:
-            raise ValueError(f"inputs must be exactly {', '.join(GROUPS)}"
-                             + (f"; missing {', '.join(missing)}" if missing else "")
-                             + (f"; unknown {', '.join(extra)}" if extra else ""))
+            raise ValueError(
+                f"inputs must be exactly {', '.join(GROUPS)}"
+                + (f"; missing {', '.join(missing)}" if missing else "")
+                + (f"; unknown {', '.join(extra)}" if extra else "")
+            )
         if self.age.min >= self.age.max:
             raise ValueError("age: min must be below max")
         return self
@@ -140,7 +150,11 @@ def _where(data: Any, loc: tuple) -> tuple[str, str]:
     if len(loc) >= 2 and loc[0] in ("rules", "contradictions") and isinstance(loc[1], int):
         try:
             entry = data[loc[0]][loc[1]]
-            item = str(entry.get("target") or f"{loc[0]}[{loc[1]}]") if isinstance(entry, dict) else f"{loc[0]}[{loc[1]}]"
+            item = (
+                str(entry.get("target") or f"{loc[0]}[{loc[1]}]")
+                if isinstance(entry, dict)
+                else f"{loc[0]}[{loc[1]}]"
+            )
         except (KeyError, IndexError, TypeError):
             item = f"{loc[0]}[{loc[1]}]"
         path = [str(p) for p in loc[2:]]
@@ -159,7 +173,9 @@ def _check_against_course(rules: Rules, course: Course) -> None:
             raise ContentError(RULES_FILE, item, "target", f"no topic {r.target!r} in the course content")
         kind = course.kinds[r.target]
         if kind not in kinds_ok:
-            raise ContentError(RULES_FILE, item, "target", f"a rule links to a cause, red flag or situation, not a {kind}")
+            raise ContentError(
+                RULES_FILE, item, "target", f"a rule links to a cause, red flag or situation, not a {kind}"
+            )
         if r.role == "note" and kind == "red_flag":
             raise ContentError(RULES_FILE, item, "role", "a red flag is never only a note")
     for k, entry in enumerate([*rules.rules, *rules.contradictions]):
@@ -167,8 +183,12 @@ def _check_against_course(rules: Rules, course: Course) -> None:
         for g in GROUPS:
             for opt in getattr(entry.if_, g) or []:
                 if opt not in rules.options(g):
-                    raise ContentError(RULES_FILE, item, f"if.{g}",
-                                       f"unknown option {opt!r}; known: {', '.join(rules.options(g))}")
+                    raise ContentError(
+                        RULES_FILE,
+                        item,
+                        f"if.{g}",
+                        f"unknown option {opt!r}; known: {', '.join(rules.options(g))}",
+                    )
 
 
 def load_rules(text: str | None = None, course: Course | None = None) -> Rules:
@@ -182,7 +202,9 @@ def _rules_text(course: Course) -> str:
     try:
         return course.tables[RULES_FILE.removesuffix(".yaml")]
     except KeyError:
-        raise ContentError(RULES_FILE, "-", "-", "missing file: the cause finder needs its rule table") from None
+        raise ContentError(
+            RULES_FILE, "-", "-", "missing file: the cause finder needs its rule table"
+        ) from None
 
 
 def _packaged_rules(course: Course | None) -> Rules:
@@ -202,8 +224,12 @@ def _parse_rules(text: str, course: Course) -> Rules:
         data = yaml.safe_load(text)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
-        raise ContentError(RULES_FILE, f"line {mark.line + 1}" if mark else "?", "-",
-                           f"not valid YAML: {getattr(e, 'problem', e)}") from None
+        raise ContentError(
+            RULES_FILE,
+            f"line {mark.line + 1}" if mark else "?",
+            "-",
+            f"not valid YAML: {getattr(e, 'problem', e)}",
+        ) from None
     if not isinstance(data, dict):
         raise ContentError(RULES_FILE, "-", "-", "expected a mapping at the top of the file")
     try:
@@ -241,8 +267,10 @@ def _parse(answers: Mapping[str, Any], rules: Rules) -> tuple[Description, list[
     problems: list[str] = []
     unknown_keys = [k for k in answers if k not in (*GROUPS, "age")]
     if unknown_keys:
-        problems.append(f"unknown question(s) {', '.join(map(repr, unknown_keys))}; "
-                        f"the questions are {', '.join((*GROUPS, 'age'))}")
+        problems.append(
+            f"unknown question(s) {', '.join(map(repr, unknown_keys))}; "
+            f"the questions are {', '.join((*GROUPS, 'age'))}"
+        )
     groups: dict[str, frozenset[str]] = {}
     for g in GROUPS:
         v = answers.get(g)
@@ -258,8 +286,10 @@ def _parse(answers: Mapping[str, Any], rules: Rules) -> tuple[Description, list[
         opts = rules.options(g)
         bad = [x for x in vals if x not in opts]
         if bad:
-            problems.append(f"{rules.inputs[g].label} {', '.join(map(repr, bad))} is not an option; "
-                            f"choose from {', '.join(opts)}")
+            problems.append(
+                f"{rules.inputs[g].label} {', '.join(map(repr, bad))} is not an option; "
+                f"choose from {', '.join(opts)}"
+            )
         if not rules.inputs[g].multiple and len(set(vals)) > 1:
             problems.append(f"{rules.inputs[g].label} takes one answer, not {len(set(vals))}")
         groups[g] = frozenset(x for x in vals if x in opts)
@@ -279,7 +309,9 @@ def _parse(answers: Mapping[str, Any], rules: Rules) -> tuple[Description, list[
             age_v = None
         else:
             if not rules.age.min <= age_v <= rules.age.max:
-                problems.append(f"Age {age_v} is outside {rules.age.min}-{rules.age.max} years; please check it")
+                problems.append(
+                    f"Age {age_v} is outside {rules.age.min}-{rules.age.max} years; please check it"
+                )
                 age_v = None
     return Description(age=age_v, **groups), problems
 
@@ -340,8 +372,11 @@ class CauseResult:
             parts.append(self.message)
             parts += [p.rstrip(".") + "." for p in self.problems]
         elif self.causes:
-            parts.append("Possible contributing causes (a teaching aid): "
-                         + "; ".join(f"{f.title} ({f.evidence})" for f in self.causes) + ".")
+            parts.append(
+                "Possible contributing causes (a teaching aid): "
+                + "; ".join(f"{f.title} ({f.evidence})" for f in self.causes)
+                + "."
+            )
         elif not self.red_flags:
             parts.append(NO_PATTERN)
         return " ".join(parts)
@@ -352,8 +387,13 @@ def _finding(course: Course, tid: str, reasons: list[str]) -> Finding:
     return Finding(tid, course.kinds[tid], t.title, t.summary, t.evidence, t.urgency, tuple(reasons))
 
 
-def find_causes(answers: Mapping[str, Any] | None = None, *, rules: Rules | None = None,
-                course: Course | None = None, **kwargs: Any) -> CauseResult:
+def find_causes(
+    answers: Mapping[str, Any] | None = None,
+    *,
+    rules: Rules | None = None,
+    course: Course | None = None,
+    **kwargs: Any,
+) -> CauseResult:
     """Answers (``when=["night"], conditions=["pregnancy"], age=30`` ...) -> a :class:`CauseResult`."""
     rules = rules or load_rules(course=course)  # the packaged table, checked against this course
     course = course or load_course()
@@ -378,22 +418,34 @@ def find_causes(answers: Mapping[str, Any] | None = None, *, rules: Rules | None
     erank = {e: k for k, e in enumerate(EVIDENCE_TAGS)}
     flags = [_finding(course, t, rs) for t, rs in hits.items() if course.kinds[t] == "red_flag"]
     flags.sort(key=lambda f: (urank[f.urgency or "routine"], order[f.topic_id]))
-    causes = [_finding(course, t, rs) for t, rs in hits.items()
-              if course.kinds[t] != "red_flag" and roles[t] == "auto"]
+    causes = [
+        _finding(course, t, rs)
+        for t, rs in hits.items()
+        if course.kinds[t] != "red_flag" and roles[t] == "auto"
+    ]
     causes.sort(key=lambda f: (-len(f.reasons), erank[f.evidence], order[f.topic_id]))
-    notes = [_finding(course, t, rs) for t, rs in hits.items() if course.kinds[t] != "red_flag" and roles[t] == "note"]
+    notes = [
+        _finding(course, t, rs)
+        for t, rs in hits.items()
+        if course.kinds[t] != "red_flag" and roles[t] == "note"
+    ]
     notes.sort(key=lambda f: order[f.topic_id])
 
     if problems:
         # Safety first: the red flags of the answers that are valid are shown anyway.
-        msg = "Please check your answers." + (" Red flags are shown anyway; causes are shown once the answers are valid."
-                                             if flags else " Causes are shown once the answers are valid.")
+        msg = "Please check your answers." + (
+            " Red flags are shown anyway; causes are shown once the answers are valid."
+            if flags
+            else " Causes are shown once the answers are valid."
+        )
         return CauseResult("invalid", msg, tuple(flags), (), (), tuple(problems))
 
     if contradictions:
-        msg = ("Some answers do not fit together; please check them."
-               + (" Red flags are shown anyway; causes are shown once the answers fit." if flags
-                  else " Causes are shown once the answers fit."))
+        msg = "Some answers do not fit together; please check them." + (
+            " Red flags are shown anyway; causes are shown once the answers fit."
+            if flags
+            else " Causes are shown once the answers fit."
+        )
         return CauseResult("contradictory", msg, tuple(flags), (), (), tuple(contradictions))
 
     if flags and flags[0].urgency == "emergency":
@@ -410,4 +462,6 @@ def find_causes(answers: Mapping[str, Any] | None = None, *, rules: Rules | None
 def answer_options(rules: Rules | None = None) -> dict[str, tuple[str, bool, dict[str, str]]]:
     """For a form: group -> (label, multiple, {option id: label})."""
     rules = rules or load_rules()
-    return {g: (rules.inputs[g].label, rules.inputs[g].multiple, dict(rules.inputs[g].options)) for g in GROUPS}
+    return {
+        g: (rules.inputs[g].label, rules.inputs[g].multiple, dict(rules.inputs[g].options)) for g in GROUPS
+    }

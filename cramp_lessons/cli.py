@@ -1,4 +1,5 @@
 """The ``cramp-lessons`` command."""
+
 from __future__ import annotations
 
 import argparse
@@ -17,7 +18,9 @@ def _check(args: argparse.Namespace) -> int:
         print(f"{len(errors)} problem(s) in {root}", file=sys.stderr)
         return 1
     assert course is not None
-    if "causefinder" in course.tables:  # the cause finder's rules refer to topics: check them against this content
+    if (
+        "causefinder" in course.tables
+    ):  # the cause finder's rules refer to topics: check them against this content
         from .causefinder import load_rules
         from .errors import ContentError
 
@@ -26,8 +29,10 @@ def _check(args: argparse.Namespace) -> int:
         except ContentError as e:
             print(f"error: {e}", file=sys.stderr)
             return 1
-    print(f"ok: {root}: {len(course.lessons)} lessons, {len(course.topics)} topics, "
-          f"{len(course.banks)} quiz banks, {len(course.questions)} questions, {len(course.references)} references")
+    print(
+        f"ok: {root}: {len(course.lessons)} lessons, {len(course.topics)} topics, "
+        f"{len(course.banks)} quiz banks, {len(course.questions)} questions, {len(course.references)} references"
+    )
     return 0
 
 

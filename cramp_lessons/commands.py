@@ -4,13 +4,15 @@
 handler returns an exit code; a failure prints ``error: ...`` on stderr and returns 1, never
 a traceback.
 """
+
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .errors import CrampLessonsError
 
@@ -22,7 +24,11 @@ def _guarded(fn: Handler) -> Handler:
         try:
             return fn(args)
         except (CrampLessonsError, OSError, ValueError) as e:
-            msg = str(e) if not isinstance(e, OSError) else f"{e.filename or ''}: {e.strerror or e}".lstrip(": ")
+            msg = (
+                str(e)
+                if not isinstance(e, OSError)
+                else f"{e.filename or ''}: {e.strerror or e}".lstrip(": ")
+            )
             print(f"error: {msg}", file=sys.stderr)
             return 1
         except KeyboardInterrupt:
@@ -47,7 +53,9 @@ def _course(args: argparse.Namespace) -> Any:
         return load_course()
     course, errors = collect_errors(args.content_dir)
     if errors:
-        raise CrampLessonsError(f"the content in {args.content_dir} has {len(errors)} problem(s); first: {errors[0]}")
+        raise CrampLessonsError(
+            f"the content in {args.content_dir} has {len(errors)} problem(s); first: {errors[0]}"
+        )
     return course
 
 
@@ -68,7 +76,9 @@ def _progress_export(args: argparse.Namespace) -> int:
 
     store = _store(args)
     n = export_progress(store, args.file)
-    print(f"exported {n['attempts']} attempts and {n['reviews']} review cards from {store.path} to {args.file}")
+    print(
+        f"exported {n['attempts']} attempts and {n['reviews']} review cards from {store.path} to {args.file}"
+    )
     return 0
 
 
@@ -89,8 +99,12 @@ def _progress_reset(args: argparse.Namespace) -> int:
     store = _store(args)
     backup_dir = Path(args.backup_dir) if args.backup_dir else store.path.parent / "backups"
     if not args.yes:
-        print(f"This deletes every answer and review in {store.path}.\n"
-              f"A backup is kept first in {backup_dir}. Type 'yes' to go on: ", end="", flush=True)
+        print(
+            f"This deletes every answer and review in {store.path}.\n"
+            f"A backup is kept first in {backup_dir}. Type 'yes' to go on: ",
+            end="",
+            flush=True,
+        )
         try:
             reply = sys.stdin.readline()
         except (OSError, ValueError):
@@ -140,8 +154,9 @@ def _import(args: argparse.Namespace) -> int:
     except CrampLessonsError as e:
         print(f"warning: the lesson and bank ids were not checked against the course ({e})", file=sys.stderr)
     title = args.title or args.bank.replace(".", " ").replace("_", " ").capitalize()
-    text, skips = convert_jupyterquiz(read_jupyterquiz(args.file), args.bank, args.lesson, title,
-                                      Path(args.file).name, course)
+    text, skips = convert_jupyterquiz(
+        read_jupyterquiz(args.file), args.bank, args.lesson, title, Path(args.file).name, course
+    )
     _write(text, args.output)
     for n, why in skips:
         print(f"skipped jupyterquiz question {n}: {why}", file=sys.stderr)
@@ -151,7 +166,9 @@ def _import(args: argparse.Namespace) -> int:
 def register(subparsers: Any) -> None:
     """Add ``progress``, ``export`` and ``import`` to the ``cramp-lessons`` subcommands."""
     p = subparsers.add_parser("progress", help="export, import or reset your progress (answers and reviews)")
-    p.add_argument("--store", help=argparse.SUPPRESS)  # a store file other than the learner's (tests, teachers)
+    p.add_argument(
+        "--store", help=argparse.SUPPRESS
+    )  # a store file other than the learner's (tests, teachers)
     psub = p.add_subparsers(dest="progress_command", metavar="ACTION")
     p.set_defaults(func=_help(p))
 
@@ -165,10 +182,14 @@ def register(subparsers: Any) -> None:
 
     r = psub.add_parser("reset", help="start afresh; a backup is kept first")
     r.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    r.add_argument("--backup-dir", help="where to keep the backup (default: a 'backups' folder beside the store)")
+    r.add_argument(
+        "--backup-dir", help="where to keep the backup (default: a 'backups' folder beside the store)"
+    )
     r.set_defaults(func=_progress_reset)
 
-    x = subparsers.add_parser("export", help="export quiz banks as Moodle GIFT, jupyterquiz JSON or a Markdown worksheet")
+    x = subparsers.add_parser(
+        "export", help="export quiz banks as Moodle GIFT, jupyterquiz JSON or a Markdown worksheet"
+    )
     x.add_argument("--format", required=True, choices=["gift", "jupyterquiz", "markdown"])
     x.add_argument("--lesson", help="only this lesson's banks (a lesson id)")
     x.add_argument("-o", "--output", help="write to this file (default: standard output)")
@@ -181,6 +202,10 @@ def register(subparsers: Any) -> None:
     m.add_argument("--bank", required=True, help="the new bank's id, e.g. causes.heat")
     m.add_argument("--lesson", required=True, help="the lesson the bank belongs to (a lesson id)")
     m.add_argument("--title", help="the bank's title (default: from the bank id)")
-    m.add_argument("-o", "--output", help="write the YAML here, e.g. cramp_lessons/content/quizzes/causes.heat.yaml")
-    m.add_argument("--content-dir", help="check the lesson against this content folder instead of the installed one")
+    m.add_argument(
+        "-o", "--output", help="write the YAML here, e.g. cramp_lessons/content/quizzes/causes.heat.yaml"
+    )
+    m.add_argument(
+        "--content-dir", help="check the lesson against this content folder instead of the installed one"
+    )
     m.set_defaults(func=_import)

@@ -3,16 +3,25 @@
 Every file is validated on load. Bad content raises :class:`ContentError` naming the file,
 the item (its id where it has one) and the field, so an author can fix it without reading code.
 """
+
 from __future__ import annotations
 
 import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from .errors import ContentError
 
@@ -117,7 +126,7 @@ class SingleChoice(_Question):
     options: list[Option] = Field(min_length=2)
 
     @model_validator(mode="after")
-    def _key(self) -> "SingleChoice":
+    def _key(self) -> SingleChoice:
         _unique([o.id for o in self.options], "options")
         if sum(o.correct for o in self.options) != 1:
             raise ValueError("a single-choice question needs exactly one option with correct: true")
@@ -129,7 +138,7 @@ class MultipleSelect(_Question):
     options: list[Option] = Field(min_length=2)
 
     @model_validator(mode="after")
-    def _key(self) -> "MultipleSelect":
+    def _key(self) -> MultipleSelect:
         _unique([o.id for o in self.options], "options")
         if not any(o.correct for o in self.options):
             raise ValueError("a multiple-select question needs at least one correct option")
@@ -154,9 +163,11 @@ class Numeric(_Question):
     unit: str = ""
 
     @model_validator(mode="after")
-    def _key(self) -> "Numeric":
+    def _key(self) -> Numeric:
         if self.value is None and (self.min is None or self.max is None):
-            raise ValueError("a numeric question needs 'value' (with optional 'tolerance') or both 'min' and 'max'")
+            raise ValueError(
+                "a numeric question needs 'value' (with optional 'tolerance') or both 'min' and 'max'"
+            )
         if self.value is not None and (self.min is not None or self.max is not None):
             raise ValueError("give either 'value'/'tolerance' or 'min'/'max', not both")
         if self.min is not None and self.max is not None and self.min > self.max:
@@ -182,7 +193,7 @@ class Ordering(_Question):
     items: list[Item] = Field(min_length=2)
 
     @model_validator(mode="after")
-    def _key(self) -> "Ordering":
+    def _key(self) -> Ordering:
         _unique([i.id for i in self.items], "items")
         return self
 
@@ -200,14 +211,14 @@ class Matching(_Question):
     pairs: list[Pair] = Field(min_length=2)
 
     @model_validator(mode="after")
-    def _key(self) -> "Matching":
+    def _key(self) -> Matching:
         _unique([p.id for p in self.pairs], "pairs")
         _unique([p.right for p in self.pairs], "pairs (right)")
         return self
 
 
 Question = Annotated[
-    Union[SingleChoice, MultipleSelect, TrueFalse, Numeric, Ordering, Matching], Field(discriminator="type")
+    SingleChoice | MultipleSelect | TrueFalse | Numeric | Ordering | Matching, Field(discriminator="type")
 ]
 QUESTION_TYPES = ("single", "multiple", "truefalse", "numeric", "ordering", "matching")
 
@@ -219,10 +230,12 @@ class Bank(_Model):
     questions: list[Question] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _ids(self) -> "Bank":
+    def _ids(self) -> Bank:
         for q in self.questions:
             if not q.id.startswith(self.bank + ".q"):
-                raise ValueError(f"question id {q.id!r} must start with the bank id: {self.bank}.q1, {self.bank}.q2, ...")
+                raise ValueError(
+                    f"question id {q.id!r} must start with the bank id: {self.bank}.q1, {self.bank}.q2, ..."
+                )
         return self
 
 
@@ -252,7 +265,9 @@ class ReferencesFile(_Model):
 
 
 class TopicsFile(_Model):
-    kind: Literal["definition", "physiology", "cause", "relief", "prevention", "red_flag", "correction", "situation"]
+    kind: Literal[
+        "definition", "physiology", "cause", "relief", "prevention", "red_flag", "correction", "situation"
+    ]
     items: list[Topic] = Field(min_length=1)
 
 
@@ -279,7 +294,9 @@ class Course:
         try:
             return self.banks[bank_id]
         except KeyError:
-            raise KeyError(f"no quiz bank {bank_id!r}; known banks: {', '.join(sorted(self.banks))}") from None
+            raise KeyError(
+                f"no quiz bank {bank_id!r}; known banks: {', '.join(sorted(self.banks))}"
+            ) from None
 
     def topic(self, tid: str) -> Topic:
         try:
@@ -310,7 +327,9 @@ def _load_yaml(path: Path, rel: str, top: type = dict) -> Any:
     except (OSError, UnicodeDecodeError) as e:
         raise ContentError(rel, "-", "-", f"cannot read file: {e}") from None
     if not isinstance(data, top):
-        raise ContentError(rel, "-", "-", f"expected a {'mapping' if top is dict else 'list'} at the top of the file")
+        raise ContentError(
+            rel, "-", "-", f"expected a {'mapping' if top is dict else 'list'} at the top of the file"
+        )
     return data
 
 
@@ -320,7 +339,7 @@ def _errors_from(rel: str, data: Any, err: ValidationError) -> list[ContentError
     for e in err.errors():
         loc = list(e["loc"])
         node, item, path = data, "-", []
-        for i, part in enumerate(loc):
+        for _i, part in enumerate(loc):
             if isinstance(node, dict) and part in node:
                 node = node[part]
             elif isinstance(node, list) and isinstance(part, int) and part < len(node):
@@ -367,7 +386,9 @@ def collect_errors(content_dir: Path | str | None = None) -> tuple[Course | None
     def register(ident: str, rel: str, what: str) -> bool:
         seen = namespaces.setdefault(what, {})
         if ident in seen:
-            errors.append(ContentError(rel, ident, "id", f"duplicate {what} id, first defined in {seen[ident]}"))
+            errors.append(
+                ContentError(rel, ident, "id", f"duplicate {what} id, first defined in {seen[ident]}")
+            )
             return False
         seen[ident] = rel
         return True
@@ -417,15 +438,23 @@ def collect_errors(content_dir: Path | str | None = None) -> tuple[Course | None
 
     documents = {p.stem: p.read_text(encoding="utf-8") for p in sorted(root.glob("*.md"))}
     modelled = {"lessons.yaml", "references.yaml"}
-    tables = {p.stem: p.read_text(encoding="utf-8") for p in sorted(root.glob("*.yaml")) if p.name not in modelled}
+    tables = {
+        p.stem: p.read_text(encoding="utf-8") for p in sorted(root.glob("*.yaml")) if p.name not in modelled
+    }
     if "disclaimer" not in documents:
-        errors.append(ContentError("disclaimer.md", "-", "-", "missing file: every lesson links the disclaimer"))
+        errors.append(
+            ContentError("disclaimer.md", "-", "-", "missing file: every lesson links the disclaimer")
+        )
 
     # Cross-references: every cited reference defined, every lesson named exists.
     def check_refs(obj: Any, rel: str) -> None:
         for r in obj.references:
             if r not in references:
-                errors.append(ContentError(rel, obj.id, "references", f"reference {r!r} is not defined in references.yaml"))
+                errors.append(
+                    ContentError(
+                        rel, obj.id, "references", f"reference {r!r} is not defined in references.yaml"
+                    )
+                )
 
     topic_src, bank_src = namespaces.get("topic", {}), namespaces.get("quiz bank", {})
     for tid, t in topics.items():

@@ -8,6 +8,7 @@ crashes on bad input: it explains.
 Entries live in the ``diary`` table of the learner's progress store, so they survive kernel
 restarts. The cramp's date and time are stored as the learner's local wall-clock time.
 """
+
 from __future__ import annotations
 
 import csv
@@ -16,12 +17,21 @@ import json
 import math
 import statistics
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from .course import Course, load_course
 from .errors import CrampLessonsError
@@ -77,7 +87,17 @@ LABELS = {
     "notes": "Notes",
     "uid": "Entry id",
 }
-CSV_COLUMNS = ["uid", "when", "muscle", "muscle_other", "duration_seconds", "activity", "helped", "helped_other", "notes"]
+CSV_COLUMNS = [
+    "uid",
+    "when",
+    "muscle",
+    "muscle_other",
+    "duration_seconds",
+    "activity",
+    "helped",
+    "helped_other",
+    "notes",
+]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS diary (
@@ -143,8 +163,10 @@ class DiaryEntry(BaseModel):
             raise ValueError(f"the year {v.year} looks wrong; enter when the cramp happened")
         now = (info.context or {}).get("now")
         if now is not None and v > now + FUTURE_SLACK:
-            raise ValueError(f"{v:%Y-%m-%d %H:%M} is in the future (now it is {now:%Y-%m-%d %H:%M}); "
-                             f"enter when the cramp happened")
+            raise ValueError(
+                f"{v:%Y-%m-%d %H:%M} is in the future (now it is {now:%Y-%m-%d %H:%M}); "
+                f"enter when the cramp happened"
+            )
         return v
 
     @field_validator("muscle", "activity", mode="before")
@@ -156,8 +178,9 @@ class DiaryEntry(BaseModel):
     @classmethod
     def _muscle(cls, v: str) -> str:
         if v not in MUSCLES:
-            raise ValueError(f"{v!r} is not in the list; choose one of {_choices_text(MUSCLES)} "
-                             f"(or 'other' and say which)")
+            raise ValueError(
+                f"{v!r} is not in the list; choose one of {_choices_text(MUSCLES)} (or 'other' and say which)"
+            )
         return v
 
     @field_validator("activity")
@@ -175,7 +198,9 @@ class DiaryEntry(BaseModel):
         if v <= 0:
             raise ValueError(f"must be more than 0 seconds, not {v:g}")
         if v > MAX_SECONDS:
-            raise ValueError(f"{v:g} s is more than 24 hours; check the number (it is in seconds: 2 minutes is 120)")
+            raise ValueError(
+                f"{v:g} s is more than 24 hours; check the number (it is in seconds: 2 minutes is 120)"
+            )
         return float(v)
 
     @field_validator("helped", mode="before")
@@ -194,13 +219,15 @@ class DiaryEntry(BaseModel):
         if known is not None:
             bad = [h for h in v if h not in known]
             if bad:
-                raise ValueError(f"{', '.join(map(repr, bad))} not in the list; choose from {_choices_text(known)}")
+                raise ValueError(
+                    f"{', '.join(map(repr, bad))} not in the list; choose from {_choices_text(known)}"
+                )
         if NOTHING in v and len(v) > 1:
             raise ValueError("'nothing' cannot be ticked together with something that helped")
         return v
 
     @model_validator(mode="after")
-    def _others(self) -> "DiaryEntry":
+    def _others(self) -> DiaryEntry:
         if self.muscle == OTHER and not self.muscle_other:
             raise ValueError("muscle_other|you chose 'other': say which muscle")
         if OTHER in self.helped and not self.helped_other:
@@ -248,14 +275,17 @@ def _problems(err: ValidationError) -> list[tuple[str, str]]:
     return out
 
 
-def validate_entry(data: dict[str, Any] | DiaryEntry, *, now: datetime | None = None,
-                   course: Course | None = None) -> DiaryEntry:
+def validate_entry(
+    data: dict[str, Any] | DiaryEntry, *, now: datetime | None = None, course: Course | None = None
+) -> DiaryEntry:
     """Check one entry; raise :class:`DiaryError` naming every bad field."""
     if isinstance(data, DiaryEntry):
         data = data.model_dump()
     if not isinstance(data, dict):
         raise DiaryError([("", "an entry must be a set of fields (a dict)")])
-    data = {k: v for k, v in data.items() if not (k in ("muscle_other", "helped_other", "notes") and v is None)}
+    data = {
+        k: v for k, v in data.items() if not (k in ("muscle_other", "helped_other", "notes") and v is None)
+    }
     ctx = {"now": now or datetime.now(), "helped": helped_choices(course)}
     try:
         return DiaryEntry.model_validate(data, context=ctx)
@@ -274,7 +304,11 @@ def _csv_safe(text: str) -> str:
 
 
 def _csv_unsafe(text: str) -> str:
-    return text[1:] if text.startswith("'") and (text[1:].startswith(_FORMULA) or text[1:].startswith("'")) else text
+    return (
+        text[1:]
+        if text.startswith("'") and (text[1:].startswith(_FORMULA) or text[1:].startswith("'"))
+        else text
+    )
 
 
 def entries_to_csv(entries: Iterable[DiaryEntry]) -> str:
@@ -282,9 +316,19 @@ def entries_to_csv(entries: Iterable[DiaryEntry]) -> str:
     w = csv.writer(buf, lineterminator="\r\n")  # RFC 4180; a lone \r in a note is then quoted too
     w.writerow(CSV_COLUMNS)
     for e in entries:
-        w.writerow([e.uid, e.when.isoformat(sep=" ", timespec="minutes" if e.when.second == 0 else "seconds"),
-                    e.muscle, _csv_safe(e.muscle_other), f"{e.duration_seconds:g}", e.activity, ";".join(e.helped),
-                    _csv_safe(e.helped_other), _csv_safe(e.notes)])
+        w.writerow(
+            [
+                e.uid,
+                e.when.isoformat(sep=" ", timespec="minutes" if e.when.second == 0 else "seconds"),
+                e.muscle,
+                _csv_safe(e.muscle_other),
+                f"{e.duration_seconds:g}",
+                e.activity,
+                ";".join(e.helped),
+                _csv_safe(e.helped_other),
+                _csv_safe(e.notes),
+            ]
+        )
     return buf.getvalue()
 
 
@@ -307,8 +351,9 @@ class ImportReport:
         return t + "."
 
 
-def entries_from_csv(text: str | bytes, *, now: datetime | None = None, course: Course | None = None,
-                     max_rows: int = 100_000) -> ImportReport:
+def entries_from_csv(
+    text: str | bytes, *, now: datetime | None = None, course: Course | None = None, max_rows: int = 100_000
+) -> ImportReport:
     """Parse and validate a diary CSV (as written by :func:`entries_to_csv`). Bad rows are reported, not raised.
 
     Raises :class:`DiaryError` only when the file as a whole cannot be used (not text, no header).
@@ -328,8 +373,15 @@ def entries_from_csv(text: str | bytes, *, now: datetime | None = None, course: 
     required = [c for c in CSV_COLUMNS if c not in ("uid", "muscle_other", "helped", "helped_other", "notes")]
     missing = [c for c in required if c not in header]
     if missing:
-        raise DiaryError([("", f"the CSV has no column {', '.join(map(repr, missing))}; "
-                               f"expected the columns {', '.join(CSV_COLUMNS)}")])
+        raise DiaryError(
+            [
+                (
+                    "",
+                    f"the CSV has no column {', '.join(map(repr, missing))}; "
+                    f"expected the columns {', '.join(CSV_COLUMNS)}",
+                )
+            ]
+        )
     report = ImportReport()
     seen: set[str] = set()
     for n, row in enumerate(reader, start=2):  # row 1 is the header
@@ -340,7 +392,11 @@ def entries_from_csv(text: str | bytes, *, now: datetime | None = None, course: 
             report.errors.append(f"row {n}: more cells than the header has columns")
             continue
         # Text columns are left as written (the model trims them its own way); the rest are trimmed.
-        data = {k: (v or "") if k in _TEXT_COLUMNS else (v or "").strip() for k, v in row.items() if k in CSV_COLUMNS}
+        data = {
+            k: (v or "") if k in _TEXT_COLUMNS else (v or "").strip()
+            for k, v in row.items()
+            if k in CSV_COLUMNS
+        }
         if not any(v.strip() for v in data.values()):
             continue  # blank line
         for c in _TEXT_COLUMNS:
@@ -397,22 +453,45 @@ class Diary:
         con.execute(
             "INSERT INTO diary(uid, at, muscle, muscle_other, duration, activity, helped, helped_other, notes, created) "
             "VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (e.uid, e.when.isoformat(), e.muscle, e.muscle_other, e.duration_seconds, e.activity,
-             json.dumps(list(e.helped)), e.helped_other, e.notes, float(self.store.clock())),
+            (
+                e.uid,
+                e.when.isoformat(),
+                e.muscle,
+                e.muscle_other,
+                e.duration_seconds,
+                e.activity,
+                json.dumps(list(e.helped)),
+                e.helped_other,
+                e.notes,
+                float(self.store.clock()),
+            ),
         )
 
     def entries(self) -> list[DiaryEntry]:
         """Every entry, oldest cramp first."""
         rows = self.store.query(
             "SELECT uid, at, muscle, muscle_other, duration, activity, helped, helped_other, notes "
-            "FROM diary ORDER BY at, id")
+            "FROM diary ORDER BY at, id"
+        )
         out = []
         for uid, at, muscle, mo, dur, act, helped, ho, notes in rows:
             # Stored rows were valid when saved; read them without today's checks (the content's
             # list of techniques may have changed since).
-            out.append(DiaryEntry.model_validate(
-                {"uid": uid, "when": at, "muscle": muscle, "muscle_other": mo, "duration_seconds": dur,
-                 "activity": act, "helped": json.loads(helped), "helped_other": ho, "notes": notes}))
+            out.append(
+                DiaryEntry.model_validate(
+                    {
+                        "uid": uid,
+                        "when": at,
+                        "muscle": muscle,
+                        "muscle_other": mo,
+                        "duration_seconds": dur,
+                        "activity": act,
+                        "helped": json.loads(helped),
+                        "helped_other": ho,
+                        "notes": notes,
+                    }
+                )
+            )
         return out
 
     def __len__(self) -> int:

@@ -12,6 +12,7 @@ Answer forms, by question type:
 - ``ordering``: every item id once, in the chosen order
 - ``matching``: a mapping ``{pair id: chosen right-hand text}`` for every pair
 """
+
 from __future__ import annotations
 
 import math
@@ -20,7 +21,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .course import Bank, Course, Matching, MultipleSelect, Numeric, Ordering, SingleChoice, TrueFalse, load_course
+from .course import (
+    Bank,
+    Course,
+    Matching,
+    MultipleSelect,
+    Numeric,
+    Ordering,
+    SingleChoice,
+    TrueFalse,
+    load_course,
+)
 from .errors import AnswerError
 
 TYPE_LABELS = {
@@ -60,7 +71,9 @@ class Grade:
 # ------------------------------------------------------------------ answer forms
 def _ids(answer: Any, known: list[str], qid: str, what: str) -> list[str]:
     if isinstance(answer, (str, bytes)) or not isinstance(answer, Iterable) or isinstance(answer, Mapping):
-        raise AnswerError(f"{qid}: expected a list of {what} ids such as {known[:2]}, got {type(answer).__name__} {answer!r}")
+        raise AnswerError(
+            f"{qid}: expected a list of {what} ids such as {known[:2]}, got {type(answer).__name__} {answer!r}"
+        )
     out = list(answer)
     if not out:
         raise AnswerError(f"{qid}: the answer is empty; choose at least one {what}")
@@ -118,7 +131,9 @@ def grade(question: Any, answer: Any, course: Course | None = None) -> Grade:
 
     if isinstance(question, SingleChoice):
         if not isinstance(answer, str):
-            raise AnswerError(f"{qid}: expected one option id (a string), got {type(answer).__name__} {answer!r}")
+            raise AnswerError(
+                f"{qid}: expected one option id (a string), got {type(answer).__name__} {answer!r}"
+            )
         (choice,) = _ids([answer], [o.id for o in question.options], qid, "option")
         opt = next(o for o in question.options if o.id == choice)
         right = next(o for o in question.options if o.correct)
@@ -151,7 +166,8 @@ def grade(question: Any, answer: Any, course: Course | None = None) -> Grade:
         else:
             feedback = [f"{_fmt(x)}{unit} is too {'low' if x < lo else 'high'}."]
         answer_text = (
-            f"{_fmt(question.value)}{unit} (±{_fmt(question.tolerance)})" if question.value is not None
+            f"{_fmt(question.value)}{unit} (±{_fmt(question.tolerance)})"
+            if question.value is not None
             else f"between {_fmt(lo)} and {_fmt(hi)}{unit}"
         )
 
@@ -161,7 +177,7 @@ def grade(question: Any, answer: Any, course: Course | None = None) -> Grade:
         if len(order) != len(ids):
             raise AnswerError(f"{qid}: put all {len(ids)} items in order; got {len(order)}")
         pos = {i: k for k, i in enumerate(order)}
-        pairs = [(a, b) for k, a in enumerate(ids) for b in ids[k + 1:]]
+        pairs = [(a, b) for k, a in enumerate(ids) for b in ids[k + 1 :]]
         # Partial credit: the share of item pairs in the right relative order.
         score = sum(pos[a] < pos[b] for a, b in pairs) / len(pairs)
         text = {i.id: i.text for i in question.items}
@@ -171,7 +187,9 @@ def grade(question: Any, answer: Any, course: Course | None = None) -> Grade:
 
     elif isinstance(question, Matching):
         if not isinstance(answer, Mapping):
-            raise AnswerError(f"{qid}: expected a mapping {{pair id: right-hand text}}, got {type(answer).__name__}")
+            raise AnswerError(
+                f"{qid}: expected a mapping {{pair id: right-hand text}}, got {type(answer).__name__}"
+            )
         lefts = [p.id for p in question.pairs]
         rights = [p.right for p in question.pairs]
         for k in answer:
@@ -185,7 +203,10 @@ def grade(question: Any, answer: Any, course: Course | None = None) -> Grade:
                 raise AnswerError(f"{qid}: {v!r} is not one of the choices for {k!r}")
         hits = [p for p in question.pairs if answer[p.id] == p.right]
         score = len(hits) / len(question.pairs)
-        feedback = [f"{p.left} → {p.right}" + (" ✓" if p in hits else f" (you chose: {answer[p.id]})") for p in question.pairs]
+        feedback = [
+            f"{p.left} → {p.right}" + (" ✓" if p in hits else f" (you chose: {answer[p.id]})")
+            for p in question.pairs
+        ]
         answer_text = "; ".join(f"{p.left} → {p.right}" for p in question.pairs)
 
     else:  # pragma: no cover - the model admits no other type
@@ -263,4 +284,3 @@ def right_answer(question: Any) -> Any:
     if isinstance(question, Matching):
         return {p.id: p.right for p in question.pairs}
     raise AnswerError(f"{question.id}: unknown question type")
-

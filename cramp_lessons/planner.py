@@ -11,13 +11,14 @@ Pure logic, no IPython. Everything comes from the content:
 Plans are saved in the progress store (table ``plans``) by their situations, so a saved plan
 always shows the current content, and exported as Markdown or print-friendly HTML.
 """
+
 from __future__ import annotations
 
 import html
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable
 
 from .course import EVIDENCE_TAGS, EVIDENCE_WORDS, Course, Topic, load_course
 from .errors import CrampLessonsError
@@ -93,8 +94,18 @@ _NOT_ADVISED = {"does not help", "not for routine use"}
 
 
 def _item(t: Topic, because: Iterable[str]) -> PlanItem:
-    return PlanItem(t.id, t.title, t.summary, t.evidence, t.evidence_note, tuple(t.steps), tuple(t.cautions),
-                    tuple(because), t.urgency, t.verdict not in _NOT_ADVISED)
+    return PlanItem(
+        t.id,
+        t.title,
+        t.summary,
+        t.evidence,
+        t.evidence_note,
+        tuple(t.steps),
+        tuple(t.cautions),
+        tuple(because),
+        t.urgency,
+        t.verdict not in _NOT_ADVISED,
+    )
 
 
 def situation_choices(course: Course | None = None) -> list[tuple[str, str]]:
@@ -178,14 +189,18 @@ def _label(sid: str, course: Course) -> str:
 
 def plan_summary(plan: Plan) -> str:
     """One line: what the plan holds."""
-    who = ", ".join(s.replace("_", " ") for s in plan.situations) or "no situation ticked (advice for everyone)"
+    who = (
+        ", ".join(s.replace("_", " ") for s in plan.situations) or "no situation ticked (advice for everyone)"
+    )
     n_em = sum(f.urgency == "emergency" for f in plan.red_flags)
     todo = [i for i in plan.items if i.helps]
     skip = [i for i in plan.items if not i.helps]
     top = f" Best supported: {todo[0].title} ({EVIDENCE_WORDS[todo[0].evidence]})." if todo else ""
     skipped = f" {len(skip)} not worth it ({', '.join(i.title for i in skip)})." if skip else ""
-    return (f"Your plan for {who}: {len(todo)} measures, strongest evidence first, and "
-            f"{len(plan.red_flags)} red flags ({n_em} emergencies).{top}{skipped}")
+    return (
+        f"Your plan for {who}: {len(todo)} measures, strongest evidence first, and "
+        f"{len(plan.red_flags)} red flags ({n_em} emergencies).{top}{skipped}"
+    )
 
 
 def _md_items(items: Iterable[PlanItem], bullet: str) -> str:
@@ -232,8 +247,13 @@ def plan_markdown(plan: Plan, course: Course | None = None, today: date | None =
     for level in URGENCY_ORDER:
         flags = [f for f in plan.red_flags if f.urgency == level]
         if flags:
-            out.append(f"**{URGENCY_HEADING[level]}**\n" + "\n".join(
-                f"- **{f.title}**: {f.summary}" + "".join(f"\n  - ⚠️ {c}" for c in f.cautions) for f in flags))
+            out.append(
+                f"**{URGENCY_HEADING[level]}**\n"
+                + "\n".join(
+                    f"- **{f.title}**: {f.summary}" + "".join(f"\n  - ⚠️ {c}" for c in f.cautions)
+                    for f in flags
+                )
+            )
     if plan.references:
         out.append("## Sources\n" + "\n".join(f"- {r}" for r in plan.references))
     return "\n\n".join(out) + "\n"
@@ -262,17 +282,25 @@ def plan_html(plan: Plan, course: Course | None = None, today: date | None = Non
         parts.append("<h2>For my situations</h2>")
         for a in plan.advice:
             cautions = "".join(f"<li class='caution'>⚠ {e(c)}</li>" for c in a.cautions)
-            parts.append(f"<h3>{e(a.title)}</h3><p class='ev'>{e(EVIDENCE_WORDS[a.evidence])}</p><p>{e(a.summary)}</p>"
-                         + (f"<ul>{cautions}</ul>" if cautions else ""))
+            parts.append(
+                f"<h3>{e(a.title)}</h3><p class='ev'>{e(EVIDENCE_WORDS[a.evidence])}</p><p>{e(a.summary)}</p>"
+                + (f"<ul>{cautions}</ul>" if cautions else "")
+            )
+
     def items_html(items: Iterable[PlanItem], box: str) -> str:
         out = []
         for i in items:
             why = ", ".join(b.replace("_", " ") for b in i.because)
-            sub = "".join(f"<li>How: {e(s)}</li>" for s in i.steps) + "".join(f"<li>⚠ {e(c)}</li>" for c in i.cautions)
+            sub = "".join(f"<li>How: {e(s)}</li>" for s in i.steps) + "".join(
+                f"<li>⚠ {e(c)}</li>" for c in i.cautions
+            )
             note = f"<br><span class='ev'>Evidence: {e(i.evidence_note)}</span>" if i.evidence_note else ""
-            out.append(f"<li><span class='box' aria-hidden='true'>{box}</span> <strong>{e(i.title)}</strong> "
-                       f"<span class='ev'>({e(EVIDENCE_WORDS[i.evidence])}; for: {e(why)})</span><br>{e(i.summary)}{note}"
-                       + (f"<ul>{sub}</ul>" if sub else "") + "</li>")
+            out.append(
+                f"<li><span class='box' aria-hidden='true'>{box}</span> <strong>{e(i.title)}</strong> "
+                f"<span class='ev'>({e(EVIDENCE_WORDS[i.evidence])}; for: {e(why)})</span><br>{e(i.summary)}{note}"
+                + (f"<ul>{sub}</ul>" if sub else "")
+                + "</li>"
+            )
         return "<ul style='list-style:none;padding-left:0'>" + "".join(out) + "</ul>"
 
     todo = [i for i in plan.items if i.helps]
@@ -280,13 +308,19 @@ def plan_html(plan: Plan, course: Course | None = None, today: date | None = Non
     parts.append("<h2>My checklist (strongest evidence first)</h2>")
     parts.append(items_html(todo, "☐") if todo else "<p>No measures for these situations.</p>")
     if skip:
-        parts.append("<h2>Not advised: the evidence shows no benefit, or harms that outweigh it</h2>" + items_html(skip, "✗"))
+        parts.append(
+            "<h2>Not advised: the evidence shows no benefit, or harms that outweigh it</h2>"
+            + items_html(skip, "✗")
+        )
     parts.append("<h2>Red flags: when to get help</h2>")
     for level in URGENCY_ORDER:
         flags = [f for f in plan.red_flags if f.urgency == level]
         if flags:
-            parts.append(f"<h3>{e(URGENCY_HEADING[level])}</h3><ul>"
-                         + "".join(f"<li><strong>{e(f.title)}</strong>: {e(f.summary)}</li>" for f in flags) + "</ul>")
+            parts.append(
+                f"<h3>{e(URGENCY_HEADING[level])}</h3><ul>"
+                + "".join(f"<li><strong>{e(f.title)}</strong>: {e(f.summary)}</li>" for f in flags)
+                + "</ul>"
+            )
     if plan.references:
         parts.append("<h2>Sources</h2><ul>" + "".join(f"<li>{e(r)}</li>" for r in plan.references) + "</ul>")
     parts.append("</body></html>")
@@ -345,7 +379,9 @@ def load_plan(store, name: str = "my plan", course: Course | None = None) -> Pla
 def list_plans(store) -> list[tuple[str, float]]:
     """(name, saved_at) of every saved plan, newest first."""
     _ensure_table(store)
-    return [(n, t) for n, t in store.query("SELECT name, saved_at FROM plans ORDER BY saved_at DESC, id DESC")]
+    return [
+        (n, t) for n, t in store.query("SELECT name, saved_at FROM plans ORDER BY saved_at DESC, id DESC")
+    ]
 
 
 def delete_plan(store, name: str) -> bool:

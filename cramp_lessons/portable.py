@@ -13,6 +13,7 @@ refused. Import checks everything first and then writes in one transaction: a re
 changes nothing. Attempts merge by their ``uid``, so importing the same file twice adds
 nothing the second time; a review card replaces the local one only if it was reviewed later.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -34,8 +35,9 @@ VERSION = 1
 
 
 def canonical_json(payload: Any) -> bytes:
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False).encode("utf-8")
+    return json.dumps(
+        payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
 
 
 def checksum(payload: dict[str, Any]) -> str:
@@ -109,8 +111,15 @@ def export_data(store: ProgressStore, now: datetime | float | None = None) -> di
     """The export as a dict (with its checksum)."""
     when = review.as_utc(now) if now is not None else datetime.now(timezone.utc)
     attempts = [
-        {"uid": a.uid, "question_id": a.question_id, "answer": a.answer, "score": a.score, "correct": a.correct,
-         "seconds": a.seconds, "at": a.at}
+        {
+            "uid": a.uid,
+            "question_id": a.question_id,
+            "answer": a.answer,
+            "score": a.score,
+            "correct": a.correct,
+            "seconds": a.seconds,
+            "at": a.at,
+        }
         for a in store.attempts()
     ]
     payload = {
@@ -123,14 +132,18 @@ def export_data(store: ProgressStore, now: datetime | float | None = None) -> di
     return {**payload, "checksum": checksum(payload)}
 
 
-def export_progress(store: ProgressStore, path: Path | str, now: datetime | float | None = None) -> dict[str, int]:
+def export_progress(
+    store: ProgressStore, path: Path | str, now: datetime | float | None = None
+) -> dict[str, int]:
     """Write the learner's progress to ``path`` (JSON). Returns the counts written."""
     data = export_data(store, now)
     target = Path(path)
     tmp = target.with_name(target.name + ".part")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8")
+        tmp.write_text(
+            json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8"
+        )
         tmp.replace(target)
     except OSError as e:
         tmp.unlink(missing_ok=True)
@@ -156,9 +169,11 @@ class ImportResult:
         return self.attempts_skipped + self.reviews_skipped
 
     def summary(self) -> str:
-        return (f"{self.attempts_added} attempts added, {self.attempts_skipped} already there; "
-                f"{self.reviews_added} review cards added, {self.reviews_updated} updated, "
-                f"{self.reviews_skipped} kept as they were.")
+        return (
+            f"{self.attempts_added} attempts added, {self.attempts_skipped} already there; "
+            f"{self.reviews_added} review cards added, {self.reviews_updated} updated, "
+            f"{self.reviews_skipped} kept as they were."
+        )
 
 
 def _refuse(path: Path, why: str) -> ProgressError:
@@ -183,8 +198,11 @@ def read_progress_file(path: Path | str) -> ProgressFile:
         raise _refuse(p, f"not a Cramp Lessons progress file (format is {got!r}, expected {FORMAT!r})")
     version = data.get("version")
     if version != VERSION or isinstance(version, bool):
-        raise _refuse(p, f"progress file version {version!r} is not supported; this version of cramp-lessons "
-                         f"reads version {VERSION}")
+        raise _refuse(
+            p,
+            f"progress file version {version!r} is not supported; this version of cramp-lessons "
+            f"reads version {VERSION}",
+        )
     if "checksum" not in data:
         raise _refuse(p, "the file has no checksum, so it cannot be checked for changes")
     payload = {k: v for k, v in data.items() if k != "checksum"}
@@ -193,13 +211,15 @@ def read_progress_file(path: Path | str) -> ProgressFile:
     except (TypeError, ValueError) as e:
         raise _refuse(p, f"the file cannot be checked: {e}") from None
     if data["checksum"] != expected:
-        raise _refuse(p, "the checksum does not match: the file was changed after it was exported "
-                         "(edited or damaged)")
+        raise _refuse(
+            p, "the checksum does not match: the file was changed after it was exported (edited or damaged)"
+        )
     try:
         return ProgressFile.model_validate(data)
     except ValidationError as e:
-        problems = "; ".join(f"{'.'.join(str(x) for x in err['loc']) or 'file'}: {err['msg']}"
-                             for err in e.errors()[:5])
+        problems = "; ".join(
+            f"{'.'.join(str(x) for x in err['loc']) or 'file'}: {err['msg']}" for err in e.errors()[:5]
+        )
         more = f" (and {e.error_count() - 5} more)" if e.error_count() > 5 else ""
         raise _refuse(p, f"the file's contents are not valid: {problems}{more}") from None
 
@@ -232,7 +252,9 @@ def import_progress(store: ProgressStore, path: Path | str) -> ImportResult:
                 skipped += 1 - cur.rowcount
             r_added, r_updated, r_skipped = review.merge_cards(con, [r.model_dump() for r in f.reviews])
     except sqlite3.Error as e:
-        raise ProgressError(f"{path}: the progress store could not be written ({e}). Nothing was imported.") from None
+        raise ProgressError(
+            f"{path}: the progress store could not be written ({e}). Nothing was imported."
+        ) from None
     return ImportResult(added, skipped, r_added, r_updated, r_skipped)
 
 
@@ -245,9 +267,11 @@ class ResetResult:
     reviews_deleted: int
 
     def summary(self) -> str:
-        return (f"Deleted {self.attempts_deleted} attempts and {self.reviews_deleted} review cards. "
-                f"Backup: {self.backup_json} (restore with `cramp-lessons progress import`) "
-                f"and a full copy of the store: {self.backup_sqlite}")
+        return (
+            f"Deleted {self.attempts_deleted} attempts and {self.reviews_deleted} review cards. "
+            f"Backup: {self.backup_json} (restore with `cramp-lessons progress import`) "
+            f"and a full copy of the store: {self.backup_sqlite}"
+        )
 
 
 def _free_name(folder: Path, stem: str, suffix: str) -> Path:
@@ -259,7 +283,9 @@ def _free_name(folder: Path, stem: str, suffix: str) -> Path:
     return target
 
 
-def reset_progress(store: ProgressStore, backup_dir: Path | str, now: datetime | float | None = None) -> ResetResult:
+def reset_progress(
+    store: ProgressStore, backup_dir: Path | str, now: datetime | float | None = None
+) -> ResetResult:
     """Back the progress up into ``backup_dir``, then delete every attempt and review card.
 
     Two backups: a JSON export (importable) and a consistent SQLite copy of the whole store
@@ -272,7 +298,9 @@ def reset_progress(store: ProgressStore, backup_dir: Path | str, now: datetime |
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise ProgressError(f"cannot create the backup folder {folder}: {e.strerror or e}. Nothing was reset.") from None
+        raise ProgressError(
+            f"cannot create the backup folder {folder}: {e.strerror or e}. Nothing was reset."
+        ) from None
     json_path = _free_name(folder, f"progress-{stamp}", ".json")
     sqlite_path = _free_name(folder, f"progress-{stamp}", ".sqlite")
     export_progress(store, json_path, when)
@@ -293,5 +321,16 @@ def reset_progress(store: ProgressStore, backup_dir: Path | str, now: datetime |
     return ResetResult(sqlite_path, json_path, n_attempts, n_reviews)
 
 
-__all__ = ["export_progress", "export_data", "import_progress", "read_progress_file", "reset_progress",
-           "ImportResult", "ResetResult", "checksum", "canonical_json", "FORMAT", "VERSION"]
+__all__ = [
+    "export_progress",
+    "export_data",
+    "import_progress",
+    "read_progress_file",
+    "reset_progress",
+    "ImportResult",
+    "ResetResult",
+    "checksum",
+    "canonical_json",
+    "FORMAT",
+    "VERSION",
+]

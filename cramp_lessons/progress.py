@@ -6,6 +6,7 @@
 - A corrupted or unreadable file is moved aside (``progress.sqlite.corrupt-<time>``) with a
   warning and a fresh store is started: nothing is silently overwritten.
 """
+
 from __future__ import annotations
 
 import json
@@ -159,13 +160,25 @@ class ProgressStore:
 
     # -- attempts -----------------------------------------------------------
     def record(
-        self, question_id: str, answer: Any, score: float, correct: bool, seconds: float | None = None,
+        self,
+        question_id: str,
+        answer: Any,
+        score: float,
+        correct: bool,
+        seconds: float | None = None,
         at: float | None = None,
     ) -> Attempt:
         import uuid
 
-        a = Attempt(uuid.uuid4().hex, question_id, _jsonable(answer), float(score), bool(correct), seconds,
-                    self.clock() if at is None else at)
+        a = Attempt(
+            uuid.uuid4().hex,
+            question_id,
+            _jsonable(answer),
+            float(score),
+            bool(correct),
+            seconds,
+            self.clock() if at is None else at,
+        )
         with self.transaction() as con:
             con.execute(
                 "INSERT INTO attempts(uid, question_id, answer, score, correct, seconds, at) VALUES (?,?,?,?,?,?,?)",

@@ -4,16 +4,25 @@ Pure logic, no IPython. The signs are the content's ``red_flag`` topics; the res
 the ticked ones emergency first, then soon, then routine. It says what a sign *needs*
 ("Seek emergency help now", "This needs a doctor soon"); it never names what someone has.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from .course import Course, load_course
 from .errors import CrampLessonsError
 
-__all__ = ["URGENCY_ORDER", "NOTHING_TICKED", "TEACHING_NOTE", "Sign", "RedFlagResult", "RedFlagError",
-           "signs", "check_signs"]
+__all__ = [
+    "URGENCY_ORDER",
+    "NOTHING_TICKED",
+    "TEACHING_NOTE",
+    "Sign",
+    "RedFlagResult",
+    "RedFlagError",
+    "signs",
+    "check_signs",
+]
 
 URGENCY_ORDER = ("emergency", "soon", "routine")
 HEADLINE = {
@@ -21,11 +30,19 @@ HEADLINE = {
     "soon": "This needs a doctor soon: the same day or within 1-2 days, as each sign below says.",
     "routine": "This needs a doctor's appointment: book one with your doctor.",
 }
-LEVEL_HEADING = {"emergency": "Emergency: get help now", "soon": "Soon: see a doctor", "routine": "Routine: book an appointment"}
-NOTHING_TICKED = ("None of these signs: most cramps pass by themselves within seconds to minutes. "
-                  "See a doctor if you are worried.")
-TEACHING_NOTE = ("This checker is a teaching aid: it shows when cramps need a doctor, "
-                 "it cannot tell what is wrong. If in doubt, seek help.")
+LEVEL_HEADING = {
+    "emergency": "Emergency: get help now",
+    "soon": "Soon: see a doctor",
+    "routine": "Routine: book an appointment",
+}
+NOTHING_TICKED = (
+    "None of these signs: most cramps pass by themselves within seconds to minutes. "
+    "See a doctor if you are worried."
+)
+TEACHING_NOTE = (
+    "This checker is a teaching aid: it shows when cramps need a doctor, "
+    "it cannot tell what is wrong. If in doubt, seek help."
+)
 
 
 class RedFlagError(CrampLessonsError, ValueError):
@@ -71,14 +88,19 @@ class RedFlagResult:
             return NOTHING_TICKED
         counts = {u: sum(s.urgency == u for s in self.signs) for u in URGENCY_ORDER}
         parts = ", ".join(f"{n} {u}" for u, n in counts.items() if n)
-        return f"{self.headline} ({len(self.signs)} sign{'s' if len(self.signs) != 1 else ''} ticked: {parts}.)"
+        return (
+            f"{self.headline} ({len(self.signs)} sign{'s' if len(self.signs) != 1 else ''} ticked: {parts}.)"
+        )
 
 
 def signs(course: Course | None = None) -> list[Sign]:
     """Every red-flag sign in the content, emergency first, then in content order."""
     course = course or load_course()
     rank = {u: k for k, u in enumerate(URGENCY_ORDER)}
-    flags = [Sign(t.id, t.title, t.summary, t.urgency or "routine", tuple(t.cautions)) for t in course.of_kind("red_flag")]
+    flags = [
+        Sign(t.id, t.title, t.summary, t.urgency or "routine", tuple(t.cautions))
+        for t in course.of_kind("red_flag")
+    ]
     return sorted(flags, key=lambda s: rank[s.urgency])  # stable: content order within a level
 
 

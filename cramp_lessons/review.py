@@ -42,6 +42,7 @@ is opened once a day or so, not every minute as in flashcard apps), relearning 1
 desired retention 0.9 (FSRS's default), and no fuzzing, so schedules are reproducible
 (fuzz spreads the load of big flashcard decks; a course has a few dozen questions).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -120,8 +121,14 @@ class ReviewCard:
         return self.card.due
 
     def as_dict(self) -> dict[str, Any]:
-        return {"question_id": self.question_id, "card": self.card.to_dict(), "reps": self.reps,
-                "lapses": self.lapses, "last_rating": int(self.last_rating), "updated": self.updated}
+        return {
+            "question_id": self.question_id,
+            "card": self.card.to_dict(),
+            "reps": self.reps,
+            "lapses": self.lapses,
+            "last_rating": int(self.last_rating),
+            "updated": self.updated,
+        }
 
 
 # ------------------------------------------------------------------ time
@@ -159,7 +166,9 @@ def is_slow(seconds: float | None, question_type: str | None = None) -> bool:
     return seconds is not None and seconds > limit
 
 
-def rating_for(grade: Any, seconds: float | None = None, tries: int = 1, question_type: str | None = None) -> Rating:
+def rating_for(
+    grade: Any, seconds: float | None = None, tries: int = 1, question_type: str | None = None
+) -> Rating:
     """The FSRS rating for one outcome (see the module docstring for why).
 
     ``grade`` is a :class:`cramp_lessons.grading.Grade` (anything with ``score`` and ``correct``);
@@ -202,9 +211,17 @@ def _row(r: tuple) -> ReviewCard:
 _COLS = "question_id, card, reps, lapses, last_rating, updated"
 
 
-def record_outcome(store: ProgressStore, qid: str, grade: Any, seconds: float | None, tries: int,
-                   now: datetime | float, *, question_type: str | None = None,
-                   session: str | None = None) -> Outcome:
+def record_outcome(
+    store: ProgressStore,
+    qid: str,
+    grade: Any,
+    seconds: float | None,
+    tries: int,
+    now: datetime | float,
+    *,
+    question_type: str | None = None,
+    session: str | None = None,
+) -> Outcome:
     """Review question ``qid`` with the outcome of one answer, at time ``now``.
 
     A question not yet under review is enrolled unless the outcome is Easy. With ``session``,
@@ -214,8 +231,10 @@ def record_outcome(store: ProgressStore, qid: str, grade: Any, seconds: float | 
     when = as_utc(now)
     ensure_schema(store)
     with store.transaction() as con:
-        row = con.execute("SELECT card, reps, lapses, session, before, last_rating FROM reviews "
-                          "WHERE question_id = ?", (qid,)).fetchone()
+        row = con.execute(
+            "SELECT card, reps, lapses, session, before, last_rating FROM reviews WHERE question_id = ?",
+            (qid,),
+        ).fetchone()
         if row is None:
             if rating == Rating.Easy:
                 return Outcome(qid, rating, None, False)
@@ -240,8 +259,17 @@ def record_outcome(store: ProgressStore, qid: str, grade: Any, seconds: float | 
             "VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(question_id) DO UPDATE SET card=excluded.card, "
             "due=excluded.due, reps=excluded.reps, lapses=excluded.lapses, last_rating=excluded.last_rating, "
             "updated=excluded.updated, session=excluded.session, before=excluded.before",
-            (qid, json.dumps(card.to_dict()), card.due.timestamp(), reps + 1, lapses + (rating == Rating.Again),
-             int(rating), when.timestamp(), session, before),
+            (
+                qid,
+                json.dumps(card.to_dict()),
+                card.due.timestamp(),
+                reps + 1,
+                lapses + (rating == Rating.Again),
+                int(rating),
+                when.timestamp(),
+                session,
+                before,
+            ),
         )
     return Outcome(qid, rating, card.due, True)
 
@@ -249,8 +277,9 @@ def record_outcome(store: ProgressStore, qid: str, grade: Any, seconds: float | 
 def due(store: ProgressStore, now: datetime | float) -> list[str]:
     """Ids of the questions due for review at ``now``, the longest overdue first."""
     ensure_schema(store)
-    rows = store.query("SELECT question_id FROM reviews WHERE due <= ? ORDER BY due, question_id",
-                       (as_utc(now).timestamp(),))
+    rows = store.query(
+        "SELECT question_id FROM reviews WHERE due <= ? ORDER BY due, question_id", (as_utc(now).timestamp(),)
+    )
     return [r[0] for r in rows]
 
 
@@ -286,19 +315,32 @@ def merge_cards(con: sqlite3.Connection, incoming: list[dict[str, Any]]) -> tupl
         if card.card_id != _card_id(item["question_id"]):
             card.card_id = _card_id(item["question_id"])
         row = con.execute("SELECT card FROM reviews WHERE question_id = ?", (item["question_id"],)).fetchone()
-        values = (json.dumps(card.to_dict()), card.due.timestamp(), item["reps"], item["lapses"],
-                  item["last_rating"], item["updated"], item["question_id"])
+        values = (
+            json.dumps(card.to_dict()),
+            card.due.timestamp(),
+            item["reps"],
+            item["lapses"],
+            item["last_rating"],
+            item["updated"],
+            item["question_id"],
+        )
         if row is None:
-            con.execute("INSERT INTO reviews(card, due, reps, lapses, last_rating, updated, question_id) "
-                        "VALUES (?,?,?,?,?,?,?)", values)
+            con.execute(
+                "INSERT INTO reviews(card, due, reps, lapses, last_rating, updated, question_id) "
+                "VALUES (?,?,?,?,?,?,?)",
+                values,
+            )
             added += 1
             continue
         mine = _load_card(row[0])
         theirs_at = card.last_review.timestamp() if card.last_review else float("-inf")
         mine_at = mine.last_review.timestamp() if mine.last_review else float("-inf")
         if theirs_at > mine_at:
-            con.execute("UPDATE reviews SET card=?, due=?, reps=?, lapses=?, last_rating=?, updated=?, "
-                        "session=NULL, before=NULL WHERE question_id=?", values)
+            con.execute(
+                "UPDATE reviews SET card=?, due=?, reps=?, lapses=?, last_rating=?, updated=?, "
+                "session=NULL, before=NULL WHERE question_id=?",
+                values,
+            )
             updated += 1
         else:
             skipped += 1
@@ -317,6 +359,20 @@ def check_card_dict(d: dict[str, Any]) -> Card:
 
 
 __all__ = [
-    "SLOW_SECONDS", "SCHEDULER", "Outcome", "ReviewCard", "rating_for", "is_slow", "record_outcome", "due",
-    "next_due", "upcoming", "cards", "describe_due", "as_utc", "ensure_schema", "merge_cards", "check_card_dict",
+    "SLOW_SECONDS",
+    "SCHEDULER",
+    "Outcome",
+    "ReviewCard",
+    "rating_for",
+    "is_slow",
+    "record_outcome",
+    "due",
+    "next_due",
+    "upcoming",
+    "cards",
+    "describe_due",
+    "as_utc",
+    "ensure_schema",
+    "merge_cards",
+    "check_card_dict",
 ]

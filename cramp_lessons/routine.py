@@ -17,11 +17,13 @@ A hold that goes on for more than 10 minutes shows the content's long-cramp red 
 (``redflags.long_cramp``: a cramp that lasts more than 10 minutes despite stretching needs
 urgent medical help).
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, Literal
+from typing import Literal
 
 from .course import Course, Topic, load_course
 from .errors import CrampLessonsError
@@ -131,8 +133,13 @@ class Routine:
     Calls that make no sense in the current state (pause when not running...) change nothing.
     """
 
-    def __init__(self, steps: Iterable[RoutineStep], title: str = "Relief routine",
-                 cautions: Iterable[str] = (), long_cramp_text: str = "") -> None:
+    def __init__(
+        self,
+        steps: Iterable[RoutineStep],
+        title: str = "Relief routine",
+        cautions: Iterable[str] = (),
+        long_cramp_text: str = "",
+    ) -> None:
         self.steps: list[RoutineStep] = list(steps)
         if not self.steps:
             raise RoutineError("a routine needs at least one step")
@@ -284,8 +291,9 @@ def _timed_step_index(t: Topic) -> int:
     return len(t.steps) - 1
 
 
-def steps_from_topic(t: Topic, *, stretch_seconds: float | None = None,
-                     hold_pick: float | None = None) -> list[RoutineStep]:
+def steps_from_topic(
+    t: Topic, *, stretch_seconds: float | None = None, hold_pick: float | None = None
+) -> list[RoutineStep]:
     """The routine steps of one relief topic.
 
     ``stretch_seconds``: the learner's own timer for steps held "until it eases" (None: count up
@@ -306,7 +314,9 @@ def steps_from_topic(t: Topic, *, stretch_seconds: float | None = None,
             lo, hi = t.hold_seconds  # type: ignore[misc]
             secs = hi if hold_pick is None else hold_pick
             if not lo <= secs <= hi:
-                raise RoutineError(f"{t.id}: the hold time must be within the lesson's {lo}-{hi} s, not {secs:g} s")
+                raise RoutineError(
+                    f"{t.id}: the hold time must be within the lesson's {lo}-{hi} s, not {secs:g} s"
+                )
             out.append(RoutineStep(text, "timed", float(secs), "content", (lo, hi), t.id, t.title))
         elif _UNTIL_EASES.search(text):
             src = "your choice" if stretch_seconds is not None else None
@@ -316,8 +326,13 @@ def steps_from_topic(t: Topic, *, stretch_seconds: float | None = None,
     return out
 
 
-def build_routine(topic_ids: str | Iterable[str] = "relief.toe_pull", *, course: Course | None = None,
-                  stretch_seconds: float | None = None, hold_pick: float | None = None) -> Routine:
+def build_routine(
+    topic_ids: str | Iterable[str] = "relief.toe_pull",
+    *,
+    course: Course | None = None,
+    stretch_seconds: float | None = None,
+    hold_pick: float | None = None,
+) -> Routine:
     """A routine from one relief technique, or several in order (e.g. stretch, then massage)."""
     course = course or load_course()
     ids = [topic_ids] if isinstance(topic_ids, str) else list(topic_ids)
@@ -330,8 +345,9 @@ def build_routine(topic_ids: str | Iterable[str] = "relief.toe_pull", *, course:
         if tid not in known:
             raise RoutineError(f"no relief technique {tid!r} with steps; choose one of: {', '.join(known)}")
         t = known[tid]
-        steps += steps_from_topic(t, stretch_seconds=stretch_seconds,
-                                  hold_pick=hold_pick if t.hold_seconds else None)
+        steps += steps_from_topic(
+            t, stretch_seconds=stretch_seconds, hold_pick=hold_pick if t.hold_seconds else None
+        )
         cautions += [c for c in t.cautions if c not in cautions]
     title = " + ".join(known[i].title for i in ids)
     flag = course.topics.get(LONG_CRAMP_FLAG)

@@ -1,15 +1,17 @@
 """The course-wide assessment: drawing, practice and exam sittings, the report, and its widget."""
+
 import textwrap
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from cramp_lessons.assessment import AssessmentError, Assessment, draw, lesson_link, lesson_pools, report
-from cramp_lessons.course import load_course
-from cramp_lessons.progress import ProgressStore
-from cramp_lessons.grading import grade, right_answer
 from cramp_lessons import review
+from cramp_lessons.assessment import Assessment, AssessmentError, draw, lesson_link, lesson_pools, report
+from cramp_lessons.course import load_course
+from cramp_lessons.grading import grade, right_answer
+from cramp_lessons.progress import ProgressStore
 
 HEAT = textwrap.dedent("""\
     bank: causes.heat
@@ -44,7 +46,7 @@ HEAT = textwrap.dedent("""\
     """)
 THIRD_LESSON = (
     "  - id: three\n"
-    "    number: \"03\"\n"
+    '    number: "03"\n'
     "    title: Lesson three\n"
     "    notebook: 03_three.ipynb\n"
     "    status: planned\n"
@@ -85,7 +87,9 @@ def test_draw_per_lesson_covers_every_lesson_without_repeats(course):
 
 
 def test_draw_is_reproducible_with_a_seed_and_differs_across_seeds(course):
-    ids = lambda s: [q.id for q in draw(course, seed=s, n_per_lesson=3)]
+    def ids(s):
+        return [q.id for q in draw(course, seed=s, n_per_lesson=3)]
+
     assert ids(7) == ids(7) == ids("7")
     assert len({tuple(ids(s)) for s in range(12)}) > 1
     assert len({tuple(ids(s)) for s in range(12)}) > 6  # not just two alternatives
@@ -93,7 +97,9 @@ def test_draw_is_reproducible_with_a_seed_and_differs_across_seeds(course):
 
 def test_draw_mixes_lessons(course):
     """The order interleaves lessons rather than listing lesson one, then lesson two."""
-    orders = [[course.lesson_of_question(q.id) for q in draw(course, seed=s, n_per_lesson=3)] for s in range(20)]
+    orders = [
+        [course.lesson_of_question(q.id) for q in draw(course, seed=s, n_per_lesson=3)] for s in range(20)
+    ]
     assert any(o != sorted(o) for o in orders)
 
 
@@ -133,7 +139,11 @@ def test_links_name_the_section_or_the_notebook(course):
 def test_exam_gives_no_feedback_until_the_end_and_reports_by_lesson_and_type(course):
     a = Assessment.drawn(course, "exam", seed=5, n_per_lesson=10)  # every question
     assert len(a.questions) == 10
-    wrong = {"causes.heat.q1": "b", "causes.cold.q3": True, "causes.cold.q2": ["a"]}  # wrong, wrong, half right
+    wrong = {
+        "causes.heat.q1": "b",
+        "causes.cold.q3": True,
+        "causes.cold.q2": ["a"],
+    }  # wrong, wrong, half right
     for q in a.questions:
         assert a.answer(q.id, wrong.get(q.id, right_answer(q))) is None  # exam: nothing shown yet
     with pytest.raises(AssessmentError, match="one answer per question"):
@@ -145,8 +155,9 @@ def test_exam_gives_no_feedback_until_the_end_and_reports_by_lesson_and_type(cou
     assert rep.by_lesson["two"].score == 2 and rep.by_lesson["two"].count == 3
     assert rep.by_type["truefalse"].score == 1 and rep.by_type["truefalse"].count == 2
     assert rep.by_type["multiple"].share == 0.5
-    assert list(rep.by_type) == [t for t in ("single", "multiple", "truefalse", "numeric", "ordering", "matching")
-                                 if t in rep.by_type]
+    assert list(rep.by_type) == [
+        t for t in ("single", "multiple", "truefalse", "numeric", "ordering", "matching") if t in rep.by_type
+    ]
     missed = {m.question_id: m for m in rep.missed}
     assert set(missed) == set(wrong)
     heat = missed["causes.heat.q1"]
@@ -159,7 +170,10 @@ def test_exam_gives_no_feedback_until_the_end_and_reports_by_lesson_and_type(cou
     text = rep.as_text()
     assert text.startswith("Exam result: 7.5 of 10 (75%).")
     assert "01 Lesson one 5.5/7 (79%)" in text and "myth or fact 1/2 (50%)" in text
-    assert "causes.heat.q1 (wrong): Sweat is mostly water with sodium chloride. -> notebooks/02_two.ipynb#sweat-and-salt" in text
+    assert (
+        "causes.heat.q1 (wrong): Sweat is mostly water with sodium chloride. -> notebooks/02_two.ipynb#sweat-and-salt"
+        in text
+    )
     page = rep.as_html(from_dir="notebooks")
     assert "href='02_two.ipynb#sweat-and-salt'" in page and "href='01_one.ipynb'" in page
     assert "<caption>Score by lesson</caption>" in page
@@ -241,7 +255,7 @@ def enter(qw, value):
         for i, b in qw._boxes.items():
             b.value = i in value
     elif isinstance(q, Ordering):
-        for slot, item in zip(qw._slots, value):
+        for slot, item in zip(qw._slots, value, strict=True):
             slot.value = item
     elif isinstance(q, Matching):
         for pid, d in qw._pairs.items():

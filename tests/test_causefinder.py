@@ -1,5 +1,6 @@
 """The cause finder: a transparent rule table, red flags first, clear messages for empty,
 invalid and contradictory input, and a rule file that explains its own mistakes."""
+
 import re
 
 import pytest
@@ -51,7 +52,9 @@ def test_walking_pain_points_to_arteries_with_the_claudication_flag_first():
 
 
 def test_emergencies_first_then_soon_then_routine():
-    r = find_causes(signs=["disturbs_sleep", "walking_pain", "breathless_chest_pain"], where=["calf", "chest"])
+    r = find_causes(
+        signs=["disturbs_sleep", "walking_pain", "breathless_chest_pain"], where=["calf", "chest"]
+    )
     assert [f.urgency for f in r.red_flags][:2] == ["emergency", "emergency"]
     ranks = [ORDER.index(f.urgency) for f in r.red_flags]
     assert ranks == sorted(ranks) and ranks[-1] == ORDER.index("routine")
@@ -93,27 +96,33 @@ def test_empty_input_is_a_clear_message():
         assert not (r.causes or r.red_flags or r.notes)
 
 
-@pytest.mark.parametrize("answers, words", [
-    (dict(conditions=["pregnancy"], age=8), "under 10"),
-    (dict(conditions=["pregnancy"], age=70), "65 or over"),
-    (dict(how_often="first_time", signs=["walking_pain"]), "first time"),
-])
+@pytest.mark.parametrize(
+    "answers, words",
+    [
+        (dict(conditions=["pregnancy"], age=8), "under 10"),
+        (dict(conditions=["pregnancy"], age=70), "65 or over"),
+        (dict(how_often="first_time", signs=["walking_pain"]), "first time"),
+    ],
+)
 def test_contradictions_are_explained_and_hold_back_causes(answers, words):
     r = find_causes(answers)
     assert r.status == "contradictory" and not r.causes
     assert any(words in p for p in r.problems) and words in r.summary()
 
 
-@pytest.mark.parametrize("answers, words", [
-    (dict(age=130), "outside 0-120"),
-    (dict(age=-1), "outside 0-120"),
-    (dict(age="forty"), "whole number"),
-    (dict(age=40.5), "whole number"),
-    (dict(where=["neck"]), "'neck' is not an option"),
-    (dict(how_often=["daily", "weekly"]), "one answer"),
-    (dict(mood=["sad"]), "unknown question"),
-    (dict(signs=42), "choice from the list"),
-])
+@pytest.mark.parametrize(
+    "answers, words",
+    [
+        (dict(age=130), "outside 0-120"),
+        (dict(age=-1), "outside 0-120"),
+        (dict(age="forty"), "whole number"),
+        (dict(age=40.5), "whole number"),
+        (dict(where=["neck"]), "'neck' is not an option"),
+        (dict(how_often=["daily", "weekly"]), "one answer"),
+        (dict(mood=["sad"]), "unknown question"),
+        (dict(signs=42), "choice from the list"),
+    ],
+)
 def test_invalid_answers_are_explained_not_raised(answers, words):
     r = find_causes(answers)
     assert r.status == "invalid" and not r.causes
@@ -133,8 +142,10 @@ OPTIONS = {g: list(o) for g, (_l, _m, o) in answer_options().items()}
 
 @st.composite
 def answers(draw):
-    out = {g: draw(st.lists(st.sampled_from(opts), unique=True, max_size=3 if g != "how_often" else 1))
-           for g, opts in OPTIONS.items()}
+    out = {
+        g: draw(st.lists(st.sampled_from(opts), unique=True, max_size=3 if g != "how_often" else 1))
+        for g, opts in OPTIONS.items()
+    }
     out["age"] = draw(st.one_of(st.none(), st.integers(-5, 130)))
     return out
 
@@ -153,7 +164,9 @@ def test_any_answers_never_crash_flags_first_and_no_diagnosis(a):
         assert not CLAIMS.search(text), text
     if r.red_flags:
         text = r.text()
-        assert text.index(r.red_flags[0].title) < min((text.index(c.title) for c in r.causes), default=len(text))
+        assert text.index(r.red_flags[0].title) < min(
+            (text.index(c.title) for c in r.causes), default=len(text)
+        )
     if r.status != "empty":
         assert TEACHING_AID in r.text()
 
@@ -180,16 +193,34 @@ def test_malformed_yaml_names_the_file_and_line(rules_text):
     assert info.value.file == "causefinder.yaml" and info.value.item.startswith("line ")
 
 
-@pytest.mark.parametrize("fn, item, field, words", [
-    (lambda d: d["rules"][0]["if"].update(signs=["sneezing"]), "redflags.pe", "if.signs", "unknown option 'sneezing'"),
-    (lambda d: d["rules"][0].update(target="causes.nope"), "causes.nope", "target", "no topic"),
-    (lambda d: d["rules"][0].update(target="relief.toe_pull"), "relief.toe_pull", "target", "not a relief"),
-    (lambda d: d["rules"][0].update({"if": {}}), "redflags.pe", "if", "at least one key"),
-    (lambda d: d["rules"][0].pop("reason"), "redflags.pe", "reason", "required"),
-    (lambda d: d["rules"][0].update(role="note"), "redflags.pe", "role", "never only a note"),
-    (lambda d: d["inputs"].pop("signs"), "-", "-", "missing signs"),
-    (lambda d: d["contradictions"][0]["if"].update(conditions=["flu"]), "contradictions[0]", "if.conditions", "'flu'"),
-])
+@pytest.mark.parametrize(
+    "fn, item, field, words",
+    [
+        (
+            lambda d: d["rules"][0]["if"].update(signs=["sneezing"]),
+            "redflags.pe",
+            "if.signs",
+            "unknown option 'sneezing'",
+        ),
+        (lambda d: d["rules"][0].update(target="causes.nope"), "causes.nope", "target", "no topic"),
+        (
+            lambda d: d["rules"][0].update(target="relief.toe_pull"),
+            "relief.toe_pull",
+            "target",
+            "not a relief",
+        ),
+        (lambda d: d["rules"][0].update({"if": {}}), "redflags.pe", "if", "at least one key"),
+        (lambda d: d["rules"][0].pop("reason"), "redflags.pe", "reason", "required"),
+        (lambda d: d["rules"][0].update(role="note"), "redflags.pe", "role", "never only a note"),
+        (lambda d: d["inputs"].pop("signs"), "-", "-", "missing signs"),
+        (
+            lambda d: d["contradictions"][0]["if"].update(conditions=["flu"]),
+            "contradictions[0]",
+            "if.conditions",
+            "'flu'",
+        ),
+    ],
+)
 def test_bad_rules_name_the_rule_and_field(rules_text, fn, item, field, words):
     with pytest.raises(ContentError) as info:
         load_rules(_edit(rules_text, fn), load_course())
@@ -201,7 +232,9 @@ def test_bad_rules_name_the_rule_and_field(rules_text, fn, item, field, words):
 # --------------------------------------------------------------------------- widget
 def test_widget_describes_and_updates():
     w = CauseFinderWidget()
-    labelled = [b for c in w.controls.values() for b in (c.values() if isinstance(c, dict) else [c])] + [w.age]
+    labelled = [b for c in w.controls.values() for b in (c.values() if isinstance(c, dict) else [c])] + [
+        w.age
+    ]
     assert all(x.description for x in labelled)
     assert w.summary() == EMPTY_MESSAGE
     w.controls["conditions"]["pregnancy"].value = True

@@ -1,4 +1,5 @@
 """The content model: shipped content loads; broken content fails naming file, item and field."""
+
 import subprocess
 import sys
 
@@ -15,8 +16,15 @@ def test_shipped_content_loads_and_covers_the_article():
     assert {"cause", "relief", "prevention", "red_flag", "definition"} <= kinds
     causes = {t.id for t in c.of_kind("cause")}
     assert causes == {
-        "causes.cold", "causes.fatigue", "causes.sweat", "causes.calcium", "causes.arteries",
-        "causes.sleeping_position", "causes.spine", "causes.malnutrition", "causes.pregnancy",
+        "causes.cold",
+        "causes.fatigue",
+        "causes.sweat",
+        "causes.calcium",
+        "causes.arteries",
+        "causes.sleeping_position",
+        "causes.spine",
+        "causes.malnutrition",
+        "causes.pregnancy",
     }
     assert "disclaimer" in c.documents
 
@@ -44,7 +52,13 @@ def test_red_flags_include_an_emergency():
 
 def test_fixture_has_every_question_type(fixture_course):
     assert {q.type for q in fixture_course.questions.values()} == {
-        "single", "multiple", "truefalse", "numeric", "ordering", "matching"}
+        "single",
+        "multiple",
+        "truefalse",
+        "numeric",
+        "ordering",
+        "matching",
+    }
 
 
 def _edit(path, fn):
@@ -165,7 +179,10 @@ def test_cli_check_passes_on_shipped_content():
 
 
 def test_cli_check_fails_clearly_on_broken_copy(content_copy):
-    _edit(content_copy / "quizzes" / "causes.cold.yaml", lambda d: d["questions"][0]["options"][1].update(correct=True))
+    _edit(
+        content_copy / "quizzes" / "causes.cold.yaml",
+        lambda d: d["questions"][0]["options"][1].update(correct=True),
+    )
     r = _cli("check", str(content_copy))
     assert r.returncode == 1
     assert "quizzes/causes.cold.yaml: item 'causes.cold.q1'" in r.stderr

@@ -1,8 +1,14 @@
 """The progress dashboard reads the store right: counts, scores, timeline, reviews due, what next."""
+
 from cramp_lessons.course import load_course
 from cramp_lessons.progress import ProgressStore
-from cramp_lessons.widgets.dashboard import (lesson_progress, mastery_timeline, next_lesson, progress_summary,
-                                             progress_table)
+from cramp_lessons.widgets.dashboard import (
+    lesson_progress,
+    mastery_timeline,
+    next_lesson,
+    progress_summary,
+    progress_table,
+)
 
 DAY = 86_400.0
 

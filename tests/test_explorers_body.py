@@ -34,7 +34,12 @@ def _colours(fig):
 
 @pytest.fixture(scope="module")
 def explorers():
-    return {"leg": X.leg_explorer(), "flow": X.flow_explorer(), "abi": X.abi_calculator(), "sweat": X.sweat_calculator()}
+    return {
+        "leg": X.leg_explorer(),
+        "flow": X.flow_explorer(),
+        "abi": X.abi_calculator(),
+        "sweat": X.sweat_calculator(),
+    }
 
 
 def test_explorers_are_explorers_with_labelled_controls(explorers):
@@ -56,7 +61,9 @@ def test_explorers_are_explorers_with_labelled_controls(explorers):
 
 def test_figures_use_only_palette_colours(explorers):
     figs = [e.figure for e in explorers.values()] + [
-        X.stretch_animation("toe_pull_knee_straight", 5), X.spine_nerve_roots_figure(), X.acupressure_map_figure(),
+        X.stretch_animation("toe_pull_knee_straight", 5),
+        X.spine_nerve_roots_figure(),
+        X.acupressure_map_figure(),
         X.stenosis_flow_figure(),
     ]
     for fig in figs:

@@ -33,8 +33,13 @@ def _ys(fig):
 
 
 def _changed(before, after):
-    return any(b is None or a is None or b.shape != a.shape or not all(
-        (x == y) or (x != x and y != y) for x, y in zip(b, a)) for b, a in zip(before, after))
+    return any(
+        b is None
+        or a is None
+        or b.shape != a.shape
+        or not all((x == y) or (x != x and y != y) for x, y in zip(b, a, strict=True))
+        for b, a in zip(before, after, strict=True)
+    )
 
 
 def test_every_explorer_is_an_explorer_with_labelled_controls_and_a_figure(explorers):
@@ -140,8 +145,12 @@ def test_reflex_fatigue_change_ends_the_cramp(explorers):
     before = _ys(ex.figure)
     ex.controls["fatigue"].value = 0.0
     assert _changed(before, _ys(ex.figure))
-    np.testing.assert_allclose(np.array(ex.figure.data[5].y), 100 * rx.simulate(0.0, 4.0).force, rtol=1e-6, atol=1e-5)
-    np.testing.assert_allclose(np.array(ex.figure.data[0].y), rx.simulate(0.0, 4.0).drive, rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(
+        np.array(ex.figure.data[5].y), 100 * rx.simulate(0.0, 4.0).force, rtol=1e-6, atol=1e-5
+    )
+    np.testing.assert_allclose(
+        np.array(ex.figure.data[0].y), rx.simulate(0.0, 4.0).drive, rtol=1e-6, atol=1e-6
+    )
     assert "no cramp" in ex.summary()
     assert list(ex.figure.data[3].x) == []  # no cramp band
 

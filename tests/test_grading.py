@@ -1,4 +1,5 @@
 """Grading of every question type, malformed answers, partial credit and seeded shuffling."""
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -51,7 +52,9 @@ def test_truefalse_accepts_words(fixture_course, answer, correct):
     assert g(fixture_course, "causes.cold.q3", answer).correct is correct
 
 
-@pytest.mark.parametrize("answer,correct", [(6.25, True), ("6,5", True), (" 6.74 ", True), (7, False), ("5.7", False)])
+@pytest.mark.parametrize(
+    "answer,correct", [(6.25, True), ("6,5", True), (" 6.74 ", True), (7, False), ("5.7", False)]
+)
 def test_numeric_tolerance(fixture_course, answer, correct):
     assert g(fixture_course, "causes.cold.q4", answer).correct is correct
 
@@ -72,32 +75,42 @@ def test_ordering_partial_credit(fixture_course):
 
 
 def test_matching_partial_credit(fixture_course):
-    ans = {"cramp": "Sudden, painful, eased by stretch", "contracture": "Low calcium nerve excitability",
-           "tetany": "Electrically silent"}
+    ans = {
+        "cramp": "Sudden, painful, eased by stretch",
+        "contracture": "Low calcium nerve excitability",
+        "tetany": "Electrically silent",
+    }
     r = g(fixture_course, "causes.cold.q7", ans)
     assert r.score == pytest.approx(1 / 3, abs=1e-3) and not r.correct
 
 
-@pytest.mark.parametrize("qid,answer,message", [
-    ("causes.cold.q1", None, "no answer"),
-    ("causes.cold.q1", "z", "unknown option 'z'"),
-    ("causes.cold.q1", ["a"], "expected one option id"),
-    ("causes.cold.q1", 0, "expected one option id"),
-    ("causes.cold.q2", [], "empty"),
-    ("causes.cold.q2", "ab", "expected a list"),
-    ("causes.cold.q2", ["a", "a"], "twice"),
-    ("causes.cold.q3", "maybe", "True (fact) or False (myth)"),
-    ("causes.cold.q3", 1, "True (fact) or False (myth)"),
-    ("causes.cold.q4", "", "empty"),
-    ("causes.cold.q4", "six", "not a number"),
-    ("causes.cold.q4", True, "expected a number"),
-    ("causes.cold.q4", float("nan"), "finite"),
-    ("causes.cold.q6", ["ap", "sr"], "all 4 items"),
-    ("causes.cold.q6", ["ap", "sr", "tn", "zz"], "unknown item"),
-    ("causes.cold.q7", {"cramp": "Electrically silent"}, "missing"),
-    ("causes.cold.q7", ["x"], "expected a mapping"),
-    ("causes.cold.q7", {"cramp": "nonsense", "contracture": "x", "tetany": "y"}, "not one of the choices"),
-])
+@pytest.mark.parametrize(
+    "qid,answer,message",
+    [
+        ("causes.cold.q1", None, "no answer"),
+        ("causes.cold.q1", "z", "unknown option 'z'"),
+        ("causes.cold.q1", ["a"], "expected one option id"),
+        ("causes.cold.q1", 0, "expected one option id"),
+        ("causes.cold.q2", [], "empty"),
+        ("causes.cold.q2", "ab", "expected a list"),
+        ("causes.cold.q2", ["a", "a"], "twice"),
+        ("causes.cold.q3", "maybe", "True (fact) or False (myth)"),
+        ("causes.cold.q3", 1, "True (fact) or False (myth)"),
+        ("causes.cold.q4", "", "empty"),
+        ("causes.cold.q4", "six", "not a number"),
+        ("causes.cold.q4", True, "expected a number"),
+        ("causes.cold.q4", float("nan"), "finite"),
+        ("causes.cold.q6", ["ap", "sr"], "all 4 items"),
+        ("causes.cold.q6", ["ap", "sr", "tn", "zz"], "unknown item"),
+        ("causes.cold.q7", {"cramp": "Electrically silent"}, "missing"),
+        ("causes.cold.q7", ["x"], "expected a mapping"),
+        (
+            "causes.cold.q7",
+            {"cramp": "nonsense", "contracture": "x", "tetany": "y"},
+            "not one of the choices",
+        ),
+    ],
+)
 def test_malformed_answers_raise_not_grade(fixture_course, qid, answer, message):
     with pytest.raises(AnswerError, match=message.replace("(", r"\(").replace(")", r"\)")) as e:
         g(fixture_course, qid, answer)

@@ -1,5 +1,6 @@
 """Lessons and content stay in step: every available lesson's notebook follows the skeleton,
 shows every topic of its lesson, quizzes every bank, and has the anchors its questions link to."""
+
 import json
 import re
 from pathlib import Path

@@ -72,8 +72,16 @@ def test_abi_is_ankle_over_arm():
 
 @pytest.mark.parametrize(
     "ankle,arm,word",
-    [(39.9, 120, "ankle"), (120, 301, "arm"), (0, 120, "positive"), (-80, 120, "positive"),
-     (math.nan, 120, "finite"), ("120", 120, "number"), (True, 120, "number"), (120, None, "number")],
+    [
+        (39.9, 120, "ankle"),
+        (120, 301, "arm"),
+        (0, 120, "positive"),
+        (-80, 120, "positive"),
+        (math.nan, 120, "finite"),
+        ("120", 120, "number"),
+        (True, 120, "number"),
+        (120, None, "number"),
+    ],
 )
 def test_abi_rejects_implausible_pressures(ankle, arm, word):
     with pytest.raises(circ.MeasurementError) as info:
@@ -84,8 +92,16 @@ def test_abi_rejects_implausible_pressures(ankle, arm, word):
 
 @pytest.mark.parametrize(
     "abi,band",
-    [(0.5, "abnormal"), (0.90, "abnormal"), (0.91, "borderline"), (0.99, "borderline"), (1.00, "normal"),
-     (1.40, "normal"), (1.41, "noncompressible"), (2.0, "noncompressible")],
+    [
+        (0.5, "abnormal"),
+        (0.90, "abnormal"),
+        (0.91, "borderline"),
+        (0.99, "borderline"),
+        (1.00, "normal"),
+        (1.40, "normal"),
+        (1.41, "noncompressible"),
+        (2.0, "noncompressible"),
+    ],
 )
 def test_abi_bands_at_the_guideline_boundaries(abi, band):
     assert circ.abi_band(abi).id == band

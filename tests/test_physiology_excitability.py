@@ -8,8 +8,16 @@ from cramp_lessons.physiology import excitability as hh
 
 def _step(ca, temp_c, amp, duration=50.0, start=2.0):
     """A current step from rest (no drive, no nudge)."""
-    return hh.simulate(ca, temp_c, 0.0, kick_mv=0.0, step_ua=amp, step_start=start,
-                       step_end=start + duration, t_end=start + duration)
+    return hh.simulate(
+        ca,
+        temp_c,
+        0.0,
+        kick_mv=0.0,
+        step_ua=amp,
+        step_start=start,
+        step_end=start + duration,
+        t_end=start + duration,
+    )
 
 
 def test_rest_is_near_minus_65_mv_and_stays_there():
@@ -110,7 +118,7 @@ def test_rest_stability_agrees_with_simulated_firing():
 def test_batch_equals_single_simulations():
     ca = [0.6, 0.9, 1.3]
     b = hh.simulate_batch(ca, 10.0, [8.0, 10.0, 12.0])
-    for k, (c, d) in enumerate(zip(ca, [8.0, 10.0, 12.0])):
+    for k, (c, d) in enumerate(zip(ca, [8.0, 10.0, 12.0], strict=True)):
         r = hh.simulate(c, 10.0, d)
         np.testing.assert_allclose(b.v[:, k], r.v, atol=1e-4)
         assert b.rate_hz[k] == pytest.approx(r.rate_hz)
@@ -124,8 +132,15 @@ def test_matches_a_tight_scipy_reference():
     y0 = np.array([float(a) for a in hh.resting_state(ca, drive)])
     y0[0] += r.kick_mv
     shift, p = float(hh.calcium_shift_mv(ca)), hh.phi(temp)
-    sol = solve_ivp(lambda t, y: hh._rhs(y, shift, drive, p), (0, 50), y0, method="DOP853",
-                    rtol=1e-10, atol=1e-10, dense_output=True)
+    sol = solve_ivp(
+        lambda t, y: hh._rhs(y, shift, drive, p),
+        (0, 50),
+        y0,
+        method="DOP853",
+        rtol=1e-10,
+        atol=1e-10,
+        dense_output=True,
+    )
     t = np.arange(0, 50, 0.002)
     v = sol.sol(t)[0]
     up = np.nonzero((v[:-1] < 0) & (v[1:] >= 0))[0]

@@ -81,7 +81,12 @@ def test_named_postures_teach_the_anatomy():
     # knee straight + toes up: gastrocnemius at its longest of all named postures
     g_toe = lengths("toe_pull_knee_straight")[0]
     assert all(g_toe >= lengths(pid)[0] for pid in P)
-    for pid in ("toe_pull_knee_straight", "sitting_forefoot_pull", "swimming_technique", "pressing_toes_into_floor"):
+    for pid in (
+        "toe_pull_knee_straight",
+        "sitting_forefoot_pull",
+        "swimming_technique",
+        "pressing_toes_into_floor",
+    ):
         assert P[pid].knee == 0 and P[pid].ankle > 0
         g, s = lengths(pid)
         assert g > 1 and s > 1
@@ -111,7 +116,9 @@ def test_words_follow_the_rounded_percentage():
     assert leg.verdict(0.9, 1.04) == "gastrocnemius shortened, soleus stretched"
 
 
-@pytest.mark.parametrize("knee,ankle", [(-1, 0), (151, 0), (0, -61), (0, 41), (math.nan, 0), (0, math.inf), ("x", 0)])
+@pytest.mark.parametrize(
+    "knee,ankle", [(-1, 0), (151, 0), (0, -61), (0, 41), (math.nan, 0), (0, math.inf), ("x", 0)]
+)
 def test_bad_angles_raise_a_clear_error(knee, ankle):
     with pytest.raises(leg.PostureError) as info:
         leg.leg_state(knee, ankle)
@@ -126,7 +133,9 @@ def test_interpolation_runs_from_start_to_end():
     assert (frames[-1].knee_deg, frames[-1].ankle_deg) == pytest.approx((90, 20))
     ankles_ = [f.ankle_deg for f in frames]
     assert ankles_ == sorted(ankles_)
-    linear = leg.interpolate_postures({"knee": 0, "ankle": 0}, leg.POSTURES["toe_pull_knee_straight"], 5, ease=False)
+    linear = leg.interpolate_postures(
+        {"knee": 0, "ankle": 0}, leg.POSTURES["toe_pull_knee_straight"], 5, ease=False
+    )
     assert [f.ankle_deg for f in linear] == pytest.approx([0, 5, 10, 15, 20])
 
 

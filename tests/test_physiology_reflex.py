@@ -57,7 +57,9 @@ def test_quiet_before_the_push_at_every_fatigue():
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.floats(min_value=0.0, max_value=1.0), st.one_of(st.none(), st.floats(min_value=0.0, max_value=10.0)))
+@given(
+    st.floats(min_value=0.0, max_value=1.0), st.one_of(st.none(), st.floats(min_value=0.0, max_value=10.0))
+)
 def test_activity_and_force_stay_in_range(fatigue, stretch_at):
     r = rx.simulate(fatigue, stretch_at)
     for arr in (r.rate, r.force, r.stretch):

@@ -10,8 +10,14 @@ from cramp_lessons.physiology import sweat
 
 
 def test_balance_arithmetic():
-    b = sweat.sweat_balance(duration_h=2, sweat_rate_l_per_h=1.5, sweat_sodium_mg_per_l=1000, fluid_drunk_l=1,
-                            sodium_intake_mg=800, body_mass_kg=80)
+    b = sweat.sweat_balance(
+        duration_h=2,
+        sweat_rate_l_per_h=1.5,
+        sweat_sodium_mg_per_l=1000,
+        fluid_drunk_l=1,
+        sodium_intake_mg=800,
+        body_mass_kg=80,
+    )
     assert b.fluid_lost_l == pytest.approx(3.0)
     assert b.fluid_replaced_l == pytest.approx(1.0)
     assert b.net_fluid_deficit_l == pytest.approx(2.0)
@@ -25,17 +31,26 @@ def test_balance_arithmetic():
 
 
 def test_drinking_more_than_you_sweat_is_a_surplus():
-    b = sweat.sweat_balance(duration_h=1, sweat_rate_l_per_h=0.5, fluid_drunk_l=1.5, sweat_sodium_mg_per_l=1000,
-                            sodium_intake_mg=2000, body_mass_kg=60)
+    b = sweat.sweat_balance(
+        duration_h=1,
+        sweat_rate_l_per_h=0.5,
+        fluid_drunk_l=1.5,
+        sweat_sodium_mg_per_l=1000,
+        sodium_intake_mg=2000,
+        body_mass_kg=60,
+    )
     assert b.net_fluid_deficit_l == pytest.approx(-1.0)
     assert b.net_sodium_deficit_mg == pytest.approx(-1500)
     assert "net surplus 1.00 L" in b.summary() and "net surplus 1,500 mg" in b.summary()
 
 
 @given(
-    d=st.floats(min_value=0.01, max_value=48), rate=st.floats(min_value=0, max_value=6),
-    na=st.floats(min_value=0, max_value=5000), drunk=st.floats(min_value=0, max_value=30),
-    na_in=st.floats(min_value=0, max_value=50000), mass=st.floats(min_value=1, max_value=350),
+    d=st.floats(min_value=0.01, max_value=48),
+    rate=st.floats(min_value=0, max_value=6),
+    na=st.floats(min_value=0, max_value=5000),
+    drunk=st.floats(min_value=0, max_value=30),
+    na_in=st.floats(min_value=0, max_value=50000),
+    mass=st.floats(min_value=1, max_value=350),
 )
 def test_balance_identities(d, rate, na, drunk, na_in, mass):
     b = sweat.sweat_balance(d, rate, na, drunk, na_in, mass)
@@ -81,7 +96,9 @@ def test_sweat_rate_from_weighing():
 
 def test_the_calculator_claims_no_cramp_risk():
     assert "Schwellnus" in sweat.BALANCE_NOTE and "not a cramp risk" in sweat.BALANCE_NOTE
-    assert not [f.name for f in dataclasses.fields(sweat.SweatBalance) if "risk" in f.name or "cramp" in f.name]
+    assert not [
+        f.name for f in dataclasses.fields(sweat.SweatBalance) if "risk" in f.name or "cramp" in f.name
+    ]
     assert "1 kg" in sweat.MEASURE_HOWTO and "urine" in sweat.MEASURE_HOWTO
     assert set(sweat.DEFAULTS) == set(sweat.LIMITS) == set(sweat.UNITS) == set(sweat.LABELS)
     assert "illustrative" in sweat.__doc__

@@ -1,4 +1,5 @@
 """The prevention planner: situations -> checklist from the content, export, save and load."""
+
 import html
 from datetime import date
 
@@ -23,7 +24,16 @@ from cramp_lessons.planner import (
 from cramp_lessons.progress import ProgressStore
 from cramp_lessons.widgets.practical import PlannerWidget
 
-SITUATIONS = ["athlete", "older_adult", "pregnant", "night_cramps", "cold_sports", "flat_feet", "medicines", "adolescent"]
+SITUATIONS = [
+    "athlete",
+    "older_adult",
+    "pregnant",
+    "night_cramps",
+    "cold_sports",
+    "flat_feet",
+    "medicines",
+    "adolescent",
+]
 RANK = {t: k for k, t in enumerate(EVIDENCE_TAGS)}
 
 
@@ -91,8 +101,12 @@ def test_order_is_by_evidence_and_urgency_not_content_order(course):
 
     topics = dict(reversed(list(course.topics.items())))
     # Red flags tagged with a situation join the emergencies (content may tag them: see planner docs).
-    topics["redflags.claudication"] = topics["redflags.claudication"].model_copy(update={"situations": ["older_adult"]})
-    topics["redflags.sleep_daily_life"] = topics["redflags.sleep_daily_life"].model_copy(update={"situations": ["night_cramps"]})
+    topics["redflags.claudication"] = topics["redflags.claudication"].model_copy(
+        update={"situations": ["older_adult"]}
+    )
+    topics["redflags.sleep_daily_life"] = topics["redflags.sleep_daily_life"].model_copy(
+        update={"situations": ["night_cramps"]}
+    )
     flipped = dataclasses.replace(course, topics=topics)
     plan = make_plan(SITUATIONS, flipped)
     assert {"redflags.claudication", "redflags.sleep_daily_life"} <= {f.topic_id for f in plan.red_flags}

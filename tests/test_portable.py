@@ -1,4 +1,5 @@
 """Progress export / import / reset, and the `progress` commands."""
+
 import argparse
 import hashlib
 import json
@@ -9,10 +10,17 @@ import pytest
 from cramp_lessons import review
 from cramp_lessons.commands import register
 from cramp_lessons.errors import ProgressError
-from cramp_lessons.portable import (FORMAT, canonical_json, checksum, export_progress, import_progress,
-                                    read_progress_file, reset_progress)
-from cramp_lessons.progress import ProgressStore
 from cramp_lessons.grading import Grade
+from cramp_lessons.portable import (
+    FORMAT,
+    canonical_json,
+    checksum,
+    export_progress,
+    import_progress,
+    read_progress_file,
+    reset_progress,
+)
+from cramp_lessons.progress import ProgressStore
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
 
@@ -33,8 +41,10 @@ def source(tmp_path):
 
 
 def snapshot(store):
-    return ([(a.uid, a.question_id, a.answer, a.score, a.correct, a.seconds, a.at) for a in store.attempts()],
-            [c.as_dict() for c in review.cards(store)])
+    return (
+        [(a.uid, a.question_id, a.answer, a.score, a.correct, a.seconds, a.at) for a in store.attempts()],
+        [c.as_dict() for c in review.cards(store)],
+    )
 
 
 def write(path, data):
@@ -58,7 +68,11 @@ def test_export_format_and_checksum(source, tmp_path):
     assert set(data) == {"format", "version", "exported_at", "attempts", "reviews", "checksum"}
     payload = {k: v for k, v in data.items() if k != "checksum"}
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-    assert data["checksum"] == hashlib.sha256(canonical).hexdigest() == hashlib.sha256(canonical_json(payload)).hexdigest()
+    assert (
+        data["checksum"]
+        == hashlib.sha256(canonical).hexdigest()
+        == hashlib.sha256(canonical_json(payload)).hexdigest()
+    )
     assert data["attempts"][1]["answer"] == ["a", "b"]
     assert data["attempts"][2]["answer"] == {"cramp": "Électrique ✓"}
     assert {r["question_id"] for r in data["reviews"]} == {"causes.cold.q1", "causes.cold.q7"}
@@ -88,7 +102,12 @@ def test_merge_keeps_local_work_and_newer_cards(source, tmp_path):
     # The target reviewed q1 later than the file did; q7 it never reviewed.
     review.record_outcome(target, "causes.cold.q1", g(0.0), 5, 1, T0 + timedelta(days=2))
     result = import_progress(target, f)
-    assert (result.attempts_added, result.reviews_added, result.reviews_updated, result.reviews_skipped) == (3, 1, 0, 1)
+    assert (result.attempts_added, result.reviews_added, result.reviews_updated, result.reviews_skipped) == (
+        3,
+        1,
+        0,
+        1,
+    )
     assert mine.uid in {a.uid for a in target.attempts()} and len(target.attempts()) == 4
     assert review.next_due(target, "causes.cold.q1") == T0 + timedelta(days=2, minutes=10)
     # The other way round, the newer card from the target replaces the source's.
@@ -98,34 +117,79 @@ def test_merge_keeps_local_work_and_newer_cards(source, tmp_path):
     assert review.next_due(source, "causes.cold.q1") == T0 + timedelta(days=2, minutes=10)
 
 
-@pytest.mark.parametrize("breakage, message", [
-    (lambda p, d: p.write_text("{not json", encoding="utf-8"), "not a JSON file"),
-    (lambda p, d: p.write_bytes(b"\xff\xfe\x00"), "not a JSON file"),
-    (lambda p, d: write(p, [1, 2]), "expected a JSON object"),
-    (lambda p, d: write(p, resign({**d, "format": "anki"})), "not a Cramp Lessons progress file"),
-    (lambda p, d: write(p, resign({**d, "version": 2})), "version 2 is not supported"),
-    (lambda p, d: write(p, resign({**d, "version": True})), "version True is not supported"),
-    (lambda p, d: write(p, {k: v for k, v in d.items() if k != "checksum"}), "no checksum"),
-    # Tampered: a wrong answer turned right, the checksum left as it was.
-    (lambda p, d: write(p, {**d, "attempts": [{**d["attempts"][0], "correct": True, "score": 1.0}, *d["attempts"][1:]]}),
-     "checksum does not match"),
-    (lambda p, d: write(p, {**d, "checksum": "0" * 64}), "checksum does not match"),
-    # Bad types and values, with a checksum that matches them.
-    (lambda p, d: write(p, resign({**d, "attempts": [{**d["attempts"][0], "score": "1.0"}]})), "attempts.0.score"),
-    (lambda p, d: write(p, resign({**d, "attempts": [{**d["attempts"][0], "correct": 1}]})), "attempts.0.correct"),
-    (lambda p, d: write(p, resign({**d, "attempts": [{**d["attempts"][0], "score": 7}]})), "attempts.0.score"),
-    (lambda p, d: write(p, resign({**d, "attempts": [{**d["attempts"][0], "question_id": "DROP TABLE"}]})),
-     "attempts.0.question_id"),
-    (lambda p, d: write(p, resign({**d, "attempts": [{**d["attempts"][0], "extra": 1}]})), "attempts.0.extra"),
-    (lambda p, d: write(p, resign({**d, "attempts": {"a": 1}})), "attempts"),
-    (lambda p, d: write(p, resign({**d, "surprise": []})), "surprise"),
-    (lambda p, d: write(p, resign({**d, "reviews": [{**d["reviews"][0], "card": {**d["reviews"][0]["card"],
-                                                                                  "due": "soon"}}]})), "reviews.0.card.due"),
-    (lambda p, d: write(p, resign({**d, "reviews": [{**d["reviews"][0], "card": {**d["reviews"][0]["card"],
-                                                                                  "state": 9}}]})), "reviews.0.card.state"),
-    (lambda p, d: p.write_text(json.dumps(d).replace('"seconds": 12.5', '"seconds": NaN'), encoding="utf-8"),
-     "NaN is not allowed"),
-])
+@pytest.mark.parametrize(
+    "breakage, message",
+    [
+        (lambda p, d: p.write_text("{not json", encoding="utf-8"), "not a JSON file"),
+        (lambda p, d: p.write_bytes(b"\xff\xfe\x00"), "not a JSON file"),
+        (lambda p, d: write(p, [1, 2]), "expected a JSON object"),
+        (lambda p, d: write(p, resign({**d, "format": "anki"})), "not a Cramp Lessons progress file"),
+        (lambda p, d: write(p, resign({**d, "version": 2})), "version 2 is not supported"),
+        (lambda p, d: write(p, resign({**d, "version": True})), "version True is not supported"),
+        (lambda p, d: write(p, {k: v for k, v in d.items() if k != "checksum"}), "no checksum"),
+        # Tampered: a wrong answer turned right, the checksum left as it was.
+        (
+            lambda p, d: write(
+                p,
+                {**d, "attempts": [{**d["attempts"][0], "correct": True, "score": 1.0}, *d["attempts"][1:]]},
+            ),
+            "checksum does not match",
+        ),
+        (lambda p, d: write(p, {**d, "checksum": "0" * 64}), "checksum does not match"),
+        # Bad types and values, with a checksum that matches them.
+        (
+            lambda p, d: write(p, resign({**d, "attempts": [{**d["attempts"][0], "score": "1.0"}]})),
+            "attempts.0.score",
+        ),
+        (
+            lambda p, d: write(p, resign({**d, "attempts": [{**d["attempts"][0], "correct": 1}]})),
+            "attempts.0.correct",
+        ),
+        (
+            lambda p, d: write(p, resign({**d, "attempts": [{**d["attempts"][0], "score": 7}]})),
+            "attempts.0.score",
+        ),
+        (
+            lambda p, d: write(
+                p, resign({**d, "attempts": [{**d["attempts"][0], "question_id": "DROP TABLE"}]})
+            ),
+            "attempts.0.question_id",
+        ),
+        (
+            lambda p, d: write(p, resign({**d, "attempts": [{**d["attempts"][0], "extra": 1}]})),
+            "attempts.0.extra",
+        ),
+        (lambda p, d: write(p, resign({**d, "attempts": {"a": 1}})), "attempts"),
+        (lambda p, d: write(p, resign({**d, "surprise": []})), "surprise"),
+        (
+            lambda p, d: write(
+                p,
+                resign(
+                    {
+                        **d,
+                        "reviews": [{**d["reviews"][0], "card": {**d["reviews"][0]["card"], "due": "soon"}}],
+                    }
+                ),
+            ),
+            "reviews.0.card.due",
+        ),
+        (
+            lambda p, d: write(
+                p,
+                resign(
+                    {**d, "reviews": [{**d["reviews"][0], "card": {**d["reviews"][0]["card"], "state": 9}}]}
+                ),
+            ),
+            "reviews.0.card.state",
+        ),
+        (
+            lambda p, d: p.write_text(
+                json.dumps(d).replace('"seconds": 12.5', '"seconds": NaN'), encoding="utf-8"
+            ),
+            "NaN is not allowed",
+        ),
+    ],
+)
 def test_bad_files_are_refused_and_nothing_changes(source, tmp_path, breakage, message):
     good = tmp_path / "good.json"
     export_progress(source, good)
@@ -218,11 +282,19 @@ def test_progress_commands(source, tmp_path, capsys, monkeypatch):
     assert code == 1 and out == "" and err.startswith("error: ") and "checksum does not match" in err
     assert "Traceback" not in err
 
-    code, out, err = run(["progress", "--store", other, "reset", "--backup-dir", str(tmp_path / "bk")], capsys,
-                         stdin="no\n", monkeypatch=monkeypatch)
+    code, out, err = run(
+        ["progress", "--store", other, "reset", "--backup-dir", str(tmp_path / "bk")],
+        capsys,
+        stdin="no\n",
+        monkeypatch=monkeypatch,
+    )
     assert code == 1 and "Nothing was reset" in err and len(ProgressStore(other).attempts()) == 3
-    code, out, err = run(["progress", "--store", other, "reset", "--backup-dir", str(tmp_path / "bk")], capsys,
-                         stdin="yes\n", monkeypatch=monkeypatch)
+    code, out, err = run(
+        ["progress", "--store", other, "reset", "--backup-dir", str(tmp_path / "bk")],
+        capsys,
+        stdin="yes\n",
+        monkeypatch=monkeypatch,
+    )
     assert code == 0 and "Deleted 3 attempts and 2 review cards" in out and str(tmp_path / "bk") in out
     assert ProgressStore(other).attempts() == []
     code, out, _ = run(["progress", "--store", other, "reset", "--yes"], capsys)

@@ -1,4 +1,5 @@
 """The progress store: survives restarts, two writers lose nothing, corruption is moved aside."""
+
 import multiprocessing as mp
 import sqlite3
 import warnings
@@ -74,7 +75,7 @@ def test_truncated_database_is_moved_aside(tmp_path):
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     con.close()
     data = p.read_bytes()
-    p.write_bytes(data[:100] + b"\x00" * 50 + data[150: len(data) // 2])
+    p.write_bytes(data[:100] + b"\x00" * 50 + data[150 : len(data) // 2])
     with warnings.catch_warnings(record=True) as w:
         warnings.simplefilter("always")
         fresh = ProgressStore(p)

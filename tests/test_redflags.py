@@ -1,4 +1,5 @@
 """The red-flag checker: emergencies first, wording that never names a condition, a clear empty result."""
+
 import re
 
 import pytest

@@ -1,13 +1,15 @@
 """Spaced review: outcome -> rating, scheduling with injected time, persistence, and the Review widget."""
+
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from fsrs import Rating
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cramp_lessons import review
-from cramp_lessons.progress import ProgressStore
 from cramp_lessons.grading import Grade, grade, right_answer
+from cramp_lessons.progress import ProgressStore
 from cramp_lessons.review import as_utc, describe_due, due, next_due, rating_for, record_outcome
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
@@ -132,7 +134,9 @@ def test_describe_due():
 
 def test_works_with_real_grades(store, fixture_course):
     q = fixture_course.question("causes.cold.q6")
-    out = record_outcome(store, q.id, grade(q, right_answer(q), fixture_course), 45, 1, T0, question_type=q.type)
+    out = record_outcome(
+        store, q.id, grade(q, right_answer(q), fixture_course), 45, 1, T0, question_type=q.type
+    )
     assert out.rating == Rating.Easy and out.due is None  # 45 s is quick for an ordering question
 
 
@@ -178,7 +182,9 @@ def test_review_widget_shows_what_is_due_and_records_each_review(store, fixture_
     assert w.text.startswith("Review done: 2 questions reviewed. The next review is in 10 minutes.")
     # Each check is an attempt in the store, stamped with the injected clock.
     assert [(a.question_id, a.at) for a in store.attempts()] == [
-        ("causes.cold.q1", clock.now.timestamp()), ("causes.cold.q3", clock.now.timestamp())]
+        ("causes.cold.q1", clock.now.timestamp()),
+        ("causes.cold.q3", clock.now.timestamp()),
+    ]
     # A retry after the answer was shown does not move the schedule.
     before = next_due(store, "causes.cold.q3")
     q3.retry()

@@ -1,4 +1,5 @@
 """The relief routine: a state machine driven by injected time (nothing here sleeps)."""
+
 import threading
 
 import pytest
@@ -19,11 +20,14 @@ from cramp_lessons.widgets.practical import RoutineWidget, ThreadTicker
 
 
 def three_steps():
-    return Routine([
-        RoutineStep("press", "timed", 10.0, "content", (10, 10)),
-        RoutineStep("hold until it eases", "until_eases"),
-        RoutineStep("breathe", "timed", 5.0),
-    ], title="Test")
+    return Routine(
+        [
+            RoutineStep("press", "timed", 10.0, "content", (10, 10)),
+            RoutineStep("hold until it eases", "until_eases"),
+            RoutineStep("breathe", "timed", 5.0),
+        ],
+        title="Test",
+    )
 
 
 class Clock:
@@ -215,7 +219,9 @@ def test_widget_start_tick_pause_skip_done():
     clock, ticker = Clock(0), ManualTicker()
     w = RoutineWidget("relief.acupressure", clock=clock, ticker=ticker)
     assert "not started" in w.summary() and w.pause_button.disabled
-    assert all(b.description for b in (w.start_button, w.pause_button, w.skip_button, w.technique, w.own_time))
+    assert all(
+        b.description for b in (w.start_button, w.pause_button, w.skip_button, w.technique, w.own_time)
+    )
     w.start()
     assert ticker.running and "Step 1 of 4" in w.step_html.value
     w.skip()

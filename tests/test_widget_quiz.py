@@ -1,4 +1,5 @@
 """The quiz widget: every type renders labelled controls, Check grades, bad input explains, retry works."""
+
 import ipywidgets as W
 import pytest
 
@@ -61,7 +62,7 @@ def test_ordering_needs_every_slot(make):
     w, rec = make("causes.cold.q6")
     w._slots[0].value = "ap"
     assert w.check() is None and "every position" in w.feedback.value
-    for slot, item in zip(w._slots, ["ap", "sr", "tn", "xb"]):
+    for slot, item in zip(w._slots, ["ap", "sr", "tn", "xb"], strict=True):
         slot.value = item
     assert w.check().correct
 
@@ -69,8 +70,11 @@ def test_ordering_needs_every_slot(make):
 def test_matching_and_multiple(make):
     w, _ = make("causes.cold.q7")
     for pid, d in w._pairs.items():
-        d.value = {"cramp": "Sudden, painful, eased by stretch", "contracture": "Electrically silent",
-                   "tetany": "Low calcium nerve excitability"}[pid]
+        d.value = {
+            "cramp": "Sudden, painful, eased by stretch",
+            "contracture": "Electrically silent",
+            "tetany": "Low calcium nerve excitability",
+        }[pid]
     assert w.check().correct
     m, _ = make("causes.cold.q2")
     m._boxes["a"].value = True

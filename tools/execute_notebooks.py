@@ -3,6 +3,7 @@
 Widget state is not stored (a FigureWidget would embed ~5 MB of JavaScript), and the
 progress store is a fresh temporary one, so stored outputs are the same on every machine.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,8 +19,13 @@ from nbclient import NotebookClient
 def execute(path: Path) -> float:
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
-    NotebookClient(nb, timeout=600, kernel_name="python3", store_widget_state=False,
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(
+        nb,
+        timeout=600,
+        kernel_name="python3",
+        store_widget_state=False,
+        resources={"metadata": {"path": str(path.parent)}},
+    ).execute()
     nbformat.write(nb, path)
     return time.perf_counter() - start
 

@@ -8,6 +8,7 @@ local progress store and also queued for the server, which grades it with ``quiz
 This module stays light (no FastAPI, SQLAlchemy or httpx at import time): the quiz widget
 calls :func:`forward_answer` on every answer, joined or not.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -89,8 +90,19 @@ _API = {
     "Dashboard": "dashboard",
 }
 
-__all__ = sorted([*_API, "ClassroomError", "NotFound", "Conflict", "Unauthorized", "Offline", "active",
-                  "forward_answer", "leave"])
+__all__ = sorted(
+    [
+        *_API,
+        "ClassroomError",
+        "NotFound",
+        "Conflict",
+        "Unauthorized",
+        "Offline",
+        "active",
+        "forward_answer",
+        "leave",
+    ]
+)
 
 
 def __getattr__(name: str) -> Any:

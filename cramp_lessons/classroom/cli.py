@@ -3,6 +3,7 @@
 ``register(subparsers)`` adds the commands to the main ``cramp-lessons`` parser;
 ``python -m cramp_lessons.classroom.cli`` runs them on their own.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -12,19 +13,31 @@ import time
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("classroom", help="run a live classroom session (server, purge)",
-                              description="Run a live classroom: students join with a code, "
-                                          "the teacher drives a dashboard.")
+    p = subparsers.add_parser(
+        "classroom",
+        help="run a live classroom session (server, purge)",
+        description="Run a live classroom: students join with a code, the teacher drives a dashboard.",
+    )
     sub = p.add_subparsers(dest="classroom_command", metavar="ACTION", required=True)
 
     s = sub.add_parser("serve", help="start the classroom server and print the join code and teacher key")
-    s.add_argument("--host", default="127.0.0.1",
-                   help="address to listen on (default 127.0.0.1: this computer only; use 0.0.0.0 for a room network)")
+    s.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this computer only; use 0.0.0.0 for a room network)",
+    )
     s.add_argument("--port", type=int, default=8765, help="port (default 8765)")
-    s.add_argument("--db", metavar="URL", help="SQLAlchemy URL (default: SQLite in the data directory; "
-                                               "PostgreSQL: postgresql+psycopg://user@host/db)")
-    s.add_argument("--session", metavar="SESSION", help="continue an existing session (after a restart) "
-                                                        "instead of starting a new one")
+    s.add_argument(
+        "--db",
+        metavar="URL",
+        help="SQLAlchemy URL (default: SQLite in the data directory; "
+        "PostgreSQL: postgresql+psycopg://user@host/db)",
+    )
+    s.add_argument(
+        "--session",
+        metavar="SESSION",
+        help="continue an existing session (after a restart) instead of starting a new one",
+    )
     s.add_argument("--content", metavar="DIR", help="a course content folder (default: the installed course)")
     s.set_defaults(func=_serve)
 
@@ -55,13 +68,16 @@ def _serve(args: argparse.Namespace) -> int:
     try:
         # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only on sockets that say so, and without it
         # every response waits ~40 ms for a delayed ACK.
-        sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET, socket.SOCK_STREAM,
-                             socket.IPPROTO_TCP)
+        sock = socket.socket(
+            socket.AF_INET6 if ":" in args.host else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP
+        )
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((args.host, args.port))  # before anything is printed, so a busy port fails cleanly
     except OSError as e:
-        print(f"error: cannot listen on {args.host}:{args.port}: {e.strerror}. Choose another port with --port.",
-              file=sys.stderr)
+        print(
+            f"error: cannot listen on {args.host}:{args.port}: {e.strerror}. Choose another port with --port.",
+            file=sys.stderr,
+        )
         return 1
     try:
         app = create_app(db, content_dir=args.content)
@@ -71,7 +87,11 @@ def _serve(args: argparse.Namespace) -> int:
             if sess is None:
                 print(f"error: no session {args.session!r} in {_shown_url(db)}", file=sys.stderr)
                 return 1
-            sid, code, key = sess.id, sess.join_code, "(unchanged: the key printed when the session was created)"
+            sid, code, key = (
+                sess.id,
+                sess.join_code,
+                "(unchanged: the key printed when the session was created)",
+            )
         else:
             new = store.create_session()
             sid, code, key = new.id, new.join_code, new.teacher_key
@@ -90,11 +110,15 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"  Teacher key: {key}      <- keep private: the dashboard needs it")
     print(f"  Database:    {_shown_url(db)}")
     if args.host in ("127.0.0.1", "localhost", "::1"):
-        print("  Only this computer can connect. For a room, run with --host 0.0.0.0 and give students "
-              "this computer's network address.")
+        print(
+            "  Only this computer can connect. For a room, run with --host 0.0.0.0 and give students "
+            "this computer's network address."
+        )
     else:
-        print(f"  Listening on {args.host}: anyone on this network can reach the server; students use this "
-              "computer's network address.")
+        print(
+            f"  Listening on {args.host}: anyone on this network can reach the server; students use this "
+            "computer's network address."
+        )
     print(f"  Delete this session's data afterwards: cramp-lessons classroom purge {sid}")
     print("Press Ctrl+C to stop.", flush=True)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
@@ -113,13 +137,18 @@ def _purge(args: argparse.Namespace) -> int:
     try:
         counts = store.purge(args.session)
     except NotFound:
-        print(f"error: no session {args.session!r} in {_shown_url(store.url)}; "
-              f"`cramp-lessons classroom list` shows the sessions stored", file=sys.stderr)
+        print(
+            f"error: no session {args.session!r} in {_shown_url(store.url)}; "
+            f"`cramp-lessons classroom list` shows the sessions stored",
+            file=sys.stderr,
+        )
         return 1
     finally:
         store.close()
-    print(f"Deleted session {args.session}: {counts['students']} students, {counts['answers']} answers, "
-          f"{counts['polls']} questions posed.")
+    print(
+        f"Deleted session {args.session}: {counts['students']} students, {counts['answers']} answers, "
+        f"{counts['polls']} questions posed."
+    )
     return 0
 
 

@@ -8,6 +8,7 @@ and a background thread sends them when the server is back. Nothing is dropped s
 answer the server refuses for good (answering closed, session purged) is kept, marked refused,
 and counted in the status.
 """
+
 from __future__ import annotations
 
 import json
@@ -72,7 +73,9 @@ def _raise_for(r: httpx.Response) -> None:
     except ValueError:
         detail = r.text
     if isinstance(detail, list):  # FastAPI validation errors: say which field and why
-        detail = "; ".join(f"{'.'.join(str(x) for x in d.get('loc', [])[1:])}: {d.get('msg')}" for d in detail)
+        detail = "; ".join(
+            f"{'.'.join(str(x) for x in d.get('loc', [])[1:])}: {d.get('msg')}" for d in detail
+        )
     cls = {401: Unauthorized, 404: NotFound, 409: Conflict}.get(r.status_code, ClassroomError)
     raise cls(f"{detail} (HTTP {r.status_code})", r.status_code)
 
@@ -107,13 +110,17 @@ class Outbox:
 
     def membership(self, key: str) -> dict[str, Any] | None:
         with self._con() as con:
-            row = con.execute("SELECT session_id, student_id, token FROM memberships WHERE key = ?", (key,)).fetchone()
+            row = con.execute(
+                "SELECT session_id, student_id, token FROM memberships WHERE key = ?", (key,)
+            ).fetchone()
         return dict(zip(("session_id", "student_id", "token"), row, strict=True)) if row else None
 
     def remember(self, key: str, session_id: str, student_id: int, token: str) -> None:
         with self._con() as con:
-            con.execute("INSERT OR REPLACE INTO memberships VALUES (?,?,?,?,?)",
-                        (key, session_id, student_id, token, time.time()))
+            con.execute(
+                "INSERT OR REPLACE INTO memberships VALUES (?,?,?,?,?)",
+                (key, session_id, student_id, token, time.time()),
+            )
 
     def forget(self, key: str) -> None:
         with self._con() as con:
@@ -122,38 +129,54 @@ class Outbox:
     def add(self, membership: str, question_id: str, answer: Any) -> str:
         uid = uuid.uuid4().hex
         with self._con() as con:
-            con.execute("INSERT INTO outbox(uid, membership, question_id, answer, created_at) VALUES (?,?,?,?,?)",
-                        (uid, membership, question_id, json.dumps(answer, default=_sets_as_lists), time.time()))
+            con.execute(
+                "INSERT INTO outbox(uid, membership, question_id, answer, created_at) VALUES (?,?,?,?,?)",
+                (uid, membership, question_id, json.dumps(answer, default=_sets_as_lists), time.time()),
+            )
         return uid
 
     def waiting(self, membership: str) -> list[tuple[str, str, Any]]:
         with self._con() as con:
-            rows = con.execute("SELECT uid, question_id, answer FROM outbox WHERE membership = ? AND state = 'waiting' "
-                               "ORDER BY seq", (membership,)).fetchall()
+            rows = con.execute(
+                "SELECT uid, question_id, answer FROM outbox WHERE membership = ? AND state = 'waiting' "
+                "ORDER BY seq",
+                (membership,),
+            ).fetchall()
         return [(u, q, json.loads(a)) for u, q, a in rows]
 
     def mark(self, uid: str, state: str, detail: str | None = None) -> None:
         with self._con() as con:
-            con.execute("UPDATE outbox SET state = ?, detail = ?, done_at = ? WHERE uid = ?",
-                        (state, detail, time.time(), uid))
+            con.execute(
+                "UPDATE outbox SET state = ?, detail = ?, done_at = ? WHERE uid = ?",
+                (state, detail, time.time(), uid),
+            )
 
     def counts(self, membership: str) -> dict[str, int]:
         with self._con() as con:
-            rows = con.execute("SELECT state, COUNT(*) FROM outbox WHERE membership = ? GROUP BY state",
-                               (membership,)).fetchall()
+            rows = con.execute(
+                "SELECT state, COUNT(*) FROM outbox WHERE membership = ? GROUP BY state", (membership,)
+            ).fetchall()
         return {"waiting": 0, "sent": 0, "practice": 0, "refused": 0, **dict(rows)}
 
     def items(self, membership: str) -> list[dict[str, Any]]:
         with self._con() as con:
-            rows = con.execute("SELECT uid, question_id, answer, state, detail FROM outbox WHERE membership = ? "
-                               "ORDER BY seq", (membership,)).fetchall()
-        return [{"uid": u, "question_id": q, "answer": json.loads(a), "state": s, "detail": d}
-                for u, q, a, s, d in rows]
+            rows = con.execute(
+                "SELECT uid, question_id, answer, state, detail FROM outbox WHERE membership = ? "
+                "ORDER BY seq",
+                (membership,),
+            ).fetchall()
+        return [
+            {"uid": u, "question_id": q, "answer": json.loads(a), "state": s, "detail": d}
+            for u, q, a, s, d in rows
+        ]
 
     def last_refusal(self, membership: str) -> str:
         with self._con() as con:
-            row = con.execute("SELECT detail FROM outbox WHERE membership = ? AND state = 'refused' "
-                              "ORDER BY done_at DESC LIMIT 1", (membership,)).fetchone()
+            row = con.execute(
+                "SELECT detail FROM outbox WHERE membership = ? AND state = 'refused' "
+                "ORDER BY done_at DESC LIMIT 1",
+                (membership,),
+            ).fetchone()
         return row[0] if row else ""
 
 
@@ -167,15 +190,20 @@ class Status:
 
     def text(self) -> str:
         """The student's status line: connected / offline: N answers waiting / sent."""
+
         def n(k: int) -> str:
             return f"{k} answer{'s' if k != 1 else ''}"
 
         if self.connected is False:
-            head = (f"offline: {n(self.waiting)} waiting, kept on this computer and sent when the server is back"
-                    if self.waiting else "offline: the server cannot be reached; your answers will wait here")
+            head = (
+                f"offline: {n(self.waiting)} waiting, kept on this computer and sent when the server is back"
+                if self.waiting
+                else "offline: the server cannot be reached; your answers will wait here"
+            )
         else:
             head = ("connected" if self.connected else "connecting…") + (
-                f" · {n(self.waiting)} waiting" if self.waiting else "")
+                f" · {n(self.waiting)} waiting" if self.waiting else ""
+            )
         parts = [head, f"{n(self.sent)} sent"]
         if self.refused:
             parts.append(f"{n(self.refused)} not accepted ({self.last_refusal.split(' (HTTP')[0]})")
@@ -185,8 +213,17 @@ class Status:
 class StudentClient:
     """One student in one class: join, record answers, follow the posed question."""
 
-    def __init__(self, server: str, code: str, name: str, *, outbox: Outbox | Path | str | None = None,
-                 timeout: float = 3.0, interval: float = 2.0, transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        server: str,
+        code: str,
+        name: str,
+        *,
+        outbox: Outbox | Path | str | None = None,
+        timeout: float = 3.0,
+        interval: float = 2.0,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
         self.server = normalize_server(server)
         self.code, self.name = code.strip().upper(), name.strip()
         self.key = f"{self.server}|{self.code}|{self.name}"
@@ -196,13 +233,13 @@ class StudentClient:
         self.connected: bool | None = None
         self.membership: dict[str, Any] | None = None
         self.state: dict[str, Any] | None = None
-        self.listeners: list[Callable[["StudentClient"], None]] = []
+        self.listeners: list[Callable[[StudentClient], None]] = []
         self._flush_lock = threading.Lock()
         self._wake, self._stop = threading.Event(), threading.Event()
         self._thread: threading.Thread | None = None
 
     # -- joining --------------------------------------------------------------
-    def join(self) -> "StudentClient":
+    def join(self) -> StudentClient:
         """Join the class. Joining again with the same server, code and name reuses the saved token,
         so it works offline and after a kernel restart."""
         self.membership = self.outbox.membership(self.key)
@@ -211,8 +248,10 @@ class StudentClient:
                 r = self.http.post("/api/join", json={"code": self.code, "name": self.name})
             except httpx.TransportError as e:
                 self.connected = False
-                raise Offline(f"cannot reach the classroom server at {self.server} ({type(e).__name__}). "
-                              f"Check the address the teacher shows and that the server is running.") from None
+                raise Offline(
+                    f"cannot reach the classroom server at {self.server} ({type(e).__name__}). "
+                    f"Check the address the teacher shows and that the server is running."
+                ) from None
             _raise_for(r)
             body = r.json()
             self.outbox.remember(self.key, body["session_id"], body["student_id"], body["token"])
@@ -254,8 +293,11 @@ class StudentClient:
         with self._flush_lock:  # the kernel and the background thread may both flush
             for uid, qid, answer in self.outbox.waiting(self.key):
                 try:
-                    r = self.http.post(f"/api/sessions/{self.session_id}/answers", headers=self._headers(),
-                                       json={"uid": uid, "question_id": qid, "answer": answer})
+                    r = self.http.post(
+                        f"/api/sessions/{self.session_id}/answers",
+                        headers=self._headers(),
+                        json={"uid": uid, "question_id": qid, "answer": answer},
+                    )
                 except httpx.TransportError:
                     self.connected = False
                     break
@@ -277,8 +319,13 @@ class StudentClient:
 
     def status(self) -> Status:
         c = self.outbox.counts(self.key)
-        return Status(self.connected, c["waiting"], c["sent"], c["refused"],
-                      self.outbox.last_refusal(self.key) if c["refused"] else "")
+        return Status(
+            self.connected,
+            c["waiting"],
+            c["sent"],
+            c["refused"],
+            self.outbox.last_refusal(self.key) if c["refused"] else "",
+        )
 
     # -- the posed question -------------------------------------------------------
     def fetch_state(self) -> dict[str, Any] | None:
@@ -299,10 +346,12 @@ class StudentClient:
         return self.state
 
     # -- background sender ----------------------------------------------------------
-    def start(self) -> "StudentClient":
+    def start(self) -> StudentClient:
         if self._thread is None or not self._thread.is_alive():
             self._stop.clear()
-            self._thread = threading.Thread(target=self._run, daemon=True, name=f"classroom-student-{self.name}")
+            self._thread = threading.Thread(
+                target=self._run, daemon=True, name=f"classroom-student-{self.name}"
+            )
             self._thread.start()
         return self
 
@@ -341,18 +390,28 @@ class StudentClient:
 class TeacherClient:
     """The teacher's side of the API. Every call needs the session id and the teacher key."""
 
-    def __init__(self, server: str, session_id: str, key: str, *, timeout: float = 5.0,
-                 transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        server: str,
+        session_id: str,
+        key: str,
+        *,
+        timeout: float = 5.0,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
         self.server = normalize_server(server)
         self.session_id = session_id
-        self.http = httpx.Client(base_url=self.server, timeout=timeout, headers={"X-Teacher-Key": key},
-                                 transport=transport)
+        self.http = httpx.Client(
+            base_url=self.server, timeout=timeout, headers={"X-Teacher-Key": key}, transport=transport
+        )
 
     def _call(self, method: str, path: str, **kw: Any) -> httpx.Response:
         try:
             r = self.http.request(method, f"/api/sessions/{self.session_id}{path}", **kw)
         except httpx.TransportError as e:
-            raise Offline(f"cannot reach the classroom server at {self.server} ({type(e).__name__})") from None
+            raise Offline(
+                f"cannot reach the classroom server at {self.server} ({type(e).__name__})"
+            ) from None
         _raise_for(r)
         return r
 

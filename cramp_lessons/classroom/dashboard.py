@@ -5,6 +5,7 @@ A background thread polls the server (once a second by default), so the kernel i
 blocked while the chart updates. The chart keeps every bar the same colour until the reveal:
 the teacher's screen is often on the projector, and colouring the right bar would give it away.
 """
+
 from __future__ import annotations
 
 import html
@@ -54,20 +55,25 @@ def distribution_text(dist: dict[str, Any]) -> str:
     if dist["revealed"] and n:
         line += f"; {dist['share_correct']:.0%} correct"
         if dist["top_wrong"]:
-            line += f"; most chosen wrong answer: {dist['top_wrong']['label']!r} ({dist['top_wrong']['count']})"
+            line += (
+                f"; most chosen wrong answer: {dist['top_wrong']['label']!r} ({dist['top_wrong']['count']})"
+            )
     return line + "."
 
 
 def roster_html(roster: list[dict[str, Any]]) -> str:
     if not roster:
         return "<p><i>No one has joined yet.</i></p>"
-    items = "".join(f"<li>{html.escape(r['name'])} <small>({r['answers']} answered)</small></li>" for r in roster)
+    items = "".join(
+        f"<li>{html.escape(r['name'])} <small>({r['answers']} answered)</small></li>" for r in roster
+    )
     return f"<p>{len(roster)} joined:</p><ol class='cramp-roster'>{items}</ol>"
 
 
 def report_html(rows: list[dict[str, Any]]) -> str:
     if not rows:
         return "<p><i>No question posed yet.</i></p>"
+
     def pct(x: float | None) -> str:
         return "–" if x is None else f"{x:.0%}"
 
@@ -77,10 +83,13 @@ def report_html(rows: list[dict[str, Any]]) -> str:
     body = "".join(
         f"<tr><td>{html.escape(r['question_id'])}</td><td>{html.escape(_short(r['prompt'], 60))}</td>"
         f"<td>{r['answers']}</td><td>{pct(r['share_correct'])}</td><td>{html.escape(wrong(r))}</td></tr>"
-        for r in rows)
-    return ("<table class='cramp-report'><thead><tr><th>Question</th><th>Prompt</th><th>Answers</th>"
-            "<th>Correct</th><th>Most chosen wrong answer (misconception)</th></tr></thead>"
-            f"<tbody>{body}</tbody></table>")
+        for r in rows
+    )
+    return (
+        "<table class='cramp-report'><thead><tr><th>Question</th><th>Prompt</th><th>Answers</th>"
+        "<th>Correct</th><th>Most chosen wrong answer (misconception)</th></tr></thead>"
+        f"<tbody>{body}</tbody></table>"
+    )
 
 
 def question_options(questions: list[dict[str, Any]], lesson: str | None) -> list[tuple[str, str]]:
@@ -91,7 +100,9 @@ def question_options(questions: list[dict[str, Any]], lesson: str | None) -> lis
 class Dashboard:
     """The teacher's controls, live chart, roster and report for one session."""
 
-    def __init__(self, server: str, session_id: str, key: str, *, interval: float = 1.0, **client_kwargs: Any) -> None:
+    def __init__(
+        self, server: str, session_id: str, key: str, *, interval: float = 1.0, **client_kwargs: Any
+    ) -> None:
         import plotly.graph_objects as go
 
         self.client = TeacherClient(server, session_id, key, **client_kwargs)
@@ -103,21 +114,42 @@ class Dashboard:
         self.rows: list[dict[str, Any]] = []
         lessons = list(dict.fromkeys((q["lesson_title"], q["lesson"]) for q in self.questions))
         self.lesson = W.Dropdown(options=lessons, description="Lesson:", style=_STYLE, layout=_WIDE)
-        self.question = W.Dropdown(options=question_options(self.questions, self.lesson.value),
-                                   description="Question:", style=_STYLE, layout=_WIDE)
-        self.lesson.observe(lambda _c: setattr(self.question, "options",
-                                               question_options(self.questions, self.lesson.value)), names="value")
+        self.question = W.Dropdown(
+            options=question_options(self.questions, self.lesson.value),
+            description="Question:",
+            style=_STYLE,
+            layout=_WIDE,
+        )
+        self.lesson.observe(
+            lambda _c: setattr(self.question, "options", question_options(self.questions, self.lesson.value)),
+            names="value",
+        )
         self.buttons = {
-            "pose": W.Button(description="Pose and open", button_style="primary", icon="play",
-                             tooltip="Show this question to the class and open answering"),
+            "pose": W.Button(
+                description="Pose and open",
+                button_style="primary",
+                icon="play",
+                tooltip="Show this question to the class and open answering",
+            ),
             "close": W.Button(description="Close answering", icon="stop", tooltip="Stop taking answers"),
             "open": W.Button(description="Reopen", icon="repeat", tooltip="Take answers again"),
-            "reveal": W.Button(description="Reveal answer", button_style="warning", icon="eye",
-                               tooltip="Close answering and show the answer and explanation to the class"),
-            "export": W.Button(description="Export CSV", icon="download", tooltip="Save the class report as CSV"),
+            "reveal": W.Button(
+                description="Reveal answer",
+                button_style="warning",
+                icon="eye",
+                tooltip="Close answering and show the answer and explanation to the class",
+            ),
+            "export": W.Button(
+                description="Export CSV", icon="download", tooltip="Save the class report as CSV"
+            ),
         }
-        actions = {"pose": lambda: self.pose(), "close": self.close, "open": self.reopen, "reveal": self.reveal,
-                   "export": lambda: self.export_csv()}
+        actions = {
+            "pose": lambda: self.pose(),
+            "close": self.close,
+            "open": self.reopen,
+            "reveal": self.reveal,
+            "export": lambda: self.export_csv(),
+        }
         for name, b in self.buttons.items():
             b.on_click(lambda _b, f=actions[name]: self._act(f))
         self.status = W.HTML()
@@ -125,21 +157,39 @@ class Dashboard:
         self.summary = W.HTML()
         self.figure = go.FigureWidget(
             data=[go.Bar(x=[], y=[], marker={"color": []}, text=[], textposition="auto", name="answers")],
-            layout={"template": TEMPLATE, "height": 360, "margin": {"t": 50, "b": 90},
-                    "title": {"text": "Answers: no question posed yet"},
-                    "xaxis": {"title": {"text": "Answer"}}, "yaxis": {"title": {"text": "Students (count)"},
-                                                                    "rangemode": "tozero"}})
-        caption = W.HTML("<p><em>Each bar counts the students who chose that answer (for multiple select, each "
-                         "ticked option). Right answers are marked with ✔ and coloured only after Reveal.</em></p>")
+            layout={
+                "template": TEMPLATE,
+                "height": 360,
+                "margin": {"t": 50, "b": 90},
+                "title": {"text": "Answers: no question posed yet"},
+                "xaxis": {"title": {"text": "Answer"}},
+                "yaxis": {"title": {"text": "Students (count)"}, "rangemode": "tozero"},
+            },
+        )
+        caption = W.HTML(
+            "<p><em>Each bar counts the students who chose that answer (for multiple select, each "
+            "ticked option). Right answers are marked with ✔ and coloured only after Reveal.</em></p>"
+        )
         self.roster_html = W.HTML()
         self.report_html = W.HTML()
         details = W.Accordion(children=[self.roster_html, self.report_html], selected_index=None)
         details.set_title(0, "Roster")
         details.set_title(1, "Class report (per question: share correct, most chosen wrong answer)")
         self.widget = Panel(
-            [W.HTML("<h4>Classroom dashboard</h4>"), self.status, W.HBox([self.lesson, self.question]),
-             W.HBox(list(self.buttons.values())), self.message, self.figure, self.summary, caption, details],
-            label="[classroom] Teacher dashboard", layout=W.Layout(width="100%"))
+            [
+                W.HTML("<h4>Classroom dashboard</h4>"),
+                self.status,
+                W.HBox([self.lesson, self.question]),
+                W.HBox(list(self.buttons.values())),
+                self.message,
+                self.figure,
+                self.summary,
+                caption,
+                details,
+            ],
+            label="[classroom] Teacher dashboard",
+            layout=W.Layout(width="100%"),
+        )
         self.widget.add_class("cramp-classroom-dashboard")
         self._stop, self._thread = threading.Event(), None
         self._lock = threading.Lock()
@@ -188,8 +238,10 @@ class Dashboard:
                 self.status.value = f"<p role='status'>⚠ {html.escape(str(e))}</p>"
                 return
             code = html.escape(info["join_code"])
-            self.status.value = (f"<p role='status'>Join code <b style='font-size:1.3em'>{code}"
-                                 f"</b> · {html.escape(info_text(info))}</p>")
+            self.status.value = (
+                f"<p role='status'>Join code <b style='font-size:1.3em'>{code}"
+                f"</b> · {html.escape(info_text(info))}</p>"
+            )
             if dist != self.dist:
                 self._draw(dist)
             if roster != self.roster:
@@ -206,12 +258,16 @@ class Dashboard:
         with self.figure.batch_update():
             bar = self.figure.data[0]
             bar.x, bar.y, bar.text, bar.marker.color = labels, counts, counts, colors
-            self.figure.layout.title.text = (f"Answers to {dist['question_id']}: {_short(dist['prompt'], 60)}"
-                                             if dist else "Answers: no question posed yet")
-        self.summary.value = (f"<p role='status' aria-live='polite'>{html.escape(distribution_text(dist))}</p>"
-                              if dist else "")
+            self.figure.layout.title.text = (
+                f"Answers to {dist['question_id']}: {_short(dist['prompt'], 60)}"
+                if dist
+                else "Answers: no question posed yet"
+            )
+        self.summary.value = (
+            f"<p role='status' aria-live='polite'>{html.escape(distribution_text(dist))}</p>" if dist else ""
+        )
 
-    def start(self) -> "Dashboard":
+    def start(self) -> Dashboard:
         """Poll the server on a background thread until :meth:`stop`."""
         if self._thread is None or not self._thread.is_alive():
             self._stop.clear()
@@ -230,7 +286,11 @@ class Dashboard:
         self._thread = None
 
     def text(self) -> str:
-        line = f"Classroom dashboard: {info_text(self.info)}" if self.info else "Classroom dashboard: not connected."
+        line = (
+            f"Classroom dashboard: {info_text(self.info)}"
+            if self.info
+            else "Classroom dashboard: not connected."
+        )
         return line + (f" {distribution_text(self.dist)}" if self.dist else "")
 
     def _ipython_display_(self) -> None:

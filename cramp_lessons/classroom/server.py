@@ -20,13 +20,22 @@ import socket
 import threading
 import time
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Path, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import APIKeyHeader
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StringConstraints,
+)
 
 from .. import __version__
 from ..course import Course, Matching, MultipleSelect, Numeric, Ordering, SingleChoice, TrueFalse, load_course
@@ -49,21 +58,33 @@ def _clean(text: str) -> str:
 
 
 Short = Annotated[str, StringConstraints(max_length=200), AfterValidator(_clean)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), AfterValidator(_clean)]
-JoinCode = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=CODE_LENGTH,
-                                            max_length=CODE_LENGTH, pattern=r"^[A-Za-z0-9]+$")]
-QuestionId = Annotated[str, StringConstraints(min_length=1, max_length=80, pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), AfterValidator(_clean)
+]
+JoinCode = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True,
+        to_upper=True,
+        min_length=CODE_LENGTH,
+        max_length=CODE_LENGTH,
+        pattern=r"^[A-Za-z0-9]+$",
+    ),
+]
+QuestionId = Annotated[
+    str, StringConstraints(min_length=1, max_length=80, pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
+]
 SessionId = Annotated[str, Path(min_length=1, max_length=16, pattern=r"^[a-z0-9]+$")]
 Uid = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
 # Every answer form quiz.grade accepts, each bounded; strict, so "true" stays a string.
-AnswerValue = Union[
-    StrictBool,
-    Annotated[StrictInt, Field(ge=-10**15, le=10**15)],
-    StrictFloat,
-    Short,
-    Annotated[list[Short], Field(max_length=50)],
-    Annotated[dict[Short, Short], Field(max_length=50)],
-]
+AnswerValue = (
+    StrictBool
+    | Annotated[StrictInt, Field(ge=-(10**15), le=10**15)]
+    | StrictFloat
+    | Short
+    | Annotated[list[Short], Field(max_length=50)]
+    | Annotated[dict[Short, Short], Field(max_length=50)]
+)
 
 
 class _In(BaseModel):
@@ -136,7 +157,8 @@ class StateOut(BaseModel):
 class SubmitOut(BaseModel):
     status: Literal["stored", "replaced", "duplicate", "not_posed"] = Field(
         description="duplicate: this uid was stored before; not_posed: the teacher has not posed this question, "
-                    "so nothing is stored (a joined student's self-paced quiz answers stay local)")
+        "so nothing is stored (a joined student's self-paced quiz answers stay local)"
+    )
     question_id: str
 
 
@@ -227,8 +249,9 @@ def public_question(q: Any, course: Course, seed: str) -> PublicQuestion:
         text = {i.id: i.text for i in q.items}
         return PublicQuestion(**base, items=[Choice(id=i, text=text[i]) for i in shuffled_choices(q, seed)])
     if isinstance(q, Matching):
-        return PublicQuestion(**base, lefts=[Choice(id=p.id, text=p.left) for p in q.pairs],
-                              rights=shuffled_choices(q, seed))
+        return PublicQuestion(
+            **base, lefts=[Choice(id=p.id, text=p.left) for p in q.pairs], rights=shuffled_choices(q, seed)
+        )
     if isinstance(q, Numeric):
         return PublicQuestion(**base, unit=q.unit)
     return PublicQuestion(**base)
@@ -239,14 +262,27 @@ def distribution(q: Any, t: Tally, open_: bool, revealed: bool) -> DistributionO
     for key, wrong in listed_keys(q):  # an option nobody chose still shows, at zero
         counts.setdefault(key, (0, wrong))
     order = [k for k, _ in listed_keys(q)]
-    keys = sorted(counts, key=lambda k: (order.index(k) if k in order else len(order), _sort_key(q, k, counts)))
-    choices = [ChoiceCount(key=k, label=pick_label(q, k), count=counts[k][0], wrong=counts[k][1]) for k in keys]
+    keys = sorted(
+        counts, key=lambda k: (order.index(k) if k in order else len(order), _sort_key(q, k, counts))
+    )
+    choices = [
+        ChoiceCount(key=k, label=pick_label(q, k), count=counts[k][0], wrong=counts[k][1]) for k in keys
+    ]
     wrong = [c for c in choices if c.wrong and c.count]
     top = max(wrong, key=lambda c: c.count) if wrong else None  # ties: the first listed
     return DistributionOut(
-        question_id=q.id, type=q.type, prompt=q.prompt, open=open_, revealed=revealed, answers=t.answers,
-        correct=t.correct, share_correct=round(t.correct / t.answers, 4) if t.answers else None,
-        mean_score=round(t.score_sum / t.answers, 4) if t.answers else None, choices=choices, top_wrong=top)
+        question_id=q.id,
+        type=q.type,
+        prompt=q.prompt,
+        open=open_,
+        revealed=revealed,
+        answers=t.answers,
+        correct=t.correct,
+        share_correct=round(t.correct / t.answers, 4) if t.answers else None,
+        mean_score=round(t.score_sum / t.answers, 4) if t.answers else None,
+        choices=choices,
+        top_wrong=top,
+    )
 
 
 def _sort_key(q: Any, key: str, counts: dict[str, tuple[int, bool]]) -> Any:
@@ -262,15 +298,33 @@ def report_rows(course: Course, polls: list[Any], tallies: dict[str, Tally]) -> 
         if q is None:  # content changed since the question was posed
             continue
         d = distribution(q, tallies.get(q.id, Tally(q.id)), p.open, p.revealed)
-        rows.append(ReportRow(question_id=q.id, lesson=course.lesson_of_question(q.id), type=q.type, prompt=q.prompt,
-                              answers=d.answers, share_correct=d.share_correct, mean_score=d.mean_score,
-                              most_chosen_wrong=d.top_wrong.label if d.top_wrong else None,
-                              most_chosen_wrong_count=d.top_wrong.count if d.top_wrong else 0))
+        rows.append(
+            ReportRow(
+                question_id=q.id,
+                lesson=course.lesson_of_question(q.id),
+                type=q.type,
+                prompt=q.prompt,
+                answers=d.answers,
+                share_correct=d.share_correct,
+                mean_score=d.mean_score,
+                most_chosen_wrong=d.top_wrong.label if d.top_wrong else None,
+                most_chosen_wrong_count=d.top_wrong.count if d.top_wrong else 0,
+            )
+        )
     return rows
 
 
-REPORT_COLUMNS = ["question_id", "lesson", "type", "prompt", "answers", "share_correct", "mean_score",
-                  "most_chosen_wrong", "most_chosen_wrong_count"]
+REPORT_COLUMNS = [
+    "question_id",
+    "lesson",
+    "type",
+    "prompt",
+    "answers",
+    "share_correct",
+    "mean_score",
+    "most_chosen_wrong",
+    "most_chosen_wrong_count",
+]
 
 
 def report_csv(rows: list[ReportRow]) -> str:
@@ -290,20 +344,34 @@ class _AsciiJSON(JSONResponse):
         return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode("ascii")
 
 
-_teacher_key = APIKeyHeader(name="X-Teacher-Key", scheme_name="TeacherKey", auto_error=False,
-                            description="the teacher key `classroom serve` printed")
-_student_token = APIKeyHeader(name="X-Student-Token", scheme_name="StudentToken", auto_error=False,
-                              description="the token returned by /api/join")
+_teacher_key = APIKeyHeader(
+    name="X-Teacher-Key",
+    scheme_name="TeacherKey",
+    auto_error=False,
+    description="the teacher key `classroom serve` printed",
+)
+_student_token = APIKeyHeader(
+    name="X-Student-Token",
+    scheme_name="StudentToken",
+    auto_error=False,
+    description="the token returned by /api/join",
+)
 
 
-def create_app(db_url: str | None = None, *, course: Course | None = None, content_dir: str | None = None) -> FastAPI:
+def create_app(
+    db_url: str | None = None, *, course: Course | None = None, content_dir: str | None = None
+) -> FastAPI:
     """The classroom API on a store at ``db_url`` (default: SQLite in the data directory)."""
     course = course or load_course(content_dir)
     store = Store(db_url)
     # max_body_size: FastAPI answers 413 for a larger body, by Content-Length or as a chunked body arrives.
-    app = FastAPI(title="Cramp Lessons classroom", version=__version__, max_body_size=MAX_BODY,
-                  description="Live classroom sessions for the Cramp Lessons course. Students join with a join "
-                              "code and send answers with their token; the teacher key drives the session.")
+    app = FastAPI(
+        title="Cramp Lessons classroom",
+        version=__version__,
+        max_body_size=MAX_BODY,
+        description="Live classroom sessions for the Cramp Lessons course. Students join with a join "
+        "code and send answers with their token; the teacher key drives the session.",
+    )
     app.state.store, app.state.course = store, course
 
     @app.exception_handler(ClassroomError)
@@ -313,14 +381,22 @@ def create_app(db_url: str | None = None, *, course: Course | None = None, conte
     @app.exception_handler(AnswerError)
     async def _answer_error(_r: Request, e: AnswerError) -> JSONResponse:
         # The same shape as FastAPI's own 422s, so a client reads every validation error one way.
-        return _AsciiJSON({"detail": [{"loc": ["body", "answer"], "msg": str(e), "type": "answer_error"}]},
-                          status_code=422)
+        return _AsciiJSON(
+            {"detail": [{"loc": ["body", "answer"], "msg": str(e), "type": "answer_error"}]}, status_code=422
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_r: Request, e: RequestValidationError) -> JSONResponse:
         # Where and why, without echoing the input back (it may be huge or not even encodable).
-        return _AsciiJSON({"detail": [{"loc": list(err.get("loc", ())), "msg": err.get("msg", ""),
-                                       "type": err.get("type", "")} for err in e.errors()]}, status_code=422)
+        return _AsciiJSON(
+            {
+                "detail": [
+                    {"loc": list(err.get("loc", ())), "msg": err.get("msg", ""), "type": err.get("type", "")}
+                    for err in e.errors()
+                ]
+            },
+            status_code=422,
+        )
 
     def question(qid: str) -> Any:
         q = course.questions.get(qid)
@@ -347,7 +423,6 @@ def create_app(db_url: str | None = None, *, course: Course | None = None, conte
     # event loop spares two thread hand-offs per request, a third or more of the server's CPU per
     # answer under load (see benchmarks/classroom_load.py). A database far away would stall the loop.
 
-
     # -- open to all ----------------------------------------------------------
     @app.get("/api/health", tags=["service"])
     async def health() -> dict[str, str]:
@@ -364,16 +439,30 @@ def create_app(db_url: str | None = None, *, course: Course | None = None, conte
         view = store.student_view(me)  # every student polls this: one query
         q = course.questions.get(view.question_id) if view and view.question_id else None
         if view is None or view.open is None or q is None:
-            return StateOut(session_id=sid, name=me.name, question=None, open=False, revealed=False, answered=False)
+            return StateOut(
+                session_id=sid, name=me.name, question=None, open=False, revealed=False, answered=False
+            )
         reveal = None
         if view.revealed:  # only now may the key and explanation leave the server
             g = grade(q, json.loads(view.answer), course) if view.answer is not None else None
-            reveal = RevealOut(answer_text=grade(q, right_answer(q), course).answer_text, explanation=q.explanation,
-                               evidence=q.evidence, references=course.cite(q.references),
-                               your_score=g.score if g else None, your_correct=g.correct if g else None,
-                               your_feedback=g.feedback if g else [])
-        return StateOut(session_id=sid, name=me.name, question=public_question(q, course, sid), open=view.open,
-                        revealed=view.revealed, answered=view.answer is not None, reveal=reveal)
+            reveal = RevealOut(
+                answer_text=grade(q, right_answer(q), course).answer_text,
+                explanation=q.explanation,
+                evidence=q.evidence,
+                references=course.cite(q.references),
+                your_score=g.score if g else None,
+                your_correct=g.correct if g else None,
+                your_feedback=g.feedback if g else [],
+            )
+        return StateOut(
+            session_id=sid,
+            name=me.name,
+            question=public_question(q, course, sid),
+            open=view.open,
+            revealed=view.revealed,
+            answered=view.answer is not None,
+            reveal=reveal,
+        )
 
     @app.post("/api/sessions/{sid}/answers", tags=["students"])
     async def submit(sid: SessionId, me: Learner, body: AnswerIn) -> SubmitOut:
@@ -391,9 +480,15 @@ def create_app(db_url: str | None = None, *, course: Course | None = None, conte
         sess = store.session(sid)
         poll = store.poll(sid, sess.current_question) if sess.current_question else None
         t = store.tallies(sid, sess.current_question).get(sess.current_question) if poll else None
-        return SessionOut(id=sid, join_code=sess.join_code, current_question=sess.current_question,
-                          open=bool(poll and poll.open), revealed=bool(poll and poll.revealed),
-                          students=len(store.roster(sid)), answers=t.answers if t else 0)
+        return SessionOut(
+            id=sid,
+            join_code=sess.join_code,
+            current_question=sess.current_question,
+            open=bool(poll and poll.open),
+            revealed=bool(poll and poll.revealed),
+            students=len(store.roster(sid)),
+            answers=t.answers if t else 0,
+        )
 
     @app.get("/api/sessions/{sid}/questions", tags=["teacher"])
     async def questions(sid: Teacher) -> list[QuestionItem]:
@@ -403,9 +498,18 @@ def create_app(db_url: str | None = None, *, course: Course | None = None, conte
             for b in course.banks_for(les.id):
                 for q in b.questions:
                     p = polls.get(q.id)
-                    out.append(QuestionItem(id=q.id, lesson=les.id, lesson_title=f"{les.number} {les.title}",
-                                            type=q.type, prompt=q.prompt, posed=p is not None,
-                                            open=bool(p and p.open), revealed=bool(p and p.revealed)))
+                    out.append(
+                        QuestionItem(
+                            id=q.id,
+                            lesson=les.id,
+                            lesson_title=f"{les.number} {les.title}",
+                            type=q.type,
+                            prompt=q.prompt,
+                            posed=p is not None,
+                            open=bool(p and p.open),
+                            revealed=bool(p and p.revealed),
+                        )
+                    )
         return out
 
     @app.post("/api/sessions/{sid}/pose", tags=["teacher"])
@@ -444,12 +548,19 @@ def create_app(db_url: str | None = None, *, course: Course | None = None, conte
     async def report(sid: Teacher) -> list[ReportRow]:
         return report_rows(course, store.polls(sid), store.tallies(sid))
 
-    @app.get("/api/sessions/{sid}/report.csv", tags=["teacher"], response_class=Response,
-             responses={200: {"content": {"text/csv": {}}, "description": "the class report as CSV"}})
+    @app.get(
+        "/api/sessions/{sid}/report.csv",
+        tags=["teacher"],
+        response_class=Response,
+        responses={200: {"content": {"text/csv": {}}, "description": "the class report as CSV"}},
+    )
     async def report_as_csv(sid: Teacher) -> Response:
         text = report_csv(report_rows(course, store.polls(sid), store.tallies(sid)))
-        return Response(text, media_type="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="classroom-report-{sid}.csv"'})
+        return Response(
+            text,
+            media_type="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="classroom-report-{sid}.csv"'},
+        )
 
     return app
 
@@ -468,8 +579,12 @@ class ThreadedServer:
         self.sock.bind((host, port))  # bound here, so the port is known and cannot be taken meanwhile
         self.host, self.port = self.sock.getsockname()[:2]
         self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True,
-                                       name=f"classroom-server-{self.port}")
+        self.thread = threading.Thread(
+            target=self.server.run,
+            kwargs={"sockets": [self.sock]},
+            daemon=True,
+            name=f"classroom-server-{self.port}",
+        )
 
     @property
     def url(self) -> str:
@@ -526,9 +641,14 @@ class DemoServer:
                 if not st["question"] or not st["open"]:
                     continue
                 q = course.question(st["question"]["id"])
-                body = {"uid": uuid.uuid4().hex, "question_id": q.id,
-                        "answer": sample_answer(q, rng, p_right)}
-                sent += http.post(f"/api/sessions/{self.session_id}/answers", json=body, headers=headers).is_success
+                body = {
+                    "uid": uuid.uuid4().hex,
+                    "question_id": q.id,
+                    "answer": sample_answer(q, rng, p_right),
+                }
+                sent += http.post(
+                    f"/api/sessions/{self.session_id}/answers", json=body, headers=headers
+                ).is_success
         return sent
 
     def stop(self) -> None:

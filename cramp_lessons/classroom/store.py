@@ -8,6 +8,7 @@ Each answer also stores its *picks* (the choice keys it counts for in the distri
 whether each is wrong), so the dashboard's counts are one indexed GROUP BY, not a re-grading
 of every stored answer.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -20,8 +21,24 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import (Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, create_engine,
-                        bindparam, delete, event, func, insert, select, update)
+from sqlalchemy import (
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    bindparam,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
@@ -80,7 +97,9 @@ class Poll(Base):
     """A question the teacher posed in a session, and whether answering is open / revealed."""
 
     __tablename__ = "polls"
-    session_id: Mapped[str] = mapped_column(ForeignKey("class_sessions.id", ondelete="CASCADE"), primary_key=True)
+    session_id: Mapped[str] = mapped_column(
+        ForeignKey("class_sessions.id", ondelete="CASCADE"), primary_key=True
+    )
     question_id: Mapped[str] = mapped_column(String(80), primary_key=True)
     open: Mapped[bool] = mapped_column(Boolean)
     revealed: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -92,8 +111,10 @@ class Answer(Base):
 
     __tablename__ = "answers"
     # The tally index covers the report's GROUP BY, so it never reads the table itself.
-    __table_args__ = (UniqueConstraint("session_id", "question_id", "student_id"),
-                      Index("answers_tally", "session_id", "question_id", "correct", "score"))
+    __table_args__ = (
+        UniqueConstraint("session_id", "question_id", "student_id"),
+        Index("answers_tally", "session_id", "question_id", "correct", "score"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     session_id: Mapped[str] = mapped_column(ForeignKey("class_sessions.id", ondelete="CASCADE"))
     question_id: Mapped[str] = mapped_column(String(80))
@@ -135,20 +156,37 @@ _STUDENT = select(_ST).where(_ST.c.id == bindparam("id"))
 _LOCK_STUDENT = select(_ST.c.id).where(_ST.c.id == bindparam("st")).with_for_update()
 _CHECK = select(
     select(_R.c.student_id).where(_R.c.uid == bindparam("uid")).scalar_subquery().label("seen"),
-    select(_P.c.open).where(_P.c.session_id == bindparam("sid"), _P.c.question_id == bindparam("qid"))
-    .scalar_subquery().label("open"),
-    select(_A.c.id).where(_A.c.session_id == bindparam("sid"), _A.c.question_id == bindparam("qid"),
-                          _A.c.student_id == bindparam("st")).scalar_subquery().label("aid"),
+    select(_P.c.open)
+    .where(_P.c.session_id == bindparam("sid"), _P.c.question_id == bindparam("qid"))
+    .scalar_subquery()
+    .label("open"),
+    select(_A.c.id)
+    .where(
+        _A.c.session_id == bindparam("sid"),
+        _A.c.question_id == bindparam("qid"),
+        _A.c.student_id == bindparam("st"),
+    )
+    .scalar_subquery()
+    .label("aid"),
 )
 _INSERT_ANSWER = insert(_A)
 _UPDATE_ANSWER = update(_A).where(_A.c.id == bindparam("aid"))
 _DELETE_PICKS = delete(_K).where(_K.c.answer_id == bindparam("aid"))
 _INSERT_PICK, _INSERT_RECEIPT = insert(_K), insert(_R)
-_VIEW = (select(_S.c.current_question.label("question_id"), _P.c.open, _P.c.revealed, _A.c.answer)
-         .select_from(_S.outerjoin(_P, (_P.c.session_id == _S.c.id) & (_P.c.question_id == _S.c.current_question))
-                      .outerjoin(_A, (_A.c.session_id == _S.c.id) & (_A.c.question_id == _S.c.current_question)
-                                 & (_A.c.student_id == bindparam("st"))))
-         .where(_S.c.id == bindparam("sid")))
+_VIEW = (
+    select(_S.c.current_question.label("question_id"), _P.c.open, _P.c.revealed, _A.c.answer)
+    .select_from(
+        _S.outerjoin(
+            _P, (_P.c.session_id == _S.c.id) & (_P.c.question_id == _S.c.current_question)
+        ).outerjoin(
+            _A,
+            (_A.c.session_id == _S.c.id)
+            & (_A.c.question_id == _S.c.current_question)
+            & (_A.c.student_id == bindparam("st")),
+        )
+    )
+    .where(_S.c.id == bindparam("sid"))
+)
 
 
 # --------------------------------------------------------------------------- picks (pure)
@@ -338,17 +376,26 @@ class Store:
 
     def roster(self, sid: str) -> list[dict[str, Any]]:
         with self._read() as s:
-            n = (select(Answer.student_id, func.count().label("n")).where(Answer.session_id == sid)
-                 .group_by(Answer.student_id).subquery())
-            rows = s.execute(select(Student.name, Student.joined_at, func.coalesce(n.c.n, 0))
-                             .outerjoin(n, n.c.student_id == Student.id)
-                             .where(Student.session_id == sid).order_by(Student.joined_at, Student.id))
+            n = (
+                select(Answer.student_id, func.count().label("n"))
+                .where(Answer.session_id == sid)
+                .group_by(Answer.student_id)
+                .subquery()
+            )
+            rows = s.execute(
+                select(Student.name, Student.joined_at, func.coalesce(n.c.n, 0))
+                .outerjoin(n, n.c.student_id == Student.id)
+                .where(Student.session_id == sid)
+                .order_by(Student.joined_at, Student.id)
+            )
             return [{"name": name, "joined_at": at, "answers": int(k)} for name, at, k in rows]
 
     # -- polls --------------------------------------------------------------
     def poll(self, sid: str, qid: str) -> Any:
         with self.engine.connect() as con:
-            return con.execute(select(Poll.__table__).where(Poll.session_id == sid, Poll.question_id == qid)).first()
+            return con.execute(
+                select(Poll.__table__).where(Poll.session_id == sid, Poll.question_id == qid)
+            ).first()
 
     def polls(self, sid: str) -> list[Poll]:
         with self._read() as s:
@@ -395,18 +442,35 @@ class Store:
         return poll
 
     # -- answers ------------------------------------------------------------
-    def submit(self, student: Any, qid: str, uid: str, answer: Any, score: float, correct: bool,
-               counted: list[tuple[str, bool]]) -> str:
+    def submit(
+        self,
+        student: Any,
+        qid: str,
+        uid: str,
+        answer: Any,
+        score: float,
+        correct: bool,
+        counted: list[tuple[str, bool]],
+    ) -> str:
         """Store a graded answer. Returns "stored", "replaced", "duplicate" (uid seen before) or
         "not_posed" (the teacher has not posed it: self-paced practice, nothing stored)."""
         try:
             return self._submit(student, qid, uid, answer, score, correct, counted)
         except IntegrityError:  # a simultaneous submit won a race (same uid, say): the client sends again
-            raise ClassroomError("the answer clashed with another arriving at the same moment; send it again",
-                                 503) from None
+            raise ClassroomError(
+                "the answer clashed with another arriving at the same moment; send it again", 503
+            ) from None
 
-    def _submit(self, student: Any, qid: str, uid: str, answer: Any, score: float, correct: bool,
-                counted: list[tuple[str, bool]]) -> str:
+    def _submit(
+        self,
+        student: Any,
+        qid: str,
+        uid: str,
+        answer: Any,
+        score: float,
+        correct: bool,
+        counted: list[tuple[str, bool]],
+    ) -> str:
         sid, now = student.session_id, time.time()
         with self._write_lock, self.engine.begin() as con:
             if not self.is_sqlite:  # SQLite writers are serialised by the lock already
@@ -420,19 +484,33 @@ class Store:
                 return "not_posed"
             if not check.open:
                 raise Conflict(f"{qid}: answering is closed")
-            values = {"uid": uid, "answer": json.dumps(answer), "score": float(score), "correct": bool(correct),
-                      "submitted_at": now}
+            values = {
+                "uid": uid,
+                "answer": json.dumps(answer),
+                "score": float(score),
+                "correct": bool(correct),
+                "submitted_at": now,
+            }
             if check.aid is None:
-                aid = con.execute(_INSERT_ANSWER, {"session_id": sid, "question_id": qid, "student_id": student.id,
-                                                   **values}).inserted_primary_key[0]
+                aid = con.execute(
+                    _INSERT_ANSWER,
+                    {"session_id": sid, "question_id": qid, "student_id": student.id, **values},
+                ).inserted_primary_key[0]
             else:
                 aid = check.aid
                 con.execute(_UPDATE_ANSWER.values(**values), {"aid": aid})  # a resubmission: rare
                 con.execute(_DELETE_PICKS, {"aid": aid})
             if counted:
-                con.execute(_INSERT_PICK, [{"answer_id": aid, "key": k, "session_id": sid, "question_id": qid,
-                                            "wrong": w} for k, w in counted])
-            con.execute(_INSERT_RECEIPT, {"uid": uid, "session_id": sid, "student_id": student.id, "received_at": now})
+                con.execute(
+                    _INSERT_PICK,
+                    [
+                        {"answer_id": aid, "key": k, "session_id": sid, "question_id": qid, "wrong": w}
+                        for k, w in counted
+                    ],
+                )
+            con.execute(
+                _INSERT_RECEIPT, {"uid": uid, "session_id": sid, "student_id": student.id, "received_at": now}
+            )
             return "stored" if check.aid is None else "replaced"
 
     def student_view(self, student: Any) -> Any:
@@ -442,12 +520,32 @@ class Store:
 
     def answers(self, sid: str) -> list[dict[str, Any]]:
         with self._read() as s:
-            rows = s.execute(select(Student.name, Answer.question_id, Answer.answer, Answer.score, Answer.correct,
-                                    Answer.submitted_at, Answer.uid)
-                             .join(Student, Student.id == Answer.student_id)
-                             .where(Answer.session_id == sid).order_by(Answer.submitted_at, Answer.id))
-            return [{"name": n, "question_id": q, "answer": json.loads(a), "score": sc, "correct": bool(c),
-                     "submitted_at": at, "uid": u} for n, q, a, sc, c, at, u in rows]
+            rows = s.execute(
+                select(
+                    Student.name,
+                    Answer.question_id,
+                    Answer.answer,
+                    Answer.score,
+                    Answer.correct,
+                    Answer.submitted_at,
+                    Answer.uid,
+                )
+                .join(Student, Student.id == Answer.student_id)
+                .where(Answer.session_id == sid)
+                .order_by(Answer.submitted_at, Answer.id)
+            )
+            return [
+                {
+                    "name": n,
+                    "question_id": q,
+                    "answer": json.loads(a),
+                    "score": sc,
+                    "correct": bool(c),
+                    "submitted_at": at,
+                    "uid": u,
+                }
+                for n, q, a, sc, c, at, u in rows
+            ]
 
     def count_answers(self, sid: str) -> int:
         with self._read() as s:
@@ -463,10 +561,21 @@ class Store:
         a_where = [Answer.session_id == sid] + ([Answer.question_id == qid] if qid else [])
         p_where = [Pick.session_id == sid] + ([Pick.question_id == qid] if qid else [])
         with self._read() as s:
-            totals = s.execute(select(Answer.question_id, func.count(), func.sum(_as_int(Answer.correct)),
-                                      func.sum(Answer.score)).where(*a_where).group_by(Answer.question_id)).all()
-            counts = s.execute(select(Pick.question_id, Pick.key, Pick.wrong, func.count()).where(*p_where)
-                               .group_by(Pick.question_id, Pick.key, Pick.wrong)).all()
+            totals = s.execute(
+                select(
+                    Answer.question_id,
+                    func.count(),
+                    func.sum(_as_int(Answer.correct)),
+                    func.sum(Answer.score),
+                )
+                .where(*a_where)
+                .group_by(Answer.question_id)
+            ).all()
+            counts = s.execute(
+                select(Pick.question_id, Pick.key, Pick.wrong, func.count())
+                .where(*p_where)
+                .group_by(Pick.question_id, Pick.key, Pick.wrong)
+            ).all()
         out: dict[str, Tally] = {q: Tally(q, int(n), int(c or 0), float(sc or 0)) for q, n, c, sc in totals}
         for q, key, wrong, n in counts:
             out.setdefault(q, Tally(q)).picks[key] = (int(n), bool(wrong))

@@ -7,6 +7,7 @@ appears here without feedback; the answer and explanation appear when the teache
 
 Everything shown that came from the server or a person (names, texts) is HTML-escaped.
 """
+
 from __future__ import annotations
 
 import html
@@ -27,9 +28,15 @@ _STYLE = {"description_width": "initial"}
 # --------------------------------------------------------------------------- pure rendering
 def status_html(status: Status | None) -> str:
     text = "not joined" if status is None else status.text()
-    icon = "⚪" if status is None else ("🟢" if status.connected else ("🔴" if status.connected is False else "🟡"))
-    return (f"<p class='cramp-classroom-status' role='status' aria-live='polite'>{icon} Classroom: "
-            f"{html.escape(text)}</p>")
+    icon = (
+        "⚪"
+        if status is None
+        else ("🟢" if status.connected else ("🔴" if status.connected is False else "🟡"))
+    )
+    return (
+        f"<p class='cramp-classroom-status' role='status' aria-live='polite'>{icon} Classroom: "
+        f"{html.escape(text)}</p>"
+    )
 
 
 def reveal_html(reveal: dict[str, Any]) -> str:
@@ -41,11 +48,13 @@ def reveal_html(reveal: dict[str, Any]) -> str:
         mine = f"<p><b>{verdict}</b></p><ul>{items}</ul>"
     refs = "".join(f"<li>{html.escape(r)}</li>" for r in reveal.get("references", []))
     refs = f"<details><summary>Sources</summary><ul>{refs}</ul></details>" if refs else ""
-    return (f"<div class='cramp-feedback' role='status' aria-live='polite'>"
-            f"<p><b>Answer:</b> {html.escape(reveal['answer_text'])}</p>{mine}"
-            f"<p><b>Why:</b> {html.escape(reveal['explanation'])} "
-            f"<i>[evidence: {html.escape(reveal['evidence'])}]</i></p>"
-            f"{refs}</div>")
+    return (
+        f"<div class='cramp-feedback' role='status' aria-live='polite'>"
+        f"<p><b>Answer:</b> {html.escape(reveal['answer_text'])}</p>{mine}"
+        f"<p><b>Why:</b> {html.escape(reveal['explanation'])} "
+        f"<i>[evidence: {html.escape(reveal['evidence'])}]</i></p>"
+        f"{refs}</div>"
+    )
 
 
 def phase_text(state: dict[str, Any] | None) -> str:
@@ -56,8 +65,9 @@ def phase_text(state: dict[str, Any] | None) -> str:
     if state["revealed"]:
         return f"{qid}: the answer is revealed."
     if state["open"]:
-        return f"{qid}: answering is open" + (" (you answered; you may change it until it closes)." if state["answered"]
-                                             else ".")
+        return f"{qid}: answering is open" + (
+            " (you answered; you may change it until it closes)." if state["answered"] else "."
+        )
     return f"{qid}: answering is closed" + ("; your answer is in." if state["answered"] else ".")
 
 
@@ -65,17 +75,31 @@ def phase_text(state: dict[str, Any] | None) -> str:
 class JoinWidget:
     """Server address, join code and display name; then the status line and the posed question."""
 
-    def __init__(self, server: str = DEFAULT_SERVER, code: str = "", name: str = "", *,
-                 course: Course | None = None, **client_kwargs: Any) -> None:
+    def __init__(
+        self,
+        server: str = DEFAULT_SERVER,
+        code: str = "",
+        name: str = "",
+        *,
+        course: Course | None = None,
+        **client_kwargs: Any,
+    ) -> None:
         self.course = course or load_course()
         self.client_kwargs = client_kwargs
         self.client: StudentClient | None = None
-        self.server = W.Text(value=server, description="Server address:", placeholder="http://192.168.1.5:8765",
-                             style=_STYLE)
+        self.server = W.Text(
+            value=server, description="Server address:", placeholder="http://192.168.1.5:8765", style=_STYLE
+        )
         self.code = W.Text(value=code, description="Join code:", placeholder="K7P2QX", style=_STYLE)
-        self.name = W.Text(value=name, description="Display name:", style=_STYLE,
-                           placeholder="a first name or nickname (nothing else is stored)")
-        self.button = W.Button(description="Join", button_style="primary", icon="sign-in", tooltip="Join the class")
+        self.name = W.Text(
+            value=name,
+            description="Display name:",
+            style=_STYLE,
+            placeholder="a first name or nickname (nothing else is stored)",
+        )
+        self.button = W.Button(
+            description="Join", button_style="primary", icon="sign-in", tooltip="Join the class"
+        )
         self.status = W.HTML(status_html(None))
         self.message = W.HTML()
         self.phase = W.HTML()
@@ -85,8 +109,18 @@ class JoinWidget:
         self._shown: str | None = None  # id of the posed question on show
         self.button.on_click(lambda _b: self.join())
         self.form = W.VBox([self.server, self.code, self.name, self.button])
-        self.widget = Panel([W.HTML("<h4>Join a live class</h4>"), self.form, self.status, self.message, self.phase,
-                             self.question_box, self.reveal], label="[classroom] Join a live class")
+        self.widget = Panel(
+            [
+                W.HTML("<h4>Join a live class</h4>"),
+                self.form,
+                self.status,
+                self.message,
+                self.phase,
+                self.question_box,
+                self.reveal,
+            ],
+            label="[classroom] Join a live class",
+        )
         self.widget.add_class("cramp-classroom")
 
     def join(self) -> bool:
@@ -105,8 +139,10 @@ class JoinWidget:
         set_active(client)
         for w in self.form.children:
             w.disabled = True
-        self.message.value = (f"<p>Joined as <b>{html.escape(client.name)}</b>. Your quiz answers in every lesson now "
-                              f"also go to the class.</p>")
+        self.message.value = (
+            f"<p>Joined as <b>{html.escape(client.name)}</b>. Your quiz answers in every lesson now "
+            f"also go to the class.</p>"
+        )
         client.listeners.append(lambda _c: self.refresh())
         client.start()
         self.refresh()
@@ -152,8 +188,12 @@ class JoinWidget:
             q = self.course.question(qid)
         except KeyError:
             self.question = None
-            self.question_box.children = [W.HTML(f"<p>⚠ Question {html.escape(qid)} is not in your copy of the "
-                                                 f"course: update the course to answer it.</p>")]
+            self.question_box.children = [
+                W.HTML(
+                    f"<p>⚠ Question {html.escape(qid)} is not in your copy of the "
+                    f"course: update the course to answer it.</p>"
+                )
+            ]
             return
         self.question = QuestionWidget(q, course=self.course, record=self._record, show_feedback=False)
         self.question_box.children = [self.question.box]
@@ -171,8 +211,10 @@ class JoinWidget:
 
     def text(self) -> str:
         if self.client is None:
-            return ("Classroom: not joined. Fill in the server address, the join code and a display name, "
-                    "then press Join.")
+            return (
+                "Classroom: not joined. Fill in the server address, the join code and a display name, "
+                "then press Join."
+            )
         return f"Classroom: joined as {self.client.name}: {self.client.status().text()}."
 
     def _ipython_display_(self) -> None:

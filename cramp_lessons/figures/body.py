@@ -5,9 +5,10 @@ Figures that an explorer updates have a matching ``*_data`` function returning t
 trace properties, one dict per trace in figure order, so the explorer can write them in
 place (``figure.data[i].update(...)``) without rebuilding anything.
 """
+
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
@@ -52,8 +53,16 @@ def pct(fraction: float) -> int:
 
 def _caption(fig: go.Figure, text: str, y: float = -0.2) -> None:
     fig.add_annotation(
-        text=text, xref="paper", yref="paper", x=0, y=y, xanchor="left", yanchor="top",
-        showarrow=False, align="left", font={"size": 12, "color": C["black"]},
+        text=text,
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=y,
+        xanchor="left",
+        yanchor="top",
+        showarrow=False,
+        align="left",
+        font={"size": 12, "color": C["black"]},
     )
 
 
@@ -75,8 +84,16 @@ def _cw(v: np.ndarray) -> np.ndarray:
     return np.array([v[1], -v[0]])
 
 
-_POSITIONS = ["middle right", "top right", "top center", "top left", "middle left", "bottom left",
-              "bottom center", "bottom right"]
+_POSITIONS = [
+    "middle right",
+    "top right",
+    "top center",
+    "top left",
+    "middle left",
+    "bottom left",
+    "bottom center",
+    "bottom right",
+]
 
 
 def _textpos(v: np.ndarray) -> str:
@@ -143,25 +160,38 @@ def _leg_traces(state: legm.LegState, xaxis: str = "x", yaxis: str = "y") -> lis
     common = {"xaxis": xaxis, "yaxis": yaxis}
     return [
         go.Scatter(
-            name="Bones (thigh, shank, foot)", mode="lines+markers", line={"color": BONE, "width": 5},
-            marker={"size": 9, "color": BONE}, hoverinfo="skip", **d[0], **common,
+            name="Bones (thigh, shank, foot)",
+            mode="lines+markers",
+            line={"color": BONE, "width": 5},
+            marker={"size": 9, "color": BONE},
+            hoverinfo="skip",
+            **d[0],
+            **common,
         ),
         go.Scatter(
-            name="G = gastrocnemius (crosses knee and ankle)", mode="lines",
+            name="G = gastrocnemius (crosses knee and ankle)",
+            mode="lines",
             line={"color": GASTROC_STYLE["color"], "width": 7, "dash": GASTROC_STYLE["dash"]},
             hovertemplate="Gastrocnemius: %{customdata:.1%} of standing length<extra></extra>",
-            **d[1], **common,
+            **d[1],
+            **common,
         ),
         go.Scatter(
-            name="S = soleus (crosses ankle only)", mode="lines",
+            name="S = soleus (crosses ankle only)",
+            mode="lines",
             line={"color": SOLEUS_STYLE["color"], "width": 7, "dash": SOLEUS_STYLE["dash"]},
             hovertemplate="Soleus: %{customdata:.1%} of standing length<extra></extra>",
-            **d[2], **common,
+            **d[2],
+            **common,
         ),
         go.Scatter(
-            name="labels", mode="text", showlegend=False, hoverinfo="skip",
+            name="labels",
+            mode="text",
+            showlegend=False,
+            hoverinfo="skip",
             textfont={"size": 13, "color": BONE},
-            **d[3], **common,
+            **d[3],
+            **common,
         ),
     ]
 
@@ -175,40 +205,84 @@ def _style_leg_axes(fig: go.Figure, row: int | None = None, col: int | None = No
 def leg_figure(state: legm.LegState) -> go.Figure:
     """Leg drawing (left) and calf length vs ankle angle at the current knee angle (right)."""
     fig = make_subplots(
-        rows=1, cols=2, column_widths=[0.5, 0.5], horizontal_spacing=0.1,
+        rows=1,
+        cols=2,
+        column_widths=[0.5, 0.5],
+        horizontal_spacing=0.1,
         subplot_titles=("Leg, side view (toes point right)", "Calf length vs ankle angle, this knee angle"),
     )
     for t in _leg_traces(state):
         fig.add_trace(t, row=1, col=1)
     cd = calf_curve_data(state.knee_deg, state.ankle_deg)
-    fig.add_trace(go.Scatter(
-        x=_ANKLE_CURVE, name="Gastrocnemius at this knee angle", mode="lines", showlegend=False,
-        line={"color": GASTROC_STYLE["color"], "width": 3, "dash": GASTROC_STYLE["dash"]},
-        hovertemplate="ankle %{x:.0f} deg: gastrocnemius %{y:.1f}%<extra></extra>", **cd[0],
-    ), row=1, col=2)
-    fig.add_trace(go.Scatter(
-        x=_ANKLE_CURVE, name="Soleus (same at every knee angle)", mode="lines", showlegend=False,
-        line={"color": SOLEUS_STYLE["color"], "width": 3, "dash": SOLEUS_STYLE["dash"]},
-        hovertemplate="ankle %{x:.0f} deg: soleus %{y:.1f}%<extra></extra>", **cd[1],
-    ), row=1, col=2)
+    fig.add_trace(
+        go.Scatter(
+            x=_ANKLE_CURVE,
+            name="Gastrocnemius at this knee angle",
+            mode="lines",
+            showlegend=False,
+            line={"color": GASTROC_STYLE["color"], "width": 3, "dash": GASTROC_STYLE["dash"]},
+            hovertemplate="ankle %{x:.0f} deg: gastrocnemius %{y:.1f}%<extra></extra>",
+            **cd[0],
+        ),
+        row=1,
+        col=2,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=_ANKLE_CURVE,
+            name="Soleus (same at every knee angle)",
+            mode="lines",
+            showlegend=False,
+            line={"color": SOLEUS_STYLE["color"], "width": 3, "dash": SOLEUS_STYLE["dash"]},
+            hovertemplate="ankle %{x:.0f} deg: soleus %{y:.1f}%<extra></extra>",
+            **cd[1],
+        ),
+        row=1,
+        col=2,
+    )
     for style, d, pos in ((GASTROC_STYLE, cd[2], "top left"), (SOLEUS_STYLE, cd[3], "bottom right")):
-        fig.add_trace(go.Scatter(
-            name=f"{style['name']} now", mode="markers+text", showlegend=False, textposition=pos,
-            marker={"color": style["color"], "symbol": style["symbol"], "size": 13, "line": {"color": BONE, "width": 1}},
-            textfont={"color": style["color"], "size": 13},
-            hovertemplate=f"{style['name']}: %{{y:.1f}}% at ankle %{{x:.0f}} deg<extra></extra>", **d,
-        ), row=1, col=2)
-    fig.add_trace(go.Scatter(
-        x=[_ANKLE_CURVE[0], _ANKLE_CURVE[-1]], y=[100, 100], mode="lines", name="Standing length (100%)",
-        line={"color": BONE, "width": 1, "dash": "dot"}, hoverinfo="skip",
-    ), row=1, col=2)
+        fig.add_trace(
+            go.Scatter(
+                name=f"{style['name']} now",
+                mode="markers+text",
+                showlegend=False,
+                textposition=pos,
+                marker={
+                    "color": style["color"],
+                    "symbol": style["symbol"],
+                    "size": 13,
+                    "line": {"color": BONE, "width": 1},
+                },
+                textfont={"color": style["color"], "size": 13},
+                hovertemplate=f"{style['name']}: %{{y:.1f}}% at ankle %{{x:.0f}} deg<extra></extra>",
+                **d,
+            ),
+            row=1,
+            col=2,
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=[_ANKLE_CURVE[0], _ANKLE_CURVE[-1]],
+            y=[100, 100],
+            mode="lines",
+            name="Standing length (100%)",
+            line={"color": BONE, "width": 1, "dash": "dot"},
+            hoverinfo="skip",
+        ),
+        row=1,
+        col=2,
+    )
     _style_leg_axes(fig, 1, 1)
     fig.update_yaxes(scaleanchor="x", scaleratio=1, row=1, col=1)
     fig.update_xaxes(title_text="ankle angle (deg; + = toes up, - = pointed)", range=[-60, 40], row=1, col=2)
     fig.update_yaxes(title_text="muscle-tendon length (% of standing)", range=[72, 112], row=1, col=2)
     fig.update_layout(
-        template=TEMPLATE, title="Which calf muscle does a position stretch?", height=560,
-        font=FONT, legend={"orientation": "h", "y": -0.14, "x": 0}, margin={"t": 80, "b": 90, "l": 60, "r": 20},
+        template=TEMPLATE,
+        title="Which calf muscle does a position stretch?",
+        height=560,
+        font=FONT,
+        legend={"orientation": "h", "y": -0.14, "x": 0},
+        margin={"t": 80, "b": 90, "l": 60, "r": 20},
     )
     return fig
 
@@ -236,40 +310,77 @@ def stretch_animation_figure(
 
     first = states[0]
     fig = go.Figure(data=_leg_traces(first))
-    fig.add_trace(go.Scatter(mode="text", textposition="middle right", showlegend=False, hoverinfo="skip",
-                             cliponaxis=False,
-                             textfont={"size": 13, "color": BONE}, name="headline", **headline(first)))
+    fig.add_trace(
+        go.Scatter(
+            mode="text",
+            textposition="middle right",
+            showlegend=False,
+            hoverinfo="skip",
+            cliponaxis=False,
+            textfont={"size": 13, "color": BONE},
+            name="headline",
+            **headline(first),
+        )
+    )
     frames = []
     for i, s in enumerate(states):
         d = leg_panel_data(s)
-        frames.append(go.Frame(
-            name=str(i),
-            data=[go.Scatter(**d[0]), go.Scatter(**d[1]), go.Scatter(**d[2]), go.Scatter(**d[3]),
-                  go.Scatter(**headline(s))],
-            traces=[0, 1, 2, 3, 4],
-        ))
+        frames.append(
+            go.Frame(
+                name=str(i),
+                data=[
+                    go.Scatter(**d[0]),
+                    go.Scatter(**d[1]),
+                    go.Scatter(**d[2]),
+                    go.Scatter(**d[3]),
+                    go.Scatter(**headline(s)),
+                ],
+                traces=[0, 1, 2, 3, 4],
+            )
+        )
     fig.frames = frames
-    play = {"frame": {"duration": frame_ms, "redraw": False}, "transition": {"duration": 0}, "fromcurrent": True}
+    play = {
+        "frame": {"duration": frame_ms, "redraw": False},
+        "transition": {"duration": 0},
+        "fromcurrent": True,
+    }
     pause = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate", "transition": {"duration": 0}}
     fig.update_layout(
-        template=TEMPLATE, title={"text": title, "y": 0.97}, font=FONT, height=600,
-        legend={"orientation": "h", "y": 1.0, "x": 0, "yanchor": "bottom"}, margin={"t": 120, "b": 190},
-        updatemenus=[{
-            "type": "buttons", "direction": "left", "x": 0, "y": -0.16, "xanchor": "left", "yanchor": "top",
-            "showactive": False,
-            "buttons": [
-                {"label": "Play", "method": "animate", "args": [None, play]},
-                {"label": "Pause", "method": "animate", "args": [[None], pause]},
-            ],
-        }],
-        sliders=[{
-            "active": 0, "x": 0.2, "len": 0.8, "y": -0.14, "yanchor": "top",
-            "currentvalue": {"prefix": "ankle angle (deg): "},
-            "steps": [
-                {"label": f"{s.ankle_deg:+.0f}", "method": "animate", "args": [[str(i)], pause]}
-                for i, s in enumerate(states)
-            ],
-        }],
+        template=TEMPLATE,
+        title={"text": title, "y": 0.97},
+        font=FONT,
+        height=600,
+        legend={"orientation": "h", "y": 1.0, "x": 0, "yanchor": "bottom"},
+        margin={"t": 120, "b": 190},
+        updatemenus=[
+            {
+                "type": "buttons",
+                "direction": "left",
+                "x": 0,
+                "y": -0.16,
+                "xanchor": "left",
+                "yanchor": "top",
+                "showactive": False,
+                "buttons": [
+                    {"label": "Play", "method": "animate", "args": [None, play]},
+                    {"label": "Pause", "method": "animate", "args": [[None], pause]},
+                ],
+            }
+        ],
+        sliders=[
+            {
+                "active": 0,
+                "x": 0.2,
+                "len": 0.8,
+                "y": -0.14,
+                "yanchor": "top",
+                "currentvalue": {"prefix": "ankle angle (deg): "},
+                "steps": [
+                    {"label": f"{s.ankle_deg:+.0f}", "method": "animate", "args": [[str(i)], pause]}
+                    for i, s in enumerate(states)
+                ],
+            }
+        ],
     )
     _style_leg_axes(fig)
     fig.update_xaxes(constrain="domain")
@@ -292,25 +403,49 @@ def flow_data(relative_radius: float) -> list[dict]:
 def flow_figure(relative_radius: float = 0.5) -> go.Figure:
     """Relative flow vs relative radius (log scale), Poiseuille's r^4, with the current point."""
     fig = go.Figure()
-    fig.add_trace(go.Scatter(
-        x=_R_CURVE, y=circ.relative_flow(_R_CURVE / 100) * 100, mode="lines",
-        name="Flow = radius^4 (same pressure)", line={"color": C["blue"], "width": 3},
-        hovertemplate="radius %{x:.0f}%: flow %{y:.3g}%<extra></extra>",
-    ))
-    fig.add_trace(go.Scatter(
-        mode="markers+text", name="This artery", textposition="middle right",
-        marker={"color": C["vermillion"], "symbol": "diamond", "size": 15, "line": {"color": BONE, "width": 1}},
-        textfont={"color": C["vermillion"], "size": 14},
-        hovertemplate="radius %{x:.0f}%: flow %{y:.3g}%<extra></extra>", **flow_data(relative_radius)[0],
-    ))
-    fig.add_trace(go.Scatter(
-        x=[100], y=[100], mode="markers", name="Normal artery (100%, 100%)",
-        marker={"color": C["green"], "symbol": "circle-open", "size": 14, "line": {"width": 3}},
-        hovertemplate="normal artery<extra></extra>",
-    ))
+    fig.add_trace(
+        go.Scatter(
+            x=_R_CURVE,
+            y=circ.relative_flow(_R_CURVE / 100) * 100,
+            mode="lines",
+            name="Flow = radius^4 (same pressure)",
+            line={"color": C["blue"], "width": 3},
+            hovertemplate="radius %{x:.0f}%: flow %{y:.3g}%<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            mode="markers+text",
+            name="This artery",
+            textposition="middle right",
+            marker={
+                "color": C["vermillion"],
+                "symbol": "diamond",
+                "size": 15,
+                "line": {"color": BONE, "width": 1},
+            },
+            textfont={"color": C["vermillion"], "size": 14},
+            hovertemplate="radius %{x:.0f}%: flow %{y:.3g}%<extra></extra>",
+            **flow_data(relative_radius)[0],
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[100],
+            y=[100],
+            mode="markers",
+            name="Normal artery (100%, 100%)",
+            marker={"color": C["green"], "symbol": "circle-open", "size": 14, "line": {"width": 3}},
+            hovertemplate="normal artery<extra></extra>",
+        )
+    )
     fig.update_layout(
-        template=TEMPLATE, title="Halve an artery's radius and the flow falls to 1/16", font=FONT, height=440,
-        legend={"orientation": "h", "y": -0.22, "x": 0}, margin={"b": 100},
+        template=TEMPLATE,
+        title="Halve an artery's radius and the flow falls to 1/16",
+        font=FONT,
+        height=440,
+        legend={"orientation": "h", "y": -0.22, "x": 0},
+        margin={"b": 100},
     )
     fig.update_xaxes(title_text="artery radius (% of normal)", range=[5, 125])
     fig.update_yaxes(title_text="blood flow (% of normal, log scale)", type="log", range=[-2.2, 2.4])
@@ -325,27 +460,43 @@ def stenosis_figure(segment_fractions: Sequence[float] = (0.05, 0.2, 1.0)) -> go
     colours = [C["blue"], C["orange"], C["green"], C["vermillion"], C["purple"]]
     for i, f in enumerate(segment_fractions):
         label = "whole vessel narrowed" if f == 1 else f"narrowed segment {f:.0%} of the vessel's length"
-        fig.add_trace(go.Scatter(
-            x=s * 100, y=circ.stenosis_relative_flow(s, f) * 100, mode="lines", name=label,
-            line={"color": colours[i % 5], "dash": dashes[i % 5], "width": 3},
-            hovertemplate="narrowing %{x:.0f}% of diameter: flow %{y:.3g}%<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=s * 100,
+                y=circ.stenosis_relative_flow(s, f) * 100,
+                mode="lines",
+                name=label,
+                line={"color": colours[i % 5], "dash": dashes[i % 5], "width": 3},
+                hovertemplate="narrowing %{x:.0f}% of diameter: flow %{y:.3g}%<extra></extra>",
+            )
+        )
     fig.update_layout(
-        template=TEMPLATE, title="A narrowed segment: flow at the same pressure (illustrative model)",
-        font=FONT, height=460, legend={"orientation": "h", "y": -0.2, "x": 0}, margin={"b": 150},
+        template=TEMPLATE,
+        title="A narrowed segment: flow at the same pressure (illustrative model)",
+        font=FONT,
+        height=460,
+        legend={"orientation": "h", "y": -0.2, "x": 0},
+        margin={"b": 150},
     )
     fig.update_xaxes(title_text="narrowing (% of diameter)")
     fig.update_yaxes(title_text="blood flow (% of healthy)", range=[0, 105])
-    _caption(fig, "Poiseuille resistances in series, same pressure drop. Illustrative only: real arteries pulse and<br>"
-                  "stretch, flow turns turbulent at a tight narrowing, and the body grows collateral vessels and adjusts.",
-             y=-0.36)
+    _caption(
+        fig,
+        "Poiseuille resistances in series, same pressure drop. Illustrative only: real arteries pulse and<br>"
+        "stretch, flow turns turbulent at a tight narrowing, and the body grows collateral vessels and adjusts.",
+        y=-0.36,
+    )
     return fig
 
 
 # ---------------------------------------------------------------------------- ABI
 _ABI_Y = (0.3, 1.7)
-_ABI_COLOUR = {"abnormal": C["vermillion"], "borderline": C["orange"], "normal": C["green"],
-               "noncompressible": C["purple"]}
+_ABI_COLOUR = {
+    "abnormal": C["vermillion"],
+    "borderline": C["orange"],
+    "normal": C["green"],
+    "noncompressible": C["purple"],
+}
 
 
 def abi_data(abi: float | None) -> list[dict]:
@@ -360,29 +511,74 @@ def abi_data(abi: float | None) -> list[dict]:
 def abi_figure(abi: float | None = None) -> go.Figure:
     """The 2016 AHA/ACC ABI bands as coloured, labelled horizontal regions, with one reading."""
     fig = go.Figure()
-    fig.add_trace(go.Scatter(
-        mode="markers+text", name="Your reading", textposition="middle right",
-        marker={"color": BONE, "symbol": "diamond", "size": 18, "line": {"color": "#FFFFFF", "width": 2}},
-        textfont={"size": 14, "color": BONE}, hovertemplate="ABI %{y:.2f}<extra></extra>", **abi_data(abi)[0],
-    ))
-    edges = {"abnormal": (_ABI_Y[0], 0.905), "borderline": (0.905, 0.995), "normal": (0.995, 1.405),
-             "noncompressible": (1.405, _ABI_Y[1])}
-    names = {"abnormal": "ABI <= 0.90: abnormal, peripheral artery disease", "borderline": "0.91-0.99: borderline",
-             "normal": "1.00-1.40: normal", "noncompressible": "> 1.40: non-compressible arteries"}
+    fig.add_trace(
+        go.Scatter(
+            mode="markers+text",
+            name="Your reading",
+            textposition="middle right",
+            marker={"color": BONE, "symbol": "diamond", "size": 18, "line": {"color": "#FFFFFF", "width": 2}},
+            textfont={"size": 14, "color": BONE},
+            hovertemplate="ABI %{y:.2f}<extra></extra>",
+            **abi_data(abi)[0],
+        )
+    )
+    edges = {
+        "abnormal": (_ABI_Y[0], 0.905),
+        "borderline": (0.905, 0.995),
+        "normal": (0.995, 1.405),
+        "noncompressible": (1.405, _ABI_Y[1]),
+    }
+    names = {
+        "abnormal": "ABI <= 0.90: abnormal, peripheral artery disease",
+        "borderline": "0.91-0.99: borderline",
+        "normal": "1.00-1.40: normal",
+        "noncompressible": "> 1.40: non-compressible arteries",
+    }
     for band in circ.ABI_BANDS:
         lo, hi = edges[band.id]
-        fig.add_shape(type="rect", xref="x", yref="y", x0=0, x1=1, y0=lo, y1=hi, fillcolor=_ABI_COLOUR[band.id],
-                      opacity=0.28, line={"width": 0}, layer="below")
-        fig.add_annotation(x=0.99, y=(lo + hi) / 2, xanchor="right", text=names[band.id], showarrow=False,
-                           font={"size": 12, "color": BONE})
+        fig.add_shape(
+            type="rect",
+            xref="x",
+            yref="y",
+            x0=0,
+            x1=1,
+            y0=lo,
+            y1=hi,
+            fillcolor=_ABI_COLOUR[band.id],
+            opacity=0.28,
+            line={"width": 0},
+            layer="below",
+        )
+        fig.add_annotation(
+            x=0.99,
+            y=(lo + hi) / 2,
+            xanchor="right",
+            text=names[band.id],
+            showarrow=False,
+            font={"size": 12, "color": BONE},
+        )
     for y in (0.905, 0.995, 1.405):
         fig.add_hline(y=y, line={"color": BONE, "width": 1, "dash": "dot"})
-    fig.update_layout(template=TEMPLATE, title="Ankle-brachial index: where does the reading fall?", font=FONT,
-                      height=460, showlegend=False, margin={"b": 90})
+    fig.update_layout(
+        template=TEMPLATE,
+        title="Ankle-brachial index: where does the reading fall?",
+        font=FONT,
+        height=460,
+        showlegend=False,
+        margin={"b": 90},
+    )
     fig.update_xaxes(range=[0, 1], visible=False, fixedrange=True)
-    fig.update_yaxes(title_text="ABI (ankle systolic / arm systolic, no unit)", range=list(_ABI_Y), dtick=0.1,
-                     fixedrange=True)
-    _caption(fig, "Bands: 2016 AHA/ACC guideline (Gerhard-Herman et al.). A teaching figure, not a diagnosis.", y=-0.06)
+    fig.update_yaxes(
+        title_text="ABI (ankle systolic / arm systolic, no unit)",
+        range=list(_ABI_Y),
+        dtick=0.1,
+        fixedrange=True,
+    )
+    _caption(
+        fig,
+        "Bands: 2016 AHA/ACC guideline (Gerhard-Herman et al.). A teaching figure, not a diagnosis.",
+        y=-0.06,
+    )
     return fig
 
 
@@ -407,15 +603,36 @@ def sweat_figure(b: SweatBalance | None = None) -> go.Figure:
     """Fluid (L) and sodium (mg) lost in sweat vs replaced, as two bar panels."""
     fig = make_subplots(rows=1, cols=2, subplot_titles=("Fluid (L)", "Sodium (mg)"), horizontal_spacing=0.15)
     d = sweat_data(b)
-    for i, (col, what, style) in enumerate(((1, "fluid", _LOST), (1, "fluid", _REPL), (2, "sodium", _LOST),
-                                             (2, "sodium", _REPL))):
-        fig.add_trace(go.Bar(
-            x=[style["name"].split(" (")[0]], name=style["name"], legendgroup=style["name"], showlegend=col == 1,
-            marker={"color": style["color"], "pattern": {"shape": style["pattern"]}, "line": {"color": BONE, "width": 1}},
-            textposition="outside", hovertemplate=f"{what}: %{{text}}<extra>{style['name']}</extra>", **d[i],
-        ), row=1, col=col)
-    fig.update_layout(template=TEMPLATE, title="Sweat balance: lost vs replaced (not a cramp risk)", font=FONT,
-                      height=430, legend={"orientation": "h", "y": -0.15, "x": 0}, margin={"b": 90}, bargap=0.35)
+    for i, (col, what, style) in enumerate(
+        ((1, "fluid", _LOST), (1, "fluid", _REPL), (2, "sodium", _LOST), (2, "sodium", _REPL))
+    ):
+        fig.add_trace(
+            go.Bar(
+                x=[style["name"].split(" (")[0]],
+                name=style["name"],
+                legendgroup=style["name"],
+                showlegend=col == 1,
+                marker={
+                    "color": style["color"],
+                    "pattern": {"shape": style["pattern"]},
+                    "line": {"color": BONE, "width": 1},
+                },
+                textposition="outside",
+                hovertemplate=f"{what}: %{{text}}<extra>{style['name']}</extra>",
+                **d[i],
+            ),
+            row=1,
+            col=col,
+        )
+    fig.update_layout(
+        template=TEMPLATE,
+        title="Sweat balance: lost vs replaced (not a cramp risk)",
+        font=FONT,
+        height=430,
+        legend={"orientation": "h", "y": -0.15, "x": 0},
+        margin={"b": 90},
+        bargap=0.35,
+    )
     fig.update_yaxes(title_text="fluid (L)", rangemode="tozero", row=1, col=1)
     fig.update_yaxes(title_text="sodium (mg)", rangemode="tozero", row=1, col=2)
     return fig
@@ -439,18 +656,37 @@ def spine_nerve_roots_figure() -> go.Figure:
     for lv in _LEVELS:
         y = centre[lv]
         sacral = lv.startswith("S")
-        fig.add_shape(type="rect", x0=-0.8, x1=0.8, y0=y - h / 2, y1=y + h / 2, layer="below",
-                      line={"color": BONE, "width": 2}, fillcolor=C["sky_blue"] if sacral else "#FFFFFF",
-                      opacity=0.45 if sacral else 1.0)
+        fig.add_shape(
+            type="rect",
+            x0=-0.8,
+            x1=0.8,
+            y0=y - h / 2,
+            y1=y + h / 2,
+            layer="below",
+            line={"color": BONE, "width": 2},
+            fillcolor=C["sky_blue"] if sacral else "#FFFFFF",
+            opacity=0.45 if sacral else 1.0,
+        )
         fig.add_annotation(x=-0.42, y=y, text=f"<b>{lv}</b>", showarrow=False, font={"size": 14})
-    fig.add_annotation(x=-0.9, y=(centre["S1"] + centre["S2"]) / 2, xanchor="right", showarrow=False,
-                       text="sacrum<br>(fused)", font={"size": 12})
+    fig.add_annotation(
+        x=-0.9,
+        y=(centre["S1"] + centre["S2"]) / 2,
+        xanchor="right",
+        showarrow=False,
+        text="sacrum<br>(fused)",
+        font={"size": 12},
+    )
     canal_bottom = centre["S2"] + h / 2
-    fig.add_trace(go.Scatter(
-        x=[-0.25, -0.25, None, 0.25, 0.25], y=[h / 2 + 0.3, canal_bottom, None, h / 2 + 0.3, canal_bottom],
-        mode="lines", line={"color": BONE, "dash": "dot", "width": 1.5},
-        name="Spinal canal (the roots run down inside it)", hoverinfo="skip",
-    ))
+    fig.add_trace(
+        go.Scatter(
+            x=[-0.25, -0.25, None, 0.25, 0.25],
+            y=[h / 2 + 0.3, canal_bottom, None, h / 2 + 0.3, canal_bottom],
+            mode="lines",
+            line={"color": BONE, "dash": "dot", "width": 1.5},
+            name="Spinal canal (the roots run down inside it)",
+            hoverinfo="skip",
+        )
+    )
     groups = {
         "calf": ("Roots to the calf: S1, S2 (tibial nerve)", C["blue"], "solid", 5),
         "shin": ("Root to the front and side of the shin: L5", C["orange"], "dash", 5),
@@ -465,51 +701,127 @@ def spine_nerve_roots_figure() -> go.Figure:
         label, colour, dash, width = groups[g]
         xs, ys = [0.25, 0.8, 1.7, 2.5], [y + 0.35, y, y - 0.2, y - 0.45]
         ends[lv] = (xs[-1], ys[-1])
-        fig.add_trace(go.Scatter(
-            x=xs, y=ys, mode="lines+text", text=["", "", "", f"  {lv} root"], textposition="middle right",
-            line={"color": colour, "dash": dash, "width": width}, name=label, legendgroup=g,
-            showlegend=g not in shown, hoverinfo="text", hovertext=f"{lv} nerve root. {label}",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines+text",
+                text=["", "", "", f"  {lv} root"],
+                textposition="middle right",
+                line={"color": colour, "dash": dash, "width": width},
+                name=label,
+                legendgroup=g,
+                showlegend=g not in shown,
+                hoverinfo="text",
+                hovertext=f"{lv} nerve root. {label}",
+            )
+        )
         shown.add(g)
     calf_xy = (4.6, centre["S2"] - 1.6)
     shin_xy = (4.6, centre["L5"] - 0.6)
     for lv in ("S1", "S2"):
         x0, y0 = ends[lv]
-        fig.add_annotation(x=calf_xy[0], y=calf_xy[1], ax=x0 + 0.9, ay=y0, xref="x", yref="y", axref="x", ayref="y",
-                           text="", showarrow=True, arrowhead=2, arrowwidth=3, arrowcolor=C["blue"])
+        fig.add_annotation(
+            x=calf_xy[0],
+            y=calf_xy[1],
+            ax=x0 + 0.9,
+            ay=y0,
+            xref="x",
+            yref="y",
+            axref="x",
+            ayref="y",
+            text="",
+            showarrow=True,
+            arrowhead=2,
+            arrowwidth=3,
+            arrowcolor=C["blue"],
+        )
     x0, y0 = ends["L5"]
-    fig.add_annotation(x=shin_xy[0], y=shin_xy[1], ax=x0 + 0.9, ay=y0, xref="x", yref="y", axref="x", ayref="y",
-                       text="", showarrow=True, arrowhead=2, arrowwidth=3, arrowcolor=C["orange"])
-    fig.add_annotation(x=calf_xy[0] + 0.1, y=calf_xy[1], xanchor="left", showarrow=False, align="left",
-                       text="<b>calf</b>: gastrocnemius, soleus<br>(tibial nerve, mainly S1-S2)",
-                       font={"color": C["blue"], "size": 13})
-    fig.add_annotation(x=shin_xy[0] + 0.1, y=shin_xy[1], xanchor="left", showarrow=False, align="left",
-                       text="<b>front and side of the shin</b><br>(common fibular nerve, mainly L5)",
-                       font={"color": BONE, "size": 13})
+    fig.add_annotation(
+        x=shin_xy[0],
+        y=shin_xy[1],
+        ax=x0 + 0.9,
+        ay=y0,
+        xref="x",
+        yref="y",
+        axref="x",
+        ayref="y",
+        text="",
+        showarrow=True,
+        arrowhead=2,
+        arrowwidth=3,
+        arrowcolor=C["orange"],
+    )
+    fig.add_annotation(
+        x=calf_xy[0] + 0.1,
+        y=calf_xy[1],
+        xanchor="left",
+        showarrow=False,
+        align="left",
+        text="<b>calf</b>: gastrocnemius, soleus<br>(tibial nerve, mainly S1-S2)",
+        font={"color": C["blue"], "size": 13},
+    )
+    fig.add_annotation(
+        x=shin_xy[0] + 0.1,
+        y=shin_xy[1],
+        xanchor="left",
+        showarrow=False,
+        align="left",
+        text="<b>front and side of the shin</b><br>(common fibular nerve, mainly L5)",
+        font={"color": BONE, "size": 13},
+    )
     disc_y = (centre["L5"] + centre["S1"]) / 2
-    fig.add_trace(go.Scatter(
-        x=[0.35], y=[disc_y], mode="markers", name="Disc herniation (example: the L5-S1 disc presses the S1 root)",
-        marker={"symbol": "x", "size": 20, "color": C["vermillion"], "line": {"color": BONE, "width": 1}},
-        hoverinfo="text", hovertext="A herniated L5-S1 disc bulges backwards and can press the S1 root.",
-    ))
-    fig.add_trace(go.Scatter(
-        x=[0.0], y=[centre["L4"]], mode="markers",
-        name="Spinal canal stenosis (a narrowed canal can press several roots)",
-        marker={"symbol": "triangle-down", "size": 20, "color": C["purple"], "line": {"color": BONE, "width": 1}},
-        hoverinfo="text",
-        hovertext=("Lumbar spinal canal stenosis: the canal narrows and can press the roots running down it. "
-                   "70.8% of surgical patients with it had leg cramps vs 37.2% of controls (Matsumoto 2009)."),
-    ))
+    fig.add_trace(
+        go.Scatter(
+            x=[0.35],
+            y=[disc_y],
+            mode="markers",
+            name="Disc herniation (example: the L5-S1 disc presses the S1 root)",
+            marker={"symbol": "x", "size": 20, "color": C["vermillion"], "line": {"color": BONE, "width": 1}},
+            hoverinfo="text",
+            hovertext="A herniated L5-S1 disc bulges backwards and can press the S1 root.",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[0.0],
+            y=[centre["L4"]],
+            mode="markers",
+            name="Spinal canal stenosis (a narrowed canal can press several roots)",
+            marker={
+                "symbol": "triangle-down",
+                "size": 20,
+                "color": C["purple"],
+                "line": {"color": BONE, "width": 1},
+            },
+            hoverinfo="text",
+            hovertext=(
+                "Lumbar spinal canal stenosis: the canal narrows and can press the roots running down it. "
+                "70.8% of surgical patients with it had leg cramps vs 37.2% of controls (Matsumoto 2009)."
+            ),
+        )
+    )
     fig.update_layout(
-        template=TEMPLATE, title="Which nerve roots reach the calf? (lower spine seen from behind)",
-        font=FONT, height=680, legend={"orientation": "h", "y": 0.0, "x": 0, "yanchor": "top"},
+        template=TEMPLATE,
+        title="Which nerve roots reach the calf? (lower spine seen from behind)",
+        font=FONT,
+        height=680,
+        legend={"orientation": "h", "y": 0.0, "x": 0, "yanchor": "top"},
         margin={"b": 130, "r": 10, "l": 10},
     )
     fig.update_xaxes(range=[-1.8, 8.0], visible=False, title_text="schematic, no unit")
-    fig.update_yaxes(range=[calf_xy[1] - 0.6, h / 2 + 0.5], visible=False, title_text="schematic, no unit",
-                     scaleanchor="x", scaleratio=1)
-    _caption(fig, "Simplified textbook anatomy; only the right-side roots are drawn. Hover a root or marker.",
-             y=-0.2)
+    fig.update_yaxes(
+        range=[calf_xy[1] - 0.6, h / 2 + 0.5],
+        visible=False,
+        title_text="schematic, no unit",
+        scaleanchor="x",
+        scaleratio=1,
+    )
+    _caption(
+        fig,
+        "Simplified textbook anatomy; only the right-side roots are drawn. Hover a root or marker.",
+        y=-0.2,
+    )
     return fig
 
 
@@ -530,7 +842,7 @@ ACUPOINTS: dict[str, dict] = {
     "LI4": {
         "name": "LI4 Hegu",
         "where": "'tiger's mouth': back of the hand between the 1st and 2nd metacarpal bones; "
-                 "traditionally avoided in pregnancy",
+        "traditionally avoided in pregnancy",
     },
 }
 
@@ -545,8 +857,17 @@ _LI4 = (-0.17, -0.05)  # relative to _HAND
 
 
 def _outline(fig: go.Figure, xs, ys, name: str, showlegend: bool = False, width: float = 2, **line) -> None:
-    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=name, showlegend=showlegend, hoverinfo="skip",
-                             line={"color": BONE, "width": width, **line}))
+    fig.add_trace(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="lines",
+            name=name,
+            showlegend=showlegend,
+            hoverinfo="skip",
+            line={"color": BONE, "width": width, **line},
+        )
+    )
 
 
 def acupressure_map_figure() -> go.Figure:
@@ -561,61 +882,141 @@ def acupressure_map_figure() -> go.Figure:
     ys = np.linspace(_LEG_PROFILE[0][0], _LEG_PROFILE[0][-1], 80)
     hw = np.interp(-ys, [-v for v in _LEG_PROFILE[0]], _LEG_PROFILE[1])
     hw = np.convolve(np.pad(hw, 3, mode="edge"), np.ones(7) / 7, mode="valid")  # smooth the corners
-    _outline(fig, np.concatenate([-hw, [None], hw]), np.concatenate([ys, [None], ys]), "Leg outline (back view)", True)
+    _outline(
+        fig,
+        np.concatenate([-hw, [None], hw]),
+        np.concatenate([ys, [None], ys]),
+        "Leg outline (back view)",
+        True,
+    )
     _outline(fig, [-0.075, -0.09, -0.05, 0.05, 0.09, 0.075], [-0.93, -1.0, -1.04, -1.04, -1.0, -0.93], "heel")
     _outline(fig, [-0.13, 0.13], [0.0, 0.0], "Knee crease", True, width=1.5, dash="dashdot")
     gy = np.linspace(-0.04, -0.58, 30)
     bulge = 0.13 * np.sin(np.pi * (gy + 0.04) / -0.54) ** 0.8
-    fig.add_trace(go.Scatter(
-        x=np.concatenate([-bulge, [None], bulge]), y=np.concatenate([gy, [None], gy]), mode="lines",
-        name="Gastrocnemius, two heads", hoverinfo="skip", line={"color": C["blue"], "width": 2, "dash": "dash"},
-    ))
-    fig.add_trace(go.Scatter(
-        x=[-0.03, -0.03, None, 0.03, 0.03], y=[-0.58, -0.95, None, -0.58, -0.95], mode="lines",
-        name="Achilles tendon", hoverinfo="skip", line={"color": C["sky_blue"], "width": 2, "dash": "dot"},
-    ))
+    fig.add_trace(
+        go.Scatter(
+            x=np.concatenate([-bulge, [None], bulge]),
+            y=np.concatenate([gy, [None], gy]),
+            mode="lines",
+            name="Gastrocnemius, two heads",
+            hoverinfo="skip",
+            line={"color": C["blue"], "width": 2, "dash": "dash"},
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[-0.03, -0.03, None, 0.03, 0.03],
+            y=[-0.58, -0.95, None, -0.58, -0.95],
+            mode="lines",
+            name="Achilles tendon",
+            hoverinfo="skip",
+            line={"color": C["sky_blue"], "width": 2, "dash": "dot"},
+        )
+    )
     # -- right hand, back view (fingers up, thumb on the left)
     hx, hy = _HAND
     palm = np.array([(-0.15, -0.22), (0.16, -0.22), (0.18, 0.14), (-0.12, 0.16), (-0.15, 0.02)])
     _outline(fig, hx + palm[:, 0], hy + palm[:, 1], "Hand outline (back view)", True)
     for fx, fy, ln in ((-0.09, 0.16, 0.30), (-0.01, 0.16, 0.34), (0.07, 0.155, 0.32), (0.145, 0.145, 0.25)):
-        _outline(fig, [hx + fx - 0.035, hx + fx - 0.035, hx + fx + 0.035, hx + fx + 0.035],
-                 [hy + fy, hy + fy + ln, hy + fy + ln, hy + fy], "finger")
-    thumb = np.array([(-0.15, -0.22), (-0.30, -0.04), (-0.40, 0.10), (-0.35, 0.14), (-0.24, 0.04), (-0.15, 0.02)])
+        _outline(
+            fig,
+            [hx + fx - 0.035, hx + fx - 0.035, hx + fx + 0.035, hx + fx + 0.035],
+            [hy + fy, hy + fy + ln, hy + fy + ln, hy + fy],
+            "finger",
+        )
+    thumb = np.array(
+        [(-0.15, -0.22), (-0.30, -0.04), (-0.40, 0.10), (-0.35, 0.14), (-0.24, 0.04), (-0.15, 0.02)]
+    )
     _outline(fig, hx + thumb[:, 0], hy + thumb[:, 1], "thumb")
-    fig.add_trace(go.Scatter(
-        x=[hx - 0.11, hx - 0.27, None, hx - 0.09, hx - 0.09], y=[hy - 0.2, hy + 0.0, None, hy - 0.2, hy + 0.15],
-        mode="lines", name="1st and 2nd metacarpal bones", hoverinfo="skip",
-        line={"color": C["sky_blue"], "width": 2, "dash": "dot"},
-    ))
+    fig.add_trace(
+        go.Scatter(
+            x=[hx - 0.11, hx - 0.27, None, hx - 0.09, hx - 0.09],
+            y=[hy - 0.2, hy + 0.0, None, hy - 0.2, hy + 0.15],
+            mode="lines",
+            name="1st and 2nd metacarpal bones",
+            hoverinfo="skip",
+            line={"color": C["sky_blue"], "width": 2, "dash": "dot"},
+        )
+    )
     # -- the points
-    style = {"BL40": ("circle", C["vermillion"]), "BL56": ("square", C["vermillion"]),
-             "BL57": ("diamond", C["vermillion"]), "LI4": ("star", C["purple"])}
+    style = {
+        "BL40": ("circle", C["vermillion"]),
+        "BL56": ("square", C["vermillion"]),
+        "BL57": ("diamond", C["vermillion"]),
+        "LI4": ("star", C["purple"]),
+    }
     for pid, p in ACUPOINTS.items():
         sym, colour = style[pid]
         x, y = _POINT_XY[pid] if pid != "LI4" else (hx + _LI4[0], hy + _LI4[1])
-        fig.add_trace(go.Scatter(
-            x=[x], y=[y], mode="markers", name=p["name"],
-            marker={"symbol": sym, "size": 15, "color": colour, "line": {"color": BONE, "width": 1}},
-            hoverinfo="text", hovertext=f"{p['name']}: {p['where']}. Traditional practice, no trial evidence for cramps.",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=[x],
+                y=[y],
+                mode="markers",
+                name=p["name"],
+                marker={"symbol": sym, "size": 15, "color": colour, "line": {"color": BONE, "width": 1}},
+                hoverinfo="text",
+                hovertext=f"{p['name']}: {p['where']}. Traditional practice, no trial evidence for cramps.",
+            )
+        )
         if pid == "LI4":
-            fig.add_annotation(x=x, y=y, ax=hx - 0.55, ay=hy - 0.35, axref="x", ayref="y", xanchor="center",
-                               yanchor="top", showarrow=True, arrowhead=2, arrowcolor=BONE, font={"size": 12},
-                               text="<b>LI4 Hegu</b> ('tiger's mouth')<br>traditionally avoided in pregnancy")
+            fig.add_annotation(
+                x=x,
+                y=y,
+                ax=hx - 0.55,
+                ay=hy - 0.35,
+                axref="x",
+                ayref="y",
+                xanchor="center",
+                yanchor="top",
+                showarrow=True,
+                arrowhead=2,
+                arrowcolor=BONE,
+                font={"size": 12},
+                text="<b>LI4 Hegu</b> ('tiger's mouth')<br>traditionally avoided in pregnancy",
+            )
         else:
-            fig.add_annotation(x=x, y=y, ax=0.42, ay=y, axref="x", ayref="y", xanchor="left", showarrow=True,
-                               arrowhead=0, arrowcolor=BONE, arrowwidth=1, font={"size": 12},
-                               text=f"<b>{p['name']}</b>")
+            fig.add_annotation(
+                x=x,
+                y=y,
+                ax=0.42,
+                ay=y,
+                axref="x",
+                ayref="y",
+                xanchor="left",
+                showarrow=True,
+                arrowhead=0,
+                arrowcolor=BONE,
+                arrowwidth=1,
+                font={"size": 12},
+                text=f"<b>{p['name']}</b>",
+            )
     fig.add_annotation(
-        xref="paper", yref="paper", x=0, y=1.0, xanchor="left", yanchor="bottom", showarrow=False, align="left",
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=1.0,
+        xanchor="left",
+        yanchor="bottom",
+        showarrow=False,
+        align="left",
         text="<b>Traditional practice, no trial evidence</b>: no randomised trial of acupressure for cramps.<br>"
-             "Locations: WHO Standard Acupuncture Point Locations (WPRO 2008). Schematic drawing.",
-        font={"size": 12, "color": BONE}, bordercolor=BONE, borderwidth=1, borderpad=4,
+        "Locations: WHO Standard Acupuncture Point Locations (WPRO 2008). Schematic drawing.",
+        font={"size": 12, "color": BONE},
+        bordercolor=BONE,
+        borderwidth=1,
+        borderpad=4,
     )
-    fig.update_layout(template=TEMPLATE, title={"text": "Acupressure points the article names", "y": 0.97},
-                      font=FONT, height=640, legend={"orientation": "h", "y": -0.02, "x": 0, "yanchor": "top"},
-                      margin={"t": 120, "b": 110})
+    fig.update_layout(
+        template=TEMPLATE,
+        title={"text": "Acupressure points the article names", "y": 0.97},
+        font=FONT,
+        height=640,
+        legend={"orientation": "h", "y": -0.02, "x": 0, "yanchor": "top"},
+        margin={"t": 120, "b": 110},
+    )
     fig.update_xaxes(range=[-0.45, 1.75], visible=False, title_text="schematic, no unit")
-    fig.update_yaxes(range=[-1.1, 0.42], visible=False, scaleanchor="x", scaleratio=1, title_text="schematic, no unit")
+    fig.update_yaxes(
+        range=[-1.1, 0.42], visible=False, scaleanchor="x", scaleratio=1, title_text="schematic, no unit"
+    )
     return fig

@@ -3,9 +3,10 @@
 Every figure has one bar trace (so a widget can update it in place), a title, axis titles with
 units, and colours from the colour-blind-safe palette. :func:`diary_summary` says the same in words.
 """
+
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import plotly.graph_objects as go
 
@@ -23,14 +24,23 @@ __all__ = [
 ]
 
 NIGHT_HOURS = frozenset({22, 23, 0, 1, 2, 3, 4, 5})  # 22:00 to 06:00, for the shaded band and the summary
-CAPTION = ("A diary shows your own patterns, not their causes: several things change at once. "
-           "To judge a measure, try one change at a time for a few weeks.")
+CAPTION = (
+    "A diary shows your own patterns, not their causes: several things change at once. "
+    "To judge a measure, try one change at a time for a few weeks."
+)
 _HEIGHT = 340
 
 
 def _layout(fig: go.Figure, title: str, xtitle: str, ytitle: str) -> go.Figure:
-    fig.update_layout(template=TEMPLATE, title=title, xaxis_title=xtitle, yaxis_title=ytitle, height=_HEIGHT,
-                      margin=dict(t=60, b=50, l=60, r=20), showlegend=False)
+    fig.update_layout(
+        template=TEMPLATE,
+        title=title,
+        xaxis_title=xtitle,
+        yaxis_title=ytitle,
+        height=_HEIGHT,
+        margin=dict(t=60, b=50, l=60, r=20),
+        showlegend=False,
+    )
     return fig
 
 
@@ -46,20 +56,37 @@ def diary_data(entries: Sequence[DiaryEntry], labels: dict[str, str] | None = No
     labels = labels or {}
     return [
         dict(x=list(range(24)), y=hours, text=None, dtick=_count_dtick(hours)),
-        dict(x=[ACTIVITIES[a] for a in acts], y=list(acts.values()), text=None, dtick=_count_dtick(acts.values())),
-        dict(x=[m for m, _n in stats.values()], y=[f"{labels.get(h, h)} (n = {n})" for h, (_m, n) in stats.items()],
-             text=[f"{m:g} s" for m, _n in stats.values()], dtick=None),
+        dict(
+            x=[ACTIVITIES[a] for a in acts],
+            y=list(acts.values()),
+            text=None,
+            dtick=_count_dtick(acts.values()),
+        ),
+        dict(
+            x=[m for m, _n in stats.values()],
+            y=[f"{labels.get(h, h)} (n = {n})" for h, (_m, n) in stats.items()],
+            text=[f"{m:g} s" for m, _n in stats.values()],
+            dtick=None,
+        ),
     ]
 
 
 def hours_figure(entries: Iterable[DiaryEntry]) -> go.Figure:
     """Cramps by hour of the day, the night hours (22:00-06:00) shaded."""
     d = diary_data(list(entries))[0]
-    fig = go.Figure(go.Bar(
-        x=d["x"], y=d["y"], marker_color=OKABE_ITO["blue"], name="cramps",
-        hovertemplate="%{x}:00-%{x}:59: %{y} cramps<extra></extra>"))
+    fig = go.Figure(
+        go.Bar(
+            x=d["x"],
+            y=d["y"],
+            marker_color=OKABE_ITO["blue"],
+            name="cramps",
+            hovertemplate="%{x}:00-%{x}:59: %{y} cramps<extra></extra>",
+        )
+    )
     for x0, x1 in ((-0.5, 5.5), (21.5, 23.5)):
-        fig.add_vrect(x0=x0, x1=x1, fillcolor=OKABE_ITO["sky_blue"], opacity=0.15, line_width=0, layer="below")
+        fig.add_vrect(
+            x0=x0, x1=x1, fillcolor=OKABE_ITO["sky_blue"], opacity=0.15, line_width=0, layer="below"
+        )
     fig.add_annotation(x=2.5, y=1, yref="paper", text="night", showarrow=False, yanchor="bottom")
     fig.update_xaxes(tickmode="array", tickvals=list(range(0, 24, 3)), range=[-0.5, 23.5])
     fig.update_yaxes(rangemode="tozero", dtick=d["dtick"])
@@ -69,9 +96,15 @@ def hours_figure(entries: Iterable[DiaryEntry]) -> go.Figure:
 def activity_figure(entries: Iterable[DiaryEntry]) -> go.Figure:
     """Cramps by what the learner was doing: asleep, exercising, swimming, resting, other."""
     d = diary_data(list(entries))[1]
-    fig = go.Figure(go.Bar(
-        x=d["x"], y=d["y"], marker_color=OKABE_ITO["orange"],
-        name="cramps", hovertemplate="%{x}: %{y} cramps<extra></extra>"))
+    fig = go.Figure(
+        go.Bar(
+            x=d["x"],
+            y=d["y"],
+            marker_color=OKABE_ITO["orange"],
+            name="cramps",
+            hovertemplate="%{x}: %{y} cramps<extra></extra>",
+        )
+    )
     fig.update_yaxes(rangemode="tozero", dtick=d["dtick"])
     return _layout(fig, "Cramps by what you were doing", "activity when the cramp started", "cramps (count)")
 
@@ -79,10 +112,18 @@ def activity_figure(entries: Iterable[DiaryEntry]) -> go.Figure:
 def helped_figure(entries: Iterable[DiaryEntry], labels: dict[str, str] | None = None) -> go.Figure:
     """Median cramp duration for each thing that helped, shortest first; n per bar in its label."""
     d = diary_data(list(entries), labels)[2]
-    fig = go.Figure(go.Bar(
-        x=d["x"], y=d["y"], orientation="h", marker_color=OKABE_ITO["green"],
-        name="median duration", text=d["text"], textposition="auto",
-        hovertemplate="%{y}: median %{x:g} s<extra></extra>"))
+    fig = go.Figure(
+        go.Bar(
+            x=d["x"],
+            y=d["y"],
+            orientation="h",
+            marker_color=OKABE_ITO["green"],
+            name="median duration",
+            text=d["text"],
+            textposition="auto",
+            hovertemplate="%{y}: median %{x:g} s<extra></extra>",
+        )
+    )
     fig.update_yaxes(autorange="reversed")  # shortest (fastest) at the top
     fig.update_xaxes(rangemode="tozero")
     return _layout(fig, "What helped fastest: median cramp duration", "median duration (s)", "what helped")
@@ -116,11 +157,15 @@ def diary_summary(entries: Sequence[DiaryEntry], labels: dict[str, str] | None =
     stats = duration_by_helped(entries)
     if stats:
         h, (m, k) = next(iter(stats.items()))
-        text += f" Shortest median duration: {labels.get(h, h)} ({_fmt_s(m)}, {k} cramp{'s' if k != 1 else ''})."
+        text += (
+            f" Shortest median duration: {labels.get(h, h)} ({_fmt_s(m)}, {k} cramp{'s' if k != 1 else ''})."
+        )
         if k < 5:
             text += " Too few entries to compare fairly yet."
     long = sum(e.long for e in entries)
     if long:
-        text += (f" {long} lasted more than 10 minutes: a cramp that lasts that long despite stretching "
-                 f"needs urgent medical help.")
+        text += (
+            f" {long} lasted more than 10 minutes: a cramp that lasts that long despite stretching "
+            f"needs urgent medical help."
+        )
     return text

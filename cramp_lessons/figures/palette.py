@@ -11,6 +11,8 @@ OKABE_ITO = {
     "purple": "#CC79A7",
 }
 # Order for series: high contrast first; yellow last because it is weak on white.
-SERIES = [OKABE_ITO[k] for k in ("blue", "orange", "green", "vermillion", "purple", "sky_blue", "black", "yellow")]
+SERIES = [
+    OKABE_ITO[k] for k in ("blue", "orange", "green", "vermillion", "purple", "sky_blue", "black", "yellow")
+]
 
 TEMPLATE = "simple_white"

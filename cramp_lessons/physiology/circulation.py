@@ -15,6 +15,7 @@ prediction.
 
 Nothing here diagnoses anything. An ABI is measured and interpreted by a clinician.
 """
+
 from __future__ import annotations
 
 import math
@@ -115,7 +116,9 @@ def resistance(radius_m: float, length_m: float, viscosity_pa_s: float) -> float
     return 8.0 * eta * length / (math.pi * r**4)
 
 
-def poiseuille_flow(radius_m: float, pressure_drop_pa: float, viscosity_pa_s: float, length_m: float) -> float:
+def poiseuille_flow(
+    radius_m: float, pressure_drop_pa: float, viscosity_pa_s: float, length_m: float
+) -> float:
     """Volume flow Q = pi r^4 dP / (8 eta L) in m^3/s (steady laminar flow in a rigid tube)."""
     dp = _number("pressure drop", pressure_drop_pa)
     return dp / resistance(radius_m, length_m, viscosity_pa_s)

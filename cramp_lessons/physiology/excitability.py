@@ -58,28 +58,57 @@ DOP853 reference (rtol = atol = 1e-11) spike times stay within 0.1 ms over 50 ms
 ``SweepCache`` holds whole calcium x drive sweeps per temperature so an explorer update
 is a lookup.
 """
+
 from __future__ import annotations
 
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Sequence
 
 import numpy as np
 
 from cramp_lessons.errors import CrampLessonsError
 
 __all__ = [
-    "G_NA", "G_K", "G_L", "E_NA", "E_K", "E_L", "C_M",
-    "CA_REF", "CA_NORMAL", "CA_RANGE", "K_SHIFT",
-    "DEFAULT_TEMP_C", "DEFAULT_DRIVE", "DEFAULT_T_END", "SPIKE_THRESHOLD_MV",
-    "CA_GRID", "TEMP_GRID", "DRIVE_GRID",
-    "ExcitabilityError", "AxonResult", "BatchResult", "SweepCache",
-    "phi", "calcium_shift_mv", "resting_state", "time_step",
-    "simulate", "simulate_batch", "firing_rate_vs_calcium", "rheobase",
-    "rest_growth_rate", "rest_unstable", "linear_response", "DEFAULT_KICK_MV", "LIMIT_CYCLE_KICK_MV",
-    "calibrate_drive", "rates",
+    "G_NA",
+    "G_K",
+    "G_L",
+    "E_NA",
+    "E_K",
+    "E_L",
+    "C_M",
+    "CA_REF",
+    "CA_NORMAL",
+    "CA_RANGE",
+    "K_SHIFT",
+    "DEFAULT_TEMP_C",
+    "DEFAULT_DRIVE",
+    "DEFAULT_T_END",
+    "SPIKE_THRESHOLD_MV",
+    "CA_GRID",
+    "TEMP_GRID",
+    "DRIVE_GRID",
+    "ExcitabilityError",
+    "AxonResult",
+    "BatchResult",
+    "SweepCache",
+    "phi",
+    "calcium_shift_mv",
+    "resting_state",
+    "time_step",
+    "simulate",
+    "simulate_batch",
+    "firing_rate_vs_calcium",
+    "rheobase",
+    "rest_growth_rate",
+    "rest_unstable",
+    "linear_response",
+    "DEFAULT_KICK_MV",
+    "LIMIT_CYCLE_KICK_MV",
+    "calibrate_drive",
+    "rates",
 ]
 
 # -- Hodgkin & Huxley (1952) standard parameters (evidence sheet) ---------------------
@@ -193,12 +222,15 @@ def resting_state(ca_mmol=CA_REF, drive=0.0):
 def _rhs(y, shift, drive, phi_value):
     v, m, h, n = y[..., 0], y[..., 1], y[..., 2], y[..., 3]
     am, bm, ah, bh, an, bn = rates(v - shift)
-    return np.stack([
-        (drive - _ionic_current(v, m, h, n)) / C_M,
-        phi_value * (am * (1 - m) - bm * m),
-        phi_value * (ah * (1 - h) - bh * h),
-        phi_value * (an * (1 - n) - bn * n),
-    ], axis=-1)
+    return np.stack(
+        [
+            (drive - _ionic_current(v, m, h, n)) / C_M,
+            phi_value * (am * (1 - m) - bm * m),
+            phi_value * (ah * (1 - h) - bh * h),
+            phi_value * (an * (1 - n) - bn * n),
+        ],
+        axis=-1,
+    )
 
 
 def _jacobian(y, shift, drive, phi_value):
@@ -207,7 +239,9 @@ def _jacobian(y, shift, drive, phi_value):
     for j, eps in enumerate((1e-4, 1e-7, 1e-7, 1e-7)):
         d = np.zeros(4)
         d[j] = eps
-        jac[..., :, j] = (_rhs(y + d, shift, drive, phi_value) - _rhs(y - d, shift, drive, phi_value)) / (2 * eps)
+        jac[..., :, j] = (_rhs(y + d, shift, drive, phi_value) - _rhs(y - d, shift, drive, phi_value)) / (
+            2 * eps
+        )
     return jac
 
 
@@ -391,7 +425,7 @@ def _spike_analysis(t, hist, t_end):
     order = np.argsort(set_j, kind="stable")
     set_sorted, times_sorted = set_j[order], times[order]
     bounds = np.searchsorted(set_sorted, np.arange(n + 1))
-    spikes = [times_sorted[bounds[j]:bounds[j + 1]] for j in range(n)]
+    spikes = [times_sorted[bounds[j] : bounds[j + 1]] for j in range(n)]
     rate = np.zeros(n)
     spont = np.zeros(n, dtype=bool)
     for j, s in enumerate(spikes):
@@ -437,15 +471,27 @@ def simulate_batch(
         kick = np.where(unstable, LIMIT_CYCLE_KICK_MV, DEFAULT_KICK_MV)
     else:
         kick = np.full(ca.shape, float(kick_mv))
-    t, hist = _integrate(ca, temp_c, dr, float(t_end), kick, step_ua, step_start,
-                         t_end if step_end is None else step_end, dt)
+    t, hist = _integrate(
+        ca, temp_c, dr, float(t_end), kick, step_ua, step_start, t_end if step_end is None else step_end, dt
+    )
     spikes, rate, spont = _spike_analysis(t, hist, t_end)
     peak = hist.max(axis=0).astype(float)
     if store_every != 1 or store_dtype != np.float32:
         t, hist = t[::store_every], hist[::store_every].astype(store_dtype)
-    return BatchResult(t=t, v=hist, ca_mmol=ca, drive=dr, temp_c=temp_c, spike_times=spikes,
-                       rate_hz=rate, spontaneous=spont, peak_mv=peak, rest_unstable=unstable,
-                       kick_mv=kick, dt=dt)
+    return BatchResult(
+        t=t,
+        v=hist,
+        ca_mmol=ca,
+        drive=dr,
+        temp_c=temp_c,
+        spike_times=spikes,
+        rate_hz=rate,
+        spontaneous=spont,
+        peak_mv=peak,
+        rest_unstable=unstable,
+        kick_mv=kick,
+        dt=dt,
+    )
 
 
 def simulate(
@@ -457,10 +503,18 @@ def simulate(
     """Simulate one axon; keyword arguments as in :func:`simulate_batch`."""
     b = simulate_batch([float(ca_mmol)], temp_c, [float(drive)], **kwargs)
     return AxonResult(
-        t=b.t, v=b.v[:, 0].astype(float), spike_times=b.spike_times[0], rate_hz=float(b.rate_hz[0]),
-        spontaneous=bool(b.spontaneous[0]), ca_mmol=float(ca_mmol), temp_c=float(temp_c),
-        drive=float(drive), shift_mv=float(calcium_shift_mv(ca_mmol)), peak_mv=float(b.peak_mv[0]),
-        rest_unstable=bool(b.rest_unstable[0]), kick_mv=float(b.kick_mv[0]),
+        t=b.t,
+        v=b.v[:, 0].astype(float),
+        spike_times=b.spike_times[0],
+        rate_hz=float(b.rate_hz[0]),
+        spontaneous=bool(b.spontaneous[0]),
+        ca_mmol=float(ca_mmol),
+        temp_c=float(temp_c),
+        drive=float(drive),
+        shift_mv=float(calcium_shift_mv(ca_mmol)),
+        peak_mv=float(b.peak_mv[0]),
+        rest_unstable=bool(b.rest_unstable[0]),
+        kick_mv=float(b.kick_mv[0]),
     )
 
 
@@ -496,7 +550,9 @@ def rheobase(
     start = 2.0
     while hi - lo > tol:
         amps = np.linspace(lo, hi, probes)
-        fired = np.array([len(s) > 0 for s in _step_batch(ca_mmol, temp_c, amps, start, duration).spike_times])
+        fired = np.array(
+            [len(s) > 0 for s in _step_batch(ca_mmol, temp_c, amps, start, duration).spike_times]
+        )
         if fired[0]:
             raise ExcitabilityError(f"a step of {lo} uA/cm2 already fires; lower 'lo'")
         if not fired[-1]:
@@ -515,9 +571,20 @@ def _step_batch(ca_mmol, temp_c, amps, start, duration) -> BatchResult:
     dt = time_step(temp_c)
     t, hist = _integrate(ca, float(temp_c), dr, start + duration, 0.0, amps, start, start + duration, dt)
     spikes, rate, spont = _spike_analysis(t, hist, start + duration)
-    return BatchResult(t=t, v=hist, ca_mmol=ca, drive=dr, temp_c=float(temp_c), spike_times=spikes,
-                       rate_hz=rate, spontaneous=spont, peak_mv=hist.max(axis=0).astype(float),
-                       rest_unstable=np.zeros(ca.size, dtype=bool), kick_mv=np.zeros(ca.size), dt=dt)
+    return BatchResult(
+        t=t,
+        v=hist,
+        ca_mmol=ca,
+        drive=dr,
+        temp_c=float(temp_c),
+        spike_times=spikes,
+        rate_hz=rate,
+        spontaneous=spont,
+        peak_mv=hist.max(axis=0).astype(float),
+        rest_unstable=np.zeros(ca.size, dtype=bool),
+        kick_mv=np.zeros(ca.size),
+        dt=dt,
+    )
 
 
 def calibrate_drive(
@@ -556,8 +623,14 @@ class SweepCache:
     ``nbytes`` reports the memory held.
     """
 
-    def __init__(self, ca_grid=CA_GRID, drive_grid=DRIVE_GRID, temp_grid=TEMP_GRID,
-                 t_end: float = DEFAULT_T_END, store_dt: float = 0.05) -> None:
+    def __init__(
+        self,
+        ca_grid=CA_GRID,
+        drive_grid=DRIVE_GRID,
+        temp_grid=TEMP_GRID,
+        t_end: float = DEFAULT_T_END,
+        store_dt: float = 0.05,
+    ) -> None:
         self.ca_grid = np.asarray(ca_grid, dtype=float)
         self.drive_grid = np.asarray(drive_grid, dtype=float)
         self.temp_grid = np.asarray(temp_grid, dtype=float)
@@ -587,10 +660,16 @@ class SweepCache:
             rest, lam, amp = _rest_and_modes(ca2, dr2, phi(temp))
             unstable = lam.real.max(axis=-1) > 0
             self._sweeps[temp] = {
-                "rest": rest, "lam": lam.astype(np.complex64), "amp": amp.astype(np.complex64),
-                "unstable": unstable.reshape(nd, nc), "rate": np.zeros((nd, nc)),
-                "spontaneous": np.zeros((nd, nc), dtype=bool), "peak": np.zeros((nd, nc)),
-                "row": np.full((nd, nc), -1, dtype=np.int32), "v": None, "spikes": {},
+                "rest": rest,
+                "lam": lam.astype(np.complex64),
+                "amp": amp.astype(np.complex64),
+                "unstable": unstable.reshape(nd, nc),
+                "rate": np.zeros((nd, nc)),
+                "spontaneous": np.zeros((nd, nc), dtype=bool),
+                "peak": np.zeros((nd, nc)),
+                "row": np.full((nd, nc), -1, dtype=np.int32),
+                "v": None,
+                "spikes": {},
             }
             pending.setdefault(time_step(temp), []).append(temp)
         # one nonlinear batch per integration step size, over all pending temperatures
@@ -613,10 +692,10 @@ class SweepCache:
             for temp, idx in sel:
                 sw = self._sweeps[temp]
                 k = len(idx)
-                sw["v"] = np.ascontiguousarray(stored[:, col:col + k])
-                sw["rate"].ravel()[idx] = rate[col:col + k]
-                sw["spontaneous"].ravel()[idx] = spont[col:col + k]
-                sw["peak"].ravel()[idx] = peak[col:col + k]
+                sw["v"] = np.ascontiguousarray(stored[:, col : col + k])
+                sw["rate"].ravel()[idx] = rate[col : col + k]
+                sw["spontaneous"].ravel()[idx] = spont[col : col + k]
+                sw["peak"].ravel()[idx] = peak[col : col + k]
                 sw["row"].ravel()[idx] = np.arange(k)
                 for j, flat in enumerate(idx):
                     sw["spikes"][int(flat)] = spikes[col + j]
@@ -647,15 +726,27 @@ class SweepCache:
             spikes = s["spikes"][flat]
             kick = LIMIT_CYCLE_KICK_MV
         else:
-            v = linear_response(self.t, float(s["rest"][flat, 0]), s["lam"][flat].astype(complex),
-                                s["amp"][flat].astype(complex)).astype(np.float32)
+            v = linear_response(
+                self.t,
+                float(s["rest"][flat, 0]),
+                s["lam"][flat].astype(complex),
+                s["amp"][flat].astype(complex),
+            ).astype(np.float32)
             spikes = np.empty(0)
             kick = DEFAULT_KICK_MV
         res = AxonResult(
-            t=self.t, v=v, spike_times=spikes, rate_hz=float(s["rate"][i, j]),
-            spontaneous=bool(s["spontaneous"][i, j]), ca_mmol=float(self.ca_grid[j]), temp_c=float(temp_c),
-            drive=float(self.drive_grid[i]), shift_mv=float(calcium_shift_mv(self.ca_grid[j])),
-            peak_mv=float(s["peak"][i, j]), rest_unstable=unstable, kick_mv=kick,
+            t=self.t,
+            v=v,
+            spike_times=spikes,
+            rate_hz=float(s["rate"][i, j]),
+            spontaneous=bool(s["spontaneous"][i, j]),
+            ca_mmol=float(self.ca_grid[j]),
+            temp_c=float(temp_c),
+            drive=float(self.drive_grid[i]),
+            shift_mv=float(calcium_shift_mv(self.ca_grid[j])),
+            peak_mv=float(s["peak"][i, j]),
+            rest_unstable=unstable,
+            kick_mv=kick,
         )
         return res, s["rate"][i]
 

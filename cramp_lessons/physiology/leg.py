@@ -26,10 +26,11 @@ The model is simple geometry, not a musculoskeletal model:
 Lengths are reported as a fraction of the muscle-tendon length in standing neutral
 (knee 0 deg, ankle 0 deg).
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import numpy as np
 
@@ -101,7 +102,9 @@ _CRAMP_ANKLE = -35.0  # illustrative: a calf cramp pulls the foot into a pointed
 POSTURES: dict[str, Posture] = {
     p.id: p
     for p in (
-        Posture("standing", 0.0, 0.0, "Standing, foot flat", "Reference: every length is a fraction of this one."),
+        Posture(
+            "standing", 0.0, 0.0, "Standing, foot flat", "Reference: every length is a fraction of this one."
+        ),
         Posture(
             "lying_on_back_blanket_pressing_feet",
             0.0,
@@ -229,7 +232,9 @@ def _check_angles(knee: np.ndarray, ankle: np.ndarray) -> None:
         if not np.all(np.isfinite(value)):
             raise PostureError(f"{name} angle must be a finite number of degrees, got {value!r}")
         if np.any(value < lo) or np.any(value > hi):
-            raise PostureError(f"{name} angle must be between {lo:g} and {hi:g} deg in this model, got {value!r}")
+            raise PostureError(
+                f"{name} angle must be between {lo:g} and {hi:g} deg in this model, got {value!r}"
+            )
 
 
 def _unit(angle_rad: np.ndarray) -> np.ndarray:
@@ -249,6 +254,7 @@ def _points(knee_deg, ankle_deg) -> dict[str, np.ndarray]:
     shank_dir = _unit(shank_a)
     foot_a = shank_a + np.pi / 2 + np.deg2rad(ankle_deg)  # dorsiflexion turns the toes up
     foot_dir = _unit(foot_a)
+
     # "Behind" a segment = its direction turned 90 deg clockwise; "below the foot" likewise.
     def cw(v: np.ndarray) -> np.ndarray:
         return np.stack([v[..., 1], -v[..., 0]], axis=-1)

@@ -33,6 +33,7 @@ Net drive ``D = BASELINE + command + S - G - a`` with
 A cramp is involuntary high-rate firing: ``r > CRAMP_LEVEL`` while the voluntary command
 is off, lasting at least ``MIN_EPISODE_S``.
 """
+
 from __future__ import annotations
 
 import math
@@ -44,11 +45,34 @@ import numpy as np
 from cramp_lessons.errors import CrampLessonsError
 
 __all__ = [
-    "BASELINE", "S0", "S1", "K_SPINDLE", "G1", "K_GTO", "STRETCH_TENSION", "THRESHOLD", "WIDTH",
-    "TAU_R", "TAU_F", "TAU_A", "K_ADAPT", "COMMAND", "CONTRACTION_S", "STRETCH_RAMP_S",
-    "CRAMP_LEVEL", "MIN_EPISODE_S", "T_END_S", "DT_S",
-    "ReflexError", "ReflexResult", "spindle_excitation", "gto_inhibition", "net_drive",
-    "simulate", "cramp_episodes", "describe",
+    "BASELINE",
+    "S0",
+    "S1",
+    "K_SPINDLE",
+    "G1",
+    "K_GTO",
+    "STRETCH_TENSION",
+    "THRESHOLD",
+    "WIDTH",
+    "TAU_R",
+    "TAU_F",
+    "TAU_A",
+    "K_ADAPT",
+    "COMMAND",
+    "CONTRACTION_S",
+    "STRETCH_RAMP_S",
+    "CRAMP_LEVEL",
+    "MIN_EPISODE_S",
+    "T_END_S",
+    "DT_S",
+    "ReflexError",
+    "ReflexResult",
+    "spindle_excitation",
+    "gto_inhibition",
+    "net_drive",
+    "simulate",
+    "cramp_episodes",
+    "describe",
 ]
 
 # -- illustrative, dimensionless parameters -------------------------------------------
@@ -74,7 +98,9 @@ class ReflexError(CrampLessonsError, ValueError):
 
 def spindle_excitation(fatigue, activity):
     """Ia excitation for fatigue 0-1 and motor-neuron activity 0-1."""
-    return (S0 + S1 * np.asarray(activity, dtype=float)) * (1.0 + K_SPINDLE * np.asarray(fatigue, dtype=float))
+    return (S0 + S1 * np.asarray(activity, dtype=float)) * (
+        1.0 + K_SPINDLE * np.asarray(fatigue, dtype=float)
+    )
 
 
 def gto_inhibition(fatigue, force, stretch=0.0):
@@ -85,8 +111,13 @@ def gto_inhibition(fatigue, force, stretch=0.0):
 
 def net_drive(fatigue, activity, force, stretch=0.0, adaptation=0.0, command=0.0):
     """Net drive to the motor neuron: baseline + command + Ia - Ib - adaptation."""
-    return (BASELINE + command + spindle_excitation(fatigue, activity)
-            - gto_inhibition(fatigue, force, stretch) - adaptation)
+    return (
+        BASELINE
+        + command
+        + spindle_excitation(fatigue, activity)
+        - gto_inhibition(fatigue, force, stretch)
+        - adaptation
+    )
 
 
 @dataclass(frozen=True)
@@ -162,8 +193,15 @@ def _run(fatigue: float, stretch_at_s: float | None) -> ReflexResult:
     tt = np.array(t)
     rr = np.array(rate)
     res = ReflexResult(
-        fatigue=fatigue, stretch_at_s=stretch_at_s, t=tt, rate=rr, force=np.array(force),
-        drive=np.array(drive), spindle=np.array(spindle), gto=np.array(gto), stretch=np.array(stretch),
+        fatigue=fatigue,
+        stretch_at_s=stretch_at_s,
+        t=tt,
+        rate=rr,
+        force=np.array(force),
+        drive=np.array(drive),
+        spindle=np.array(spindle),
+        gto=np.array(gto),
+        stretch=np.array(stretch),
         episodes=cramp_episodes(tt, rr),
     )
     for arr in (res.t, res.rate, res.force, res.drive, res.spindle, res.gto, res.stretch):
@@ -190,7 +228,7 @@ def cramp_episodes(t, rate) -> tuple[tuple[float, float], ...]:
     edges = np.diff(np.concatenate([[0], involuntary.astype(np.int8), [0]]))
     starts, ends = np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0] - 1
     out = []
-    for s, e in zip(starts, ends):
+    for s, e in zip(starts, ends, strict=False):
         if t[e] - t[s] >= MIN_EPISODE_S - 1e-9:
             out.append((round(float(t[s]), 2), round(float(t[e]), 2)))
     return tuple(out)

@@ -18,6 +18,7 @@ Every default in ``DEFAULTS`` is **illustrative**, not from a source: set your o
 The balance ignores urine, breathing and food water, and the sodium in food eaten is
 counted only if you enter it as sodium taken in.
 """
+
 from __future__ import annotations
 
 import math
@@ -121,7 +122,9 @@ class SweatBalance:
             else (f"net surplus {-fd:.2f} L" if fd < 0 else "fluid balanced")
         )
         sodium = (
-            f"net deficit {sd:,.0f} mg" if sd > 0 else (f"net surplus {-sd:,.0f} mg" if sd < 0 else "balanced")
+            f"net deficit {sd:,.0f} mg"
+            if sd > 0
+            else (f"net surplus {-sd:,.0f} mg" if sd < 0 else "balanced")
         )
         return (
             f"{self.duration_h:g} h at {self.sweat_rate_l_per_h:g} L/h: fluid lost {self.fluid_lost_l:.2f} L, "
@@ -143,7 +146,9 @@ def _check(name: str, value) -> float:
     if lo is not None and x < lo:
         raise SweatInputError(f"{label} cannot be negative, got {x:g}")
     if x > hi:
-        raise SweatInputError(f"{label} of {x:g} is above {hi:g}, the most this calculator accepts; check the number")
+        raise SweatInputError(
+            f"{label} of {x:g} is above {hi:g}, the most this calculator accepts; check the number"
+        )
     return x
 
 
@@ -192,7 +197,11 @@ def sweat_rate_from_weighing(
     before = _check("body_mass_kg", mass_before_kg)
     after = _check("body_mass_kg", mass_after_kg)
     drunk = _check("fluid_drunk_l", fluid_drunk_l)
-    if isinstance(urine_l, bool) or not isinstance(urine_l, (Real, np.floating, np.integer)) or not math.isfinite(urine_l):
+    if (
+        isinstance(urine_l, bool)
+        or not isinstance(urine_l, (Real, np.floating, np.integer))
+        or not math.isfinite(urine_l)
+    ):
         raise SweatInputError(f"Urine (L) must be a finite number, got {urine_l!r}")
     if urine_l < 0:
         raise SweatInputError(f"Urine (L) cannot be negative, got {urine_l:g}")

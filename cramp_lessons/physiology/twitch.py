@@ -23,6 +23,7 @@ The model
 * Fusion index: in the steady train, ``1 - (max - min) / max`` of the force over one
   inter-spike interval. 0 = the force falls back to zero between twitches; 1 = no ripple.
 """
+
 from __future__ import annotations
 
 import math
@@ -33,12 +34,28 @@ import numpy as np
 from cramp_lessons.errors import CrampLessonsError
 
 __all__ = [
-    "T_REF_C", "Q10_CONTRACTION", "Q10_HALF_RELAXATION", "CONTRACTION_TIME_RANGE_MS",
-    "DEFAULT_CONTRACTION_MS", "X_HALF", "RATE_RANGE_HZ", "TEMP_RANGE_C",
-    "TwitchError", "TwitchTimes", "TetanusResult",
-    "twitch_times", "twitch_shape", "twitch_integral", "spike_times",
-    "force_trace", "steady_state_ripple", "fusion_index", "mean_force", "tetanus",
-    "fusion_rate", "fusion_word",
+    "T_REF_C",
+    "Q10_CONTRACTION",
+    "Q10_HALF_RELAXATION",
+    "CONTRACTION_TIME_RANGE_MS",
+    "DEFAULT_CONTRACTION_MS",
+    "X_HALF",
+    "RATE_RANGE_HZ",
+    "TEMP_RANGE_C",
+    "TwitchError",
+    "TwitchTimes",
+    "TetanusResult",
+    "twitch_times",
+    "twitch_shape",
+    "twitch_integral",
+    "spike_times",
+    "force_trace",
+    "steady_state_ripple",
+    "fusion_index",
+    "mean_force",
+    "tetanus",
+    "fusion_rate",
+    "fusion_word",
 ]
 
 T_REF_C = 35.0
@@ -72,8 +89,11 @@ class TwitchTimes:
     half_relaxation_ms: float  # peak to half force
 
 
-def twitch_times(temp_c: float = T_REF_C, contraction_ms: float = DEFAULT_CONTRACTION_MS,
-                 half_relaxation_ms: float | None = None) -> TwitchTimes:
+def twitch_times(
+    temp_c: float = T_REF_C,
+    contraction_ms: float = DEFAULT_CONTRACTION_MS,
+    half_relaxation_ms: float | None = None,
+) -> TwitchTimes:
     """Contraction and half-relaxation times at ``temp_c`` (both given at 35 C)."""
     if not (TEMP_RANGE_C[0] <= temp_c <= TEMP_RANGE_C[1]):
         raise TwitchError(f"temperature must be {TEMP_RANGE_C[0]:g}-{TEMP_RANGE_C[1]:g} C (got {temp_c!r})")
@@ -83,7 +103,7 @@ def twitch_times(temp_c: float = T_REF_C, contraction_ms: float = DEFAULT_CONTRA
     if not hrt > 0:
         raise TwitchError(f"half-relaxation time must be positive (got {half_relaxation_ms!r})")
     cold = (T_REF_C - float(temp_c)) / 10.0
-    return TwitchTimes(contraction_ms * Q10_CONTRACTION ** cold, hrt * Q10_HALF_RELAXATION ** cold)
+    return TwitchTimes(contraction_ms * Q10_CONTRACTION**cold, hrt * Q10_HALF_RELAXATION**cold)
 
 
 def twitch_shape(t, times: TwitchTimes) -> np.ndarray:
@@ -101,7 +121,9 @@ def twitch_integral(times: TwitchTimes) -> float:
 
 def _check_rate(rate_hz: float) -> None:
     if not (RATE_RANGE_HZ[0] <= rate_hz <= RATE_RANGE_HZ[1]):
-        raise TwitchError(f"firing rate must be {RATE_RANGE_HZ[0]:g}-{RATE_RANGE_HZ[1]:g} Hz (got {rate_hz!r})")
+        raise TwitchError(
+            f"firing rate must be {RATE_RANGE_HZ[0]:g}-{RATE_RANGE_HZ[1]:g} Hz (got {rate_hz!r})"
+        )
 
 
 def spike_times(rate_hz: float, t_end_ms: float) -> np.ndarray:
@@ -111,8 +133,14 @@ def spike_times(rate_hz: float, t_end_ms: float) -> np.ndarray:
     return np.arange(0.0, t_end_ms + 1e-9, period)
 
 
-def force_trace(rate_hz: float, temp_c: float = T_REF_C, t_end_ms: float = 1000.0, dt_ms: float = 1.0,
-                contraction_ms: float = DEFAULT_CONTRACTION_MS, half_relaxation_ms: float | None = None):
+def force_trace(
+    rate_hz: float,
+    temp_c: float = T_REF_C,
+    t_end_ms: float = 1000.0,
+    dt_ms: float = 1.0,
+    contraction_ms: float = DEFAULT_CONTRACTION_MS,
+    half_relaxation_ms: float | None = None,
+):
     """Force over time (units of one twitch's peak) for a regular spike train from t = 0.
 
     Returns ``(t, force, spikes)``; every twitch is summed exactly at every sample.
@@ -139,16 +167,24 @@ def steady_state_ripple(rate_hz: float, times: TwitchTimes, samples: int = 256):
     return s, twitch_shape(s[:, None] + k[None, :] * period, times).sum(axis=1)
 
 
-def fusion_index(rate_hz: float, temp_c: float = T_REF_C, contraction_ms: float = DEFAULT_CONTRACTION_MS,
-                 half_relaxation_ms: float | None = None) -> float:
+def fusion_index(
+    rate_hz: float,
+    temp_c: float = T_REF_C,
+    contraction_ms: float = DEFAULT_CONTRACTION_MS,
+    half_relaxation_ms: float | None = None,
+) -> float:
     """``1 - (max - min) / max`` of the steady-state force: 0 separate twitches, 1 fused."""
     times = twitch_times(temp_c, contraction_ms, half_relaxation_ms)
     _, f = steady_state_ripple(rate_hz, times)
     return float(np.clip(1.0 - (f.max() - f.min()) / f.max(), 0.0, 1.0))
 
 
-def mean_force(rate_hz: float, temp_c: float = T_REF_C, contraction_ms: float = DEFAULT_CONTRACTION_MS,
-               half_relaxation_ms: float | None = None) -> float:
+def mean_force(
+    rate_hz: float,
+    temp_c: float = T_REF_C,
+    contraction_ms: float = DEFAULT_CONTRACTION_MS,
+    half_relaxation_ms: float | None = None,
+) -> float:
     """Steady-state mean force (units of one twitch's peak): rate x twitch area, exactly."""
     _check_rate(rate_hz)
     return rate_hz / 1000.0 * twitch_integral(twitch_times(temp_c, contraction_ms, half_relaxation_ms))
@@ -168,22 +204,40 @@ class TetanusResult:
     peak_force: float  # in the window
 
 
-def tetanus(rate_hz: float, temp_c: float = T_REF_C, t_end_ms: float = 1000.0, dt_ms: float = 1.0,
-            contraction_ms: float = DEFAULT_CONTRACTION_MS, half_relaxation_ms: float | None = None) -> TetanusResult:
+def tetanus(
+    rate_hz: float,
+    temp_c: float = T_REF_C,
+    t_end_ms: float = 1000.0,
+    dt_ms: float = 1.0,
+    contraction_ms: float = DEFAULT_CONTRACTION_MS,
+    half_relaxation_ms: float | None = None,
+) -> TetanusResult:
     """Everything the twitch explorer shows for one rate and temperature."""
     times = twitch_times(temp_c, contraction_ms, half_relaxation_ms)
     t, force, spikes = force_trace(rate_hz, temp_c, t_end_ms, dt_ms, contraction_ms, half_relaxation_ms)
     _, ss = steady_state_ripple(rate_hz, times)
     fusion = float(np.clip(1.0 - (ss.max() - ss.min()) / ss.max(), 0.0, 1.0))
     return TetanusResult(
-        rate_hz=float(rate_hz), temp_c=float(temp_c), times=times, t=t, force=force,
-        single=twitch_shape(t, times), spikes=spikes, fusion=fusion,
-        mean_force=rate_hz / 1000.0 * twitch_integral(times), peak_force=float(force.max()),
+        rate_hz=float(rate_hz),
+        temp_c=float(temp_c),
+        times=times,
+        t=t,
+        force=force,
+        single=twitch_shape(t, times),
+        spikes=spikes,
+        fusion=fusion,
+        mean_force=rate_hz / 1000.0 * twitch_integral(times),
+        peak_force=float(force.max()),
     )
 
 
-def fusion_rate(temp_c: float = T_REF_C, threshold: float = 0.9, contraction_ms: float = DEFAULT_CONTRACTION_MS,
-                half_relaxation_ms: float | None = None, tol: float = 0.01) -> float:
+def fusion_rate(
+    temp_c: float = T_REF_C,
+    threshold: float = 0.9,
+    contraction_ms: float = DEFAULT_CONTRACTION_MS,
+    half_relaxation_ms: float | None = None,
+    tol: float = 0.01,
+) -> float:
     """Lowest firing rate (Hz) whose fusion index reaches ``threshold`` (bisection)."""
     lo, hi = RATE_RANGE_HZ
     if fusion_index(hi, temp_c, contraction_ms, half_relaxation_ms) < threshold:

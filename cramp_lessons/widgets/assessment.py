@@ -4,23 +4,25 @@ Thin by design: drawing and scoring are :mod:`cramp_lessons.assessment`, each qu
 :class:`~cramp_lessons.widgets.quiz.QuestionWidget`, attempts go to the progress store, and on
 Finish every answered question is handed to spaced review (:mod:`cramp_lessons.review`).
 """
+
 from __future__ import annotations
 
 import html
 import random
 import time
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Any, Callable
+from typing import Any
 
 import ipywidgets as W
 
+from .. import review
 from ..assessment import Assessment, Report
 from ..course import Course, load_course
 from ..errors import CrampLessonsError
-from ..progress import ProgressStore, get_store
 from ..grading import Grade
-from .. import review
+from ..progress import ProgressStore, get_store
 from .base import Panel
 from .quiz import QuestionWidget, grade_html
 
@@ -35,23 +37,55 @@ def _utc_now() -> datetime:
 class AssessmentWidget:
     """Mode toggle, seed, Start and Finish around a drawn set of questions."""
 
-    def __init__(self, *, course: Course | None = None, store: ProgressStore | None = None,
-                 clock: Clock = _utc_now, mode: str = "practice", seed: int | None = None,
-                 n_per_lesson: int | None = None, total: int | None = None, to_review: bool = True,
-                 link_dir: str | None = "notebooks") -> None:
+    def __init__(
+        self,
+        *,
+        course: Course | None = None,
+        store: ProgressStore | None = None,
+        clock: Clock = _utc_now,
+        mode: str = "practice",
+        seed: int | None = None,
+        n_per_lesson: int | None = None,
+        total: int | None = None,
+        to_review: bool = True,
+        link_dir: str | None = "notebooks",
+    ) -> None:
         self.course = course or load_course()
         self._store = store
         self.clock = clock
-        self.n_per_lesson, self.total, self.to_review, self.link_dir = n_per_lesson, total, to_review, link_dir
+        self.n_per_lesson, self.total, self.to_review, self.link_dir = (
+            n_per_lesson,
+            total,
+            to_review,
+            link_dir,
+        )
         self.mode = W.ToggleButtons(
-            options=[("Practice", "practice"), ("Exam", "exam")], value=mode, description="Mode:", style=_STYLE,
-            tooltips=["Feedback after each answer; you may try again", "No feedback until you press Finish; one answer each"])
-        self.seed = W.IntText(value=random.randrange(1000, 10000) if seed is None else seed,
-                              description="Seed (same seed, same questions):", style=_STYLE)
-        self.start_button = W.Button(description="Start", button_style="primary", icon="play",
-                                     tooltip="Draw questions from every lesson")
-        self.finish_button = W.Button(description="Finish", icon="flag-checkered", disabled=True,
-                                      tooltip="End the assessment and show your report")
+            options=[("Practice", "practice"), ("Exam", "exam")],
+            value=mode,
+            description="Mode:",
+            style=_STYLE,
+            tooltips=[
+                "Feedback after each answer; you may try again",
+                "No feedback until you press Finish; one answer each",
+            ],
+        )
+        self.seed = W.IntText(
+            value=random.randrange(1000, 10000) if seed is None else seed,
+            description="Seed (same seed, same questions):",
+            style=_STYLE,
+        )
+        self.start_button = W.Button(
+            description="Start",
+            button_style="primary",
+            icon="play",
+            tooltip="Draw questions from every lesson",
+        )
+        self.finish_button = W.Button(
+            description="Finish",
+            icon="flag-checkered",
+            disabled=True,
+            tooltip="End the assessment and show your report",
+        )
         self.status = W.HTML("<p role='status'>Choose a mode and press Start.</p>")
         self.questions_box = W.VBox()
         self.report_html = W.HTML()
@@ -61,11 +95,19 @@ class AssessmentWidget:
         self.assessment: Assessment | None = None
         self.question_widgets: list[QuestionWidget] = []
         self.report: Report | None = None
-        self.text = "Check yourself: questions drawn from every lesson. Choose practice or exam, then press Start."
+        self.text = (
+            "Check yourself: questions drawn from every lesson. Choose practice or exam, then press Start."
+        )
         self.widget = Panel(
-            [W.HTML("<h4>Check yourself across the course</h4>"), W.HBox([self.mode, self.seed]),
-             W.HBox([self.start_button, self.finish_button]), self.status, self.questions_box, self.report_html,
-             self.summary],
+            [
+                W.HTML("<h4>Check yourself across the course</h4>"),
+                W.HBox([self.mode, self.seed]),
+                W.HBox([self.start_button, self.finish_button]),
+                self.status,
+                self.questions_box,
+                self.report_html,
+                self.summary,
+            ],
             label=f"[assessment] {self.text}",
         )
         self.widget.add_class("cramp-assessment")
@@ -86,8 +128,15 @@ class AssessmentWidget:
         self._mark = time.monotonic()
         exam = a.mode == "exam"
         self.question_widgets = [
-            QuestionWidget(q, k + 1, seed=self.seed.value, course=self.course, record=self._record,
-                           on_graded=self._graded, show_feedback=not exam)
+            QuestionWidget(
+                q,
+                k + 1,
+                seed=self.seed.value,
+                course=self.course,
+                record=self._record,
+                on_graded=self._graded,
+                show_feedback=not exam,
+            )
             for k, q in enumerate(a.questions)
         ]
         self.questions_box.children = [qw.box for qw in self.question_widgets]
@@ -95,8 +144,10 @@ class AssessmentWidget:
         self.finish_button.disabled = False
         lessons = len({self.course.lesson_of_question(q.id) for q in a.questions})
         how = "no feedback until you press Finish" if exam else "feedback after each answer"
-        self.text = (f"{'Exam' if exam else 'Practice'} with seed {self.seed.value}: {len(a.questions)} questions "
-                     f"from {lessons} lessons, {how}.")
+        self.text = (
+            f"{'Exam' if exam else 'Practice'} with seed {self.seed.value}: {len(a.questions)} questions "
+            f"from {lessons} lessons, {how}."
+        )
         self.status.value = f"<p role='status'>{html.escape(self.text)}</p>"
         return a
 
@@ -112,8 +163,10 @@ class AssessmentWidget:
     def _graded(self, _qw: QuestionWidget, _g: Grade) -> None:
         a = self.assessment
         if a is not None:
-            self.status.value = (f"<p role='status'>{html.escape(self.text)} Answered {len(a.answers)} of "
-                                 f"{len(a.questions)}.</p>")
+            self.status.value = (
+                f"<p role='status'>{html.escape(self.text)} Answered {len(a.answers)} of "
+                f"{len(a.questions)}.</p>"
+            )
 
     def finish(self) -> Report | None:
         a = self.assessment
@@ -135,16 +188,26 @@ class AssessmentWidget:
                 now = self.clock()
                 queued = 0
                 for qid, ans in a.answers.items():
-                    out = review.record_outcome(self.store, qid, ans.grade, ans.seconds, 1, now,
-                                                question_type=self.course.question(qid).type, session=self._session)
+                    out = review.record_outcome(
+                        self.store,
+                        qid,
+                        ans.grade,
+                        ans.seconds,
+                        1,
+                        now,
+                        question_type=self.course.question(qid).type,
+                        session=self._session,
+                    )
                     queued += out.enrolled
                 note = f" {queued} of the questions you answered will come back in your review."
             except CrampLessonsError as e:
                 note = f" (Could not schedule reviews: {e}.)"
         self.report_html.value = rep.as_html(self.link_dir)
         self.text = rep.as_text().split("\n", 1)[0] + note
-        self.summary.value = (f"<pre role='status' style='white-space: pre-wrap'>{html.escape(rep.as_text())}"
-                              f"{html.escape(note)}</pre>")
+        self.summary.value = (
+            f"<pre role='status' style='white-space: pre-wrap'>{html.escape(rep.as_text())}"
+            f"{html.escape(note)}</pre>"
+        )
         self.status.value = f"<p role='status'>{html.escape(self.text)}</p>"
         return rep
 
@@ -155,7 +218,12 @@ class AssessmentWidget:
         print(self.text)
 
 
-def check_yourself(mode: str = "practice", *, seed: int | None = None, n_per_lesson: int | None = None,
-                   total: int | None = None) -> AssessmentWidget:
+def check_yourself(
+    mode: str = "practice",
+    *,
+    seed: int | None = None,
+    n_per_lesson: int | None = None,
+    total: int | None = None,
+) -> AssessmentWidget:
     """Show the course-wide assessment in one line: ``check_yourself("exam", total=12)``."""
     return AssessmentWidget(mode=mode, seed=seed, n_per_lesson=n_per_lesson, total=total)

@@ -1,7 +1,9 @@
 """What every explorer shares: labelled controls, an in-place figure, a one-line text summary."""
+
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import ipywidgets as W
 
@@ -71,7 +73,13 @@ class Explorer:
         if self._box is None:
             caption = W.HTML(f"<p><em>{self.caption}</em></p>") if self.caption else W.HTML()
             self._box = Panel(
-                [W.HTML(f"<h4>{self.title}</h4>"), W.VBox(list(self.controls.values())), self.figure, self._summary, caption],
+                [
+                    W.HTML(f"<h4>{self.title}</h4>"),
+                    W.VBox(list(self.controls.values())),
+                    self.figure,
+                    self._summary,
+                    caption,
+                ],
                 label=lambda: f"[explorer] {self.title} | {self.summary()}",
                 layout=W.Layout(width="100%"),
             )

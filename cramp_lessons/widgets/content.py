@@ -3,6 +3,7 @@
 Everything shown here comes from ``content/``; these functions only lay it out as Markdown,
 which JupyterLab renders, screen readers read and nbval compares as text.
 """
+
 from __future__ import annotations
 
 from ..course import EVIDENCE_WORDS, Course, Topic, load_course
@@ -10,7 +11,11 @@ from ..course import EVIDENCE_WORDS, Course, Topic, load_course
 DISCLAIMER_PATH = "../cramp_lessons/content/disclaimer.md"  # relative to notebooks/
 _EMOJI = {"strong": "🟢", "moderate": "🔵", "weak": "🟠", "traditional practice": "🟣", "unproven": "⚪"}
 EVIDENCE_BADGE = {tag: f"{_EMOJI[tag]} {words}" for tag, words in EVIDENCE_WORDS.items()}
-URGENCY = {"emergency": "🚨 Emergency: call for help now", "soon": "⚠️ See a doctor soon", "routine": "🩺 Mention it to your doctor"}
+URGENCY = {
+    "emergency": "🚨 Emergency: call for help now",
+    "soon": "⚠️ See a doctor soon",
+    "routine": "🩺 Mention it to your doctor",
+}
 
 
 class Markdown:
@@ -47,7 +52,11 @@ def topic_markdown(t: Topic, course: Course, heading: str = "###") -> str:
             parts.append(f"**{label}:**" + "".join(f"\n- {v}" for v in values))
     if t.steps:
         hold = f" Hold {t.hold_seconds[0]}–{t.hold_seconds[1]} seconds." if t.hold_seconds else ""
-        parts.append("**How to do it:**" + "".join(f"\n{k}. {s}" for k, s in enumerate(t.steps, 1)) + (f"\n\n{hold.strip()}" if hold else ""))
+        parts.append(
+            "**How to do it:**"
+            + "".join(f"\n{k}. {s}" for k, s in enumerate(t.steps, 1))
+            + (f"\n\n{hold.strip()}" if hold else "")
+        )
     if t.cautions:
         parts.append("**Take care:**" + "".join(f"\n- ⚠️ {c}" for c in t.cautions))
     if t.urgency:
@@ -110,13 +119,19 @@ def lesson_footer(lesson_id: str) -> Markdown:
         for q in b.questions:
             ids += q.references
     unique = sorted(set(ids), key=lambda r: course.references[r].citation)
-    refs = "".join(f"\n{k}. {course.references[r].citation} *({course.references[r].evidence})*" for k, r in enumerate(unique, 1))
+    refs = "".join(
+        f"\n{k}. {course.references[r].citation} *({course.references[r].evidence})*"
+        for k, r in enumerate(unique, 1)
+    )
     lessons = sorted(course.lessons.values(), key=lambda x: x.number)
     nxt = next((x for x in lessons if x.number > course.lessons[lesson_id].number), None)
     nxt_line = ""
     if nxt:
-        nxt_line = (f"**Next:** [{nxt.number} {nxt.title}]({nxt.notebook})" if nxt.status == "available"
-                    else f"**Next:** {nxt.number} {nxt.title} (coming soon)")
+        nxt_line = (
+            f"**Next:** [{nxt.number} {nxt.title}]({nxt.notebook})"
+            if nxt.status == "available"
+            else f"**Next:** {nxt.number} {nxt.title} (coming soon)"
+        )
     return Markdown(
         f"### References\n{refs or chr(10) + 'None for this lesson.'}\n\n{nxt_line}\n\n"
         f"*This course teaches; it does not diagnose. [Disclaimer and red flags]({DISCLAIMER_PATH}).*"
@@ -137,9 +152,13 @@ def course_map() -> Markdown:
 def ranked(kind: str, lesson: str | None = None) -> Markdown:
     """A table of a kind's topics, strongest evidence first, with which way the evidence points."""
     course = load_course()
-    order = {tag: k for k, tag in enumerate(("strong", "moderate", "weak", "traditional practice", "unproven"))}
-    ts = sorted((t for t in course.of_kind(kind) if lesson is None or t.lesson == lesson),
-                key=lambda t: (t.verdict is not None, order[t.evidence]))
+    order = {
+        tag: k for k, tag in enumerate(("strong", "moderate", "weak", "traditional practice", "unproven"))
+    }
+    ts = sorted(
+        (t for t in course.of_kind(kind) if lesson is None or t.lesson == lesson),
+        key=lambda t: (t.verdict is not None, order[t.evidence]),
+    )
     rows = ["| Measure | Evidence | Verdict |", "|---|---|---|"]
     rows += [f"| {t.title} | {EVIDENCE_BADGE[t.evidence]} | {t.verdict or 'worth trying'} |" for t in ts]
     return Markdown("\n".join(rows))

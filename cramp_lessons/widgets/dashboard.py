@@ -1,4 +1,5 @@
 """The learner's progress, read from the store: per-lesson table, charts, reviews due, what next."""
+
 from __future__ import annotations
 
 import time
@@ -12,7 +13,9 @@ from ..progress import ProgressStore, get_store
 from .base import show_figure
 
 
-def lesson_progress(course: Course, store: ProgressStore, due: set[str] | None = None) -> list[LessonProgress]:
+def lesson_progress(
+    course: Course, store: ProgressStore, due: set[str] | None = None
+) -> list[LessonProgress]:
     best = store.best_scores()
     due = due or set()
     rows = []
@@ -20,9 +23,17 @@ def lesson_progress(course: Course, store: ProgressStore, due: set[str] | None =
         qids = [q.id for b in course.banks_for(les.id) for q in b.questions]
         if not qids:
             continue
-        rows.append(LessonProgress(les.id, f"{les.number} {les.title}", len(qids), sum(q in best for q in qids),
-                                   sum(best.get(q, 0) >= 1 for q in qids),
-                                   sum(best.get(q, 0) for q in qids) / len(qids), sum(q in due for q in qids)))
+        rows.append(
+            LessonProgress(
+                les.id,
+                f"{les.number} {les.title}",
+                len(qids),
+                sum(q in best for q in qids),
+                sum(best.get(q, 0) >= 1 for q in qids),
+                sum(best.get(q, 0) for q in qids) / len(qids),
+                sum(q in due for q in qids),
+            )
+        )
     return rows
 
 
@@ -61,8 +72,10 @@ def progress_summary(rows: list[LessonProgress]) -> str:
         return f"You have not answered any of the course's {total} questions yet: start with lesson 01.{tail}"
     mastered = sum(r.mastered for r in rows)
     best = max(rows, key=lambda r: r.mastery)
-    return (f"You have answered {answered} of {total} questions and fully mastered {mastered}; "
-            f"your strongest lesson is {best.label} ({best.mastery:.0%}).{tail}")
+    return (
+        f"You have answered {answered} of {total} questions and fully mastered {mastered}; "
+        f"your strongest lesson is {best.label} ({best.mastery:.0%}).{tail}"
+    )
 
 
 def progress_table(rows: list[LessonProgress]) -> str:
@@ -84,6 +97,9 @@ def progress_dashboard(store: ProgressStore | None = None, now: float | None = N
     display(Markdown(progress_table(rows) + "\n\n" + next_lesson(course, rows)))
     show_figure(mastery_bar(rows), progress_summary(rows))
     timeline = mastery_timeline(store)
-    text = (f"Mastered questions over time: {timeline[-1][1]} by {timeline[-1][0]}." if timeline
-            else "Mastered questions over time: none yet; the line grows as you get questions fully right.")
+    text = (
+        f"Mastered questions over time: {timeline[-1][1]} by {timeline[-1][0]}."
+        if timeline
+        else "Mastered questions over time: none yet; the line grows as you get questions fully right."
+    )
     show_figure(mastery_over_time(timeline), text)

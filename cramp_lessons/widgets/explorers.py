@@ -1,4 +1,5 @@
 """One name for every explorer and picture in the course: ``show_explorer("twitch")`` in a notebook."""
+
 from __future__ import annotations
 
 import importlib

@@ -5,6 +5,7 @@ Interactive ones subclass :class:`~cramp_lessons.widgets.base.Explorer` (labelle
 a ``FigureWidget`` updated in place, a one-line ``summary()``); static ones return a plotly
 ``go.Figure`` and have a matching ``*_summary()`` function with the point in words.
 """
+
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
@@ -93,16 +94,37 @@ class LegExplorer(Explorer):
             knee, ankle = legm.POSTURES[posture].knee, legm.POSTURES[posture].ankle
         state = legm.leg_state(knee, ankle)  # validates the angles
         self._suspend = False
-        options = [("Custom: use the sliders", self.CUSTOM)] + [(p.label, p.id) for p in legm.POSTURES.values()]
+        options = [("Custom: use the sliders", self.CUSTOM)] + [
+            (p.label, p.id) for p in legm.POSTURES.values()
+        ]
         self.controls = {
-            "posture": W.Dropdown(options=options, value=self._matching(knee, ankle) if posture is None else posture,
-                                  description="Posture", style=_STYLE, layout=_WIDE),
-            "knee": W.IntSlider(value=round(knee), min=int(legm.KNEE_RANGE[0]), max=int(legm.KNEE_RANGE[1]), step=1,
-                                description="Knee bend (deg, 0 = straight)", style=_STYLE, layout=_WIDE,
-                                continuous_update=True),
-            "ankle": W.IntSlider(value=round(ankle), min=int(legm.ANKLE_RANGE[0]), max=int(legm.ANKLE_RANGE[1]),
-                                 step=1, description="Ankle (deg, + = toes up, - = pointed)", style=_STYLE,
-                                 layout=_WIDE, continuous_update=True),
+            "posture": W.Dropdown(
+                options=options,
+                value=self._matching(knee, ankle) if posture is None else posture,
+                description="Posture",
+                style=_STYLE,
+                layout=_WIDE,
+            ),
+            "knee": W.IntSlider(
+                value=round(knee),
+                min=int(legm.KNEE_RANGE[0]),
+                max=int(legm.KNEE_RANGE[1]),
+                step=1,
+                description="Knee bend (deg, 0 = straight)",
+                style=_STYLE,
+                layout=_WIDE,
+                continuous_update=True,
+            ),
+            "ankle": W.IntSlider(
+                value=round(ankle),
+                min=int(legm.ANKLE_RANGE[0]),
+                max=int(legm.ANKLE_RANGE[1]),
+                step=1,
+                description="Ankle (deg, + = toes up, - = pointed)",
+                style=_STYLE,
+                layout=_WIDE,
+                continuous_update=True,
+            ),
         }
         self.figure = go.FigureWidget(F.leg_figure(state))
         self._state = state
@@ -221,8 +243,15 @@ class FlowExplorer(Explorer):
     def __init__(self, radius: float = 50) -> None:
         super().__init__()
         self.controls = {
-            "radius": W.IntSlider(value=round(radius), min=10, max=120, step=1,
-                                  description="Artery radius (% of normal)", style=_STYLE, layout=_WIDE),
+            "radius": W.IntSlider(
+                value=round(radius),
+                min=10,
+                max=120,
+                step=1,
+                description="Artery radius (% of normal)",
+                style=_STYLE,
+                layout=_WIDE,
+            ),
         }
         self.figure = go.FigureWidget(F.flow_figure(self.controls["radius"].value / 100))
         self._r = self.controls["radius"].value
@@ -273,10 +302,22 @@ class AbiCalculator(Explorer):
     def __init__(self, ankle_systolic: float = 126, arm_systolic: float = 120) -> None:
         super().__init__()
         self.controls = {
-            "ankle_systolic": W.BoundedFloatText(value=ankle_systolic, min=0, max=1000, step=1,
-                                                 description="Ankle systolic pressure (mmHg)", style=_STYLE),
-            "arm_systolic": W.BoundedFloatText(value=arm_systolic, min=0, max=1000, step=1,
-                                               description="Arm systolic pressure (mmHg)", style=_STYLE),
+            "ankle_systolic": W.BoundedFloatText(
+                value=ankle_systolic,
+                min=0,
+                max=1000,
+                step=1,
+                description="Ankle systolic pressure (mmHg)",
+                style=_STYLE,
+            ),
+            "arm_systolic": W.BoundedFloatText(
+                value=arm_systolic,
+                min=0,
+                max=1000,
+                step=1,
+                description="Arm systolic pressure (mmHg)",
+                style=_STYLE,
+            ),
         }
         self.figure = go.FigureWidget(F.abi_figure(None))
         self.abi: float | None = None
@@ -328,12 +369,22 @@ class SweatCalculator(Explorer):
         if unknown:
             raise sw.SweatInputError(f"unknown input(s) {sorted(unknown)}; known: {', '.join(sw.DEFAULTS)}")
         values = {**sw.DEFAULTS, **defaults}
-        steps = {"duration_h": 0.25, "sweat_rate_l_per_h": 0.1, "sweat_sodium_mg_per_l": 50,
-                 "fluid_drunk_l": 0.1, "sodium_intake_mg": 50, "body_mass_kg": 1}
+        steps = {
+            "duration_h": 0.25,
+            "sweat_rate_l_per_h": 0.1,
+            "sweat_sodium_mg_per_l": 50,
+            "fluid_drunk_l": 0.1,
+            "sodium_intake_mg": 50,
+            "body_mass_kg": 1,
+        }
         self.controls = {
             name: W.BoundedFloatText(
-                value=values[name], min=0, max=sw.LIMITS[name][1] * 10, step=steps[name],
-                description=f"{sw.LABELS[name]} ({sw.UNITS[name]})", style=_STYLE,
+                value=values[name],
+                min=0,
+                max=sw.LIMITS[name][1] * 10,
+                step=steps[name],
+                description=f"{sw.LABELS[name]} ({sw.UNITS[name]})",
+                style=_STYLE,
             )
             for name in sw.DEFAULTS
         }

@@ -4,9 +4,11 @@ reflex loop, and a stepper through excitation-contraction coupling.
 Each explorer builds its figure once (``cramp_lessons.figures.physiology``) as a plotly
 ``FigureWidget`` and then only replaces trace data inside ``figure.batch_update()``.
 """
+
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import ipywidgets as W
 import numpy as np
@@ -21,9 +23,16 @@ from cramp_lessons.physiology import twitch as tw
 from .base import Explorer
 
 __all__ = [
-    "TwitchExplorer", "ExcitabilityExplorer", "ReflexExplorer", "CouplingStepper",
-    "twitch_explorer", "excitability_explorer", "reflex_explorer", "coupling_stepper",
-    "load_coupling_steps", "SHARED_SWEEPS",
+    "TwitchExplorer",
+    "ExcitabilityExplorer",
+    "ReflexExplorer",
+    "CouplingStepper",
+    "twitch_explorer",
+    "excitability_explorer",
+    "reflex_explorer",
+    "coupling_stepper",
+    "load_coupling_steps",
+    "SHARED_SWEEPS",
 ]
 
 _STYLE = {"description_width": "initial"}
@@ -31,8 +40,16 @@ _LAYOUT = W.Layout(width="min(100%, 560px)")
 
 
 def _slider(cls, description: str, value, lo, hi, step, fmt: str | None = None):
-    kw = dict(value=value, min=lo, max=hi, step=step, description=description, style=_STYLE,
-              continuous_update=True, layout=_LAYOUT)
+    kw = dict(
+        value=value,
+        min=lo,
+        max=hi,
+        step=step,
+        description=description,
+        style=_STYLE,
+        continuous_update=True,
+        layout=_LAYOUT,
+    )
     if fmt:
         kw["readout_format"] = fmt
     return cls(**kw)
@@ -46,6 +63,7 @@ def _snap(value: float, grid: np.ndarray, what: str) -> float:
 
 
 # -- twitch ------------------------------------------------------------------------------
+
 
 class TwitchExplorer(Explorer):
     """Force of one motor unit firing at a chosen rate and muscle temperature."""
@@ -64,11 +82,15 @@ class TwitchExplorer(Explorer):
         self.t_end_ms = float(t_end_ms)
         self.controls = {
             "rate_hz": _slider(W.IntSlider, "Motor-unit firing rate (Hz)", int(rate_hz), 1, 60, 1),
-            "temp_c": _slider(W.FloatSlider, "Muscle temperature (°C)", float(temp_c), 20.0, 37.0, 0.5, ".1f"),
+            "temp_c": _slider(
+                W.FloatSlider, "Muscle temperature (°C)", float(temp_c), 20.0, 37.0, 0.5, ".1f"
+            ),
         }
         r = tw.tetanus(rate_hz, temp_c, self.t_end_ms)
         self.result = r
-        self.figure = go.FigureWidget(figs.twitch_figure(r.t, r.force, r.single, r.spikes, y_max=r.peak_force))
+        self.figure = go.FigureWidget(
+            figs.twitch_figure(r.t, r.force, r.single, r.spikes, y_max=r.peak_force)
+        )
         self._wire()
 
     def update(self, rate_hz: int, temp_c: float, **_: Any) -> None:
@@ -115,9 +137,15 @@ class ExcitabilityExplorer(Explorer):
         "above 20 °C it stops firing repetitively. The shaded band is the normal ionised range, 1.16-1.32 mmol/L (MedlinePlus)."
     )
 
-    def __init__(self, ca_mmol: float = hh.CA_REF, temp_c: float = hh.DEFAULT_TEMP_C,
-                 drive: float = hh.DEFAULT_DRIVE, *, cache: hh.SweepCache | None = None,
-                 precompute: bool = True) -> None:
+    def __init__(
+        self,
+        ca_mmol: float = hh.CA_REF,
+        temp_c: float = hh.DEFAULT_TEMP_C,
+        drive: float = hh.DEFAULT_DRIVE,
+        *,
+        cache: hh.SweepCache | None = None,
+        precompute: bool = True,
+    ) -> None:
         super().__init__()
         self.cache = SHARED_SWEEPS if cache is None else cache
         grid_ca, grid_t, grid_i = self.cache.ca_grid, self.cache.temp_grid, self.cache.drive_grid
@@ -125,24 +153,41 @@ class ExcitabilityExplorer(Explorer):
         temp_c = _snap(temp_c, grid_t, "temperature")
         drive = _snap(drive, grid_i, "drive")
         self.controls = {
-            "ca_mmol": _slider(W.FloatSlider, "Blood ionised calcium (mmol/L)", ca_mmol, grid_ca[0], grid_ca[-1],
-                               0.02, ".2f"),
-            "temp_c": _slider(W.FloatSlider, "Axon temperature (°C)", temp_c, grid_t[0], grid_t[-1], 2.5, ".1f"),
-            "drive": _slider(W.FloatSlider, "Background drive (µA/cm²)", drive, grid_i[0], grid_i[-1], 0.5, ".1f"),
+            "ca_mmol": _slider(
+                W.FloatSlider, "Blood ionised calcium (mmol/L)", ca_mmol, grid_ca[0], grid_ca[-1], 0.02, ".2f"
+            ),
+            "temp_c": _slider(
+                W.FloatSlider, "Axon temperature (°C)", temp_c, grid_t[0], grid_t[-1], 2.5, ".1f"
+            ),
+            "drive": _slider(
+                W.FloatSlider, "Background drive (µA/cm²)", drive, grid_i[0], grid_i[-1], 0.5, ".1f"
+            ),
         }
         if precompute:  # every slider position now (once per kernel with the shared cache)
             self.cache.precompute()
         res, curve = self.cache.lookup(ca_mmol, temp_c, drive)
         self.result, self.curve = res, curve
-        self.figure = go.FigureWidget(figs.excitability_figure(
-            res.t, res.v.astype(np.float32), res.spike_times, grid_ca, curve, res.ca_mmol, res.rate_hz,
-            normal=hh.CA_NORMAL, t_end=self.cache.t_end))
+        self.figure = go.FigureWidget(
+            figs.excitability_figure(
+                res.t,
+                res.v.astype(np.float32),
+                res.spike_times,
+                grid_ca,
+                curve,
+                res.ca_mmol,
+                res.rate_hz,
+                normal=hh.CA_NORMAL,
+                t_end=self.cache.t_end,
+            )
+        )
         self._wire()
 
     def update(self, ca_mmol: float, temp_c: float, drive: float, **_: Any) -> None:
-        res, curve = self.cache.lookup(_snap(ca_mmol, self.cache.ca_grid, "calcium"),
-                                       _snap(temp_c, self.cache.temp_grid, "temperature"),
-                                       _snap(drive, self.cache.drive_grid, "drive"))
+        res, curve = self.cache.lookup(
+            _snap(ca_mmol, self.cache.ca_grid, "calcium"),
+            _snap(temp_c, self.cache.temp_grid, "temperature"),
+            _snap(drive, self.cache.drive_grid, "drive"),
+        )
         self.result, self.curve = res, curve
         spikes = res.spike_times
         fig = self.figure
@@ -162,21 +207,30 @@ class ExcitabilityExplorer(Explorer):
     def summary(self) -> str:
         r = self.result
         lo, hi = hh.CA_NORMAL
-        where = "below the normal" if r.ca_mmol < lo - 1e-9 else ("above the normal" if r.ca_mmol > hi + 1e-9
-                                                                 else "inside the normal")
-        head = (f"At {r.ca_mmol:.2f} mmol/L calcium ({where} {lo:.2f}-{hi:.2f}), {r.temp_c:.1f} °C and drive "
-                f"{r.drive:.1f} µA/cm², ")
+        where = (
+            "below the normal"
+            if r.ca_mmol < lo - 1e-9
+            else ("above the normal" if r.ca_mmol > hi + 1e-9 else "inside the normal")
+        )
+        head = (
+            f"At {r.ca_mmol:.2f} mmol/L calcium ({where} {lo:.2f}-{hi:.2f}), {r.temp_c:.1f} °C and drive "
+            f"{r.drive:.1f} µA/cm², "
+        )
         if r.spontaneous:
             body = f"the axon fires on its own at {r.rate_hz:.0f} Hz: over-excitable, as in tetany."
         else:
             body = f"the axon rests at {float(r.v[-1]):.0f} mV and does not fire on its own."
         onset = self.onset_mmol()
-        tail = (" It would fire on its own at no calcium level shown." if onset is None
-                else f" It fires on its own at {onset:.2f} mmol/L and below.")
+        tail = (
+            " It would fire on its own at no calcium level shown."
+            if onset is None
+            else f" It fires on its own at {onset:.2f} mmol/L and below."
+        )
         return head + body + tail
 
 
 # -- reflex ------------------------------------------------------------------------------
+
 
 class ReflexExplorer(Explorer):
     """The fatigue / reflex-loop theory of cramps, with an optional stretch.
@@ -196,8 +250,16 @@ class ReflexExplorer(Explorer):
     )
     CONTROLS = ("fatigue", "stretch", "stretch_time")
 
-    def __init__(self, fatigue: float = 0.8, stretch: bool = True, stretch_time: float = 4.0, *,
-                 show: Iterable[str] = CONTROLS, title: str | None = None, caption: str | None = None) -> None:
+    def __init__(
+        self,
+        fatigue: float = 0.8,
+        stretch: bool = True,
+        stretch_time: float = 4.0,
+        *,
+        show: Iterable[str] = CONTROLS,
+        title: str | None = None,
+        caption: str | None = None,
+    ) -> None:
         super().__init__()
         show = tuple(show)
         unknown = set(show) - set(self.CONTROLS)
@@ -208,18 +270,40 @@ class ReflexExplorer(Explorer):
         if caption is not None:
             self.caption = caption
         all_controls = {
-            "fatigue": _slider(W.FloatSlider, "Muscle fatigue (0 = fresh, 1 = exhausted)", float(fatigue), 0.0, 1.0,
-                               0.05, ".2f"),
-            "stretch": W.Checkbox(value=bool(stretch), description="Stretch the muscle", indent=False, style=_STYLE),
-            "stretch_time": _slider(W.FloatSlider, "Stretch starts at (s)", float(stretch_time), 2.0, 9.0, 0.5, ".1f"),
+            "fatigue": _slider(
+                W.FloatSlider,
+                "Muscle fatigue (0 = fresh, 1 = exhausted)",
+                float(fatigue),
+                0.0,
+                1.0,
+                0.05,
+                ".2f",
+            ),
+            "stretch": W.Checkbox(
+                value=bool(stretch), description="Stretch the muscle", indent=False, style=_STYLE
+            ),
+            "stretch_time": _slider(
+                W.FloatSlider, "Stretch starts at (s)", float(stretch_time), 2.0, 9.0, 0.5, ".1f"
+            ),
         }
         self.fixed = {k: w.value for k, w in all_controls.items() if k not in show}
         self.controls = {k: all_controls[k] for k in self.CONTROLS if k in show}
         self.result, self.no_stretch = self._simulate(**{k: w.value for k, w in all_controls.items()})
         r = self.result
-        self.figure = go.FigureWidget(figs.reflex_figure(
-            r.t, r.drive, r.spindle, r.gto, r.rate, r.force, r.stretch, r.episodes, threshold=rx.THRESHOLD,
-            force_no_stretch=None if self.no_stretch is None else self.no_stretch.force))
+        self.figure = go.FigureWidget(
+            figs.reflex_figure(
+                r.t,
+                r.drive,
+                r.spindle,
+                r.gto,
+                r.rate,
+                r.force,
+                r.stretch,
+                r.episodes,
+                threshold=rx.THRESHOLD,
+                force_no_stretch=None if self.no_stretch is None else self.no_stretch.force,
+            )
+        )
         self._wire()
 
     @staticmethod
@@ -243,7 +327,9 @@ class ReflexExplorer(Explorer):
             fig.data[3].y = by
             fig.data[4].y = (100 * r.rate).astype(f32)
             fig.data[5].y = (100 * r.force).astype(f32)
-            fig.data[6].y = np.full(r.t.shape, np.nan, dtype=f32) if ref is None else (100 * ref.force).astype(f32)
+            fig.data[6].y = (
+                np.full(r.t.shape, np.nan, dtype=f32) if ref is None else (100 * ref.force).astype(f32)
+            )
             fig.data[7].y = (100 * r.stretch).astype(f32)
 
     def summary(self) -> str:
@@ -260,10 +346,13 @@ class ReflexExplorer(Explorer):
 
 # -- excitation-contraction coupling -----------------------------------------------------
 
+
 def load_coupling_steps() -> list[dict[str, str]]:
     """The coupling steps from ``content/physiology/coupling.yaml`` (id, title, text), via the course model."""
-    return [{"id": st.id, "title": st.title, "text": " ".join(st.text.split())}
-            for st in load_course().sequences["coupling"]]
+    return [
+        {"id": st.id, "title": st.title, "text": " ".join(st.text.split())}
+        for st in load_course().sequences["coupling"]
+    ]
 
 
 class CouplingStepper(Explorer):
@@ -271,19 +360,39 @@ class CouplingStepper(Explorer):
     step slider; the current step is highlighted in the diagram and explained beside it."""
 
     title = "Excitation-contraction coupling, step by step"
-    caption = ("From the action potential to relaxation: the textbook chain (strong). Contraction runs on "
-               "calcium stored inside the fibre.")
+    caption = (
+        "From the action potential to relaxation: the textbook chain (strong). Contraction runs on "
+        "calcium stored inside the fibre."
+    )
 
     def __init__(self, step: int = 1, steps: list[dict[str, str]] | None = None) -> None:
         super().__init__()
         self.steps = load_coupling_steps() if steps is None else steps
         n = len(self.steps)
-        self.controls = {"step": W.IntSlider(value=int(step), min=1, max=n, step=1, description="Step (1-%d)" % n,
-                                             style=_STYLE, continuous_update=True, layout=_LAYOUT)}
-        self.prev_button = W.Button(description="Previous step", icon="arrow-left", tooltip="Go to the previous step",
-                                    layout=W.Layout(width="auto"))
-        self.next_button = W.Button(description="Next step", icon="arrow-right", tooltip="Go to the next step",
-                                    layout=W.Layout(width="auto"))
+        self.controls = {
+            "step": W.IntSlider(
+                value=int(step),
+                min=1,
+                max=n,
+                step=1,
+                description=f"Step (1-{n})",
+                style=_STYLE,
+                continuous_update=True,
+                layout=_LAYOUT,
+            )
+        }
+        self.prev_button = W.Button(
+            description="Previous step",
+            icon="arrow-left",
+            tooltip="Go to the previous step",
+            layout=W.Layout(width="auto"),
+        )
+        self.next_button = W.Button(
+            description="Next step",
+            icon="arrow-right",
+            tooltip="Go to the next step",
+            layout=W.Layout(width="auto"),
+        )
         self.prev_button.on_click(lambda _b: self.go(-1))
         self.next_button.on_click(lambda _b: self.go(+1))
         self.text = W.HTML(layout=W.Layout(width="min(100%, 340px)"))
@@ -307,8 +416,10 @@ class CouplingStepper(Explorer):
             fig.data[0].textfont.color = text_colors
             fig.data[1].text = [figs.coupling_centre_text([s["title"] for s in self.steps], i)]
         st = self.steps[i]
-        self.text.value = (f"<div role='region' aria-live='polite' aria-label='current step'>"
-                           f"<h4>{i + 1}. {st['title']}</h4><p>{st['text']}</p></div>")
+        self.text.value = (
+            f"<div role='region' aria-live='polite' aria-label='current step'>"
+            f"<h4>{i + 1}. {st['title']}</h4><p>{st['text']}</p></div>"
+        )
         self.prev_button.disabled = i == 0
         self.next_button.disabled = i == n - 1
         self._step = i
@@ -324,14 +435,20 @@ class CouplingStepper(Explorer):
             box = super().widget
             children = list(box.children)
             children[children.index(self.figure)] = W.HBox(
-                [self.figure, self.text], layout=W.Layout(flex_flow="row wrap", align_items="center"))
-            controls = next(c for c in children if isinstance(c, W.VBox) and self.controls["step"] in c.children)
-            children[children.index(controls)] = W.HBox([self.prev_button, self.next_button, self.controls["step"]])
+                [self.figure, self.text], layout=W.Layout(flex_flow="row wrap", align_items="center")
+            )
+            controls = next(
+                c for c in children if isinstance(c, W.VBox) and self.controls["step"] in c.children
+            )
+            children[children.index(controls)] = W.HBox(
+                [self.prev_button, self.next_button, self.controls["step"]]
+            )
             box.children = tuple(children)
         return self._box
 
 
 # -- factories ---------------------------------------------------------------------------
+
 
 def twitch_explorer(**defaults: Any) -> TwitchExplorer:
     return TwitchExplorer(**defaults)

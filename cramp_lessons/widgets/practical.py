@@ -9,15 +9,17 @@ The routine's countdown runs on a background thread (:class:`ThreadTicker`), so 
 free: the next cell runs while it counts. The clock and the ticker are injectable, so tests
 drive time by hand and never sleep.
 """
+
 from __future__ import annotations
 
 import base64
 import html
 import threading
 import time
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable, Protocol
+from typing import Any, Protocol
 
 import ipywidgets as W
 
@@ -98,8 +100,9 @@ class ThreadTicker:
     so a test can pass one that returns at once.
     """
 
-    def __init__(self, interval: float = 0.25,
-                 wait: Callable[[threading.Event, float], bool] | None = None) -> None:
+    def __init__(
+        self, interval: float = 0.25, wait: Callable[[threading.Event, float], bool] | None = None
+    ) -> None:
         self.interval = interval
         self._wait = wait or (lambda ev, s: ev.wait(s))
         self._stop = threading.Event()
@@ -146,8 +149,14 @@ class RoutineWidget(_Tool):
     #: A step left open this long (seconds) is paused, so a forgotten timer stops ticking.
     IDLE_PAUSE = 1800
 
-    def __init__(self, topic_ids: str | Iterable[str] = "relief.toe_pull", *, course: Course | None = None,
-                 clock: Callable[[], float] = time.monotonic, ticker: Ticker | None = None) -> None:
+    def __init__(
+        self,
+        topic_ids: str | Iterable[str] = "relief.toe_pull",
+        *,
+        course: Course | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        ticker: Ticker | None = None,
+    ) -> None:
         from ..routine import build_routine, relief_techniques
 
         self.course = course or load_course()
@@ -160,21 +169,42 @@ class RoutineWidget(_Tool):
         options = [(t.title, t.id) for t in techniques]
         if len(ids) > 1:
             options.insert(0, (" + ".join(self.course.topic(i).title for i in ids), tuple(ids)))
-        self.technique = W.Dropdown(options=options, value=tuple(ids) if len(ids) > 1 else ids[0],
-                                    description="Technique:", style=_STYLE, layout=_WIDE)
+        self.technique = W.Dropdown(
+            options=options,
+            value=tuple(ids) if len(ids) > 1 else ids[0],
+            description="Technique:",
+            style=_STYLE,
+            layout=_WIDE,
+        )
         self.own_time = W.BoundedIntText(
-            value=0, min=0, max=600, step=5, style=_STYLE, layout=_WIDE,
-            description="Stretch timer, your choice (seconds; 0 = no timer, hold until it eases):")
-        self.start_button = W.Button(description="Start", button_style="primary", icon="play",
-                                     tooltip="Start the routine from the first step")
-        self.pause_button = W.Button(description="Pause", icon="pause", tooltip="Pause or resume the timer",
-                                     disabled=True)
-        self.skip_button = W.Button(description="Skip (next step)", icon="forward",
-                                    tooltip="Go to the next step, for example when the cramp has eased", disabled=True)
+            value=0,
+            min=0,
+            max=600,
+            step=5,
+            style=_STYLE,
+            layout=_WIDE,
+            description="Stretch timer, your choice (seconds; 0 = no timer, hold until it eases):",
+        )
+        self.start_button = W.Button(
+            description="Start",
+            button_style="primary",
+            icon="play",
+            tooltip="Start the routine from the first step",
+        )
+        self.pause_button = W.Button(
+            description="Pause", icon="pause", tooltip="Pause or resume the timer", disabled=True
+        )
+        self.skip_button = W.Button(
+            description="Skip (next step)",
+            icon="forward",
+            tooltip="Go to the next step, for example when the cramp has eased",
+            disabled=True,
+        )
         self.step_html = W.HTML()
         self.countdown = W.HTML()
-        self.progress = W.FloatProgress(value=0.0, min=0.0, max=1.0, description="Progress:", style=_STYLE,
-                                        layout=_WIDE)
+        self.progress = W.FloatProgress(
+            value=0.0, min=0.0, max=1.0, description="Progress:", style=_STYLE, layout=_WIDE
+        )
         self.cautions = W.HTML()
         self.status = W.HTML()
         self.message = W.HTML()
@@ -186,11 +216,22 @@ class RoutineWidget(_Tool):
         self.own_time.observe(lambda _c: self._rebuild(), names="value")
         self._rebuild()
         self.widget = Panel(
-            [W.HTML("<h4>Relief routine: step by step</h4>"
+            [
+                W.HTML(
+                    "<h4>Relief routine: step by step</h4>"
                     "<p><i>Choose a technique, then press Start. The timer runs in the background: "
-                    "you can keep working in the notebook.</i></p>"),
-             self.technique, self.own_time, W.HBox([self.start_button, self.pause_button, self.skip_button]),
-             self.step_html, self.countdown, self.progress, self.status, self.message, self.cautions],
+                    "you can keep working in the notebook.</i></p>"
+                ),
+                self.technique,
+                self.own_time,
+                W.HBox([self.start_button, self.pause_button, self.skip_button]),
+                self.step_html,
+                self.countdown,
+                self.progress,
+                self.status,
+                self.message,
+                self.cautions,
+            ],
             label="[relief routine] choose a technique and press Start",
         )
         self.widget.add_class("cramp-routine")
@@ -207,7 +248,9 @@ class RoutineWidget(_Tool):
                 self.message.value = _status(str(exc), alert=True)
                 return
             items = "".join(f"<li>{e(c)}</li>" for c in self.routine.cautions)
-            self.cautions.value = f"<details><summary>Take care</summary><ul>{items}</ul></details>" if items else ""
+            self.cautions.value = (
+                f"<details><summary>Take care</summary><ul>{items}</ul></details>" if items else ""
+            )
             self._shown = None
             self.pause_button.description, self.pause_button.icon = "Pause", "pause"
             self._render()
@@ -261,19 +304,25 @@ class RoutineWidget(_Tool):
         self.skip_button.disabled = t.state == "done"
         self.start_button.description = "Start again" if t.state in ("running", "paused", "done") else "Start"
         if t.step is not None and t.step.seconds is not None:
-            self.countdown.value = (f"<p role='timer' aria-live='off' style='font-size:1.6em'>"
-                                    f"<b>{_fmt_clock(t.remaining)}</b> left <small>({e(t.step.duration_text)})</small></p>")
+            self.countdown.value = (
+                f"<p role='timer' aria-live='off' style='font-size:1.6em'>"
+                f"<b>{_fmt_clock(t.remaining)}</b> left <small>({e(t.step.duration_text)})</small></p>"
+            )
         elif t.step is not None and t.state != "ready":
-            self.countdown.value = (f"<p role='timer' aria-live='off' style='font-size:1.6em'>{_fmt_clock(t.elapsed)} "
-                                    f"<small>so far ({e(t.step.duration_text)})</small></p>")
+            self.countdown.value = (
+                f"<p role='timer' aria-live='off' style='font-size:1.6em'>{_fmt_clock(t.elapsed)} "
+                f"<small>so far ({e(t.step.duration_text)})</small></p>"
+            )
         else:
             self.countdown.value = ""
         key = (t.state, t.index, t.long_hold)
         if key != self._shown:  # the step text and the spoken status change only when the step does
             self._shown = key
             if t.step is not None:
-                self.step_html.value = (f"<p><b>Step {t.index + 1} of {t.total_steps}</b> "
-                                        f"<i>({e(t.step.topic_title)})</i></p><p style='font-size:1.2em'>{e(t.step.text)}</p>")
+                self.step_html.value = (
+                    f"<p><b>Step {t.index + 1} of {t.total_steps}</b> "
+                    f"<i>({e(t.step.topic_title)})</i></p><p style='font-size:1.2em'>{e(t.step.text)}</p>"
+                )
             else:
                 self.step_html.value = "<p><b>All steps done.</b></p>"
             self.status.value = _status(r.summary(self.clock(), timing=False), alert=t.long_hold)
@@ -297,34 +346,56 @@ def _plan_fragment(plan: Any) -> str:
 
     def li(i: Any, mark: str) -> str:
         cautions = "".join(f"<li>⚠ {e(c)}</li>" for c in i.cautions)
-        return (f"<li><span aria-hidden='true'>{mark}</span> <b>{e(i.title)}</b> "
-                f"<i>({e(EVIDENCE_WORDS[i.evidence])})</i><br>{e(i.summary)}"
-                + (f"<ul>{cautions}</ul>" if cautions else "") + "</li>")
+        return (
+            f"<li><span aria-hidden='true'>{mark}</span> <b>{e(i.title)}</b> "
+            f"<i>({e(EVIDENCE_WORDS[i.evidence])})</i><br>{e(i.summary)}"
+            + (f"<ul>{cautions}</ul>" if cautions else "")
+            + "</li>"
+        )
 
-    parts = ["<h5>Your checklist, strongest evidence first</h5><ul style='list-style:none;padding-left:0'>"
-             + "".join(li(i, "☐") for i in todo) + "</ul>"]
+    parts = [
+        "<h5>Your checklist, strongest evidence first</h5><ul style='list-style:none;padding-left:0'>"
+        + "".join(li(i, "☐") for i in todo)
+        + "</ul>"
+    ]
     if skip:
-        parts.append("<h5>Not advised: the evidence shows no benefit, or harms that outweigh it</h5><ul style='list-style:none;padding-left:0'>"
-                     + "".join(li(i, "✗") for i in skip) + "</ul>")
+        parts.append(
+            "<h5>Not advised: the evidence shows no benefit, or harms that outweigh it</h5><ul style='list-style:none;padding-left:0'>"
+            + "".join(li(i, "✗") for i in skip)
+            + "</ul>"
+        )
     adv = [a for a in plan.advice if a.cautions]
     if adv:
-        parts.append("<h5>For your situations</h5><ul>"
-                     + "".join(f"<li><b>{e(a.title)}</b>: " + " ".join(e(c) for c in a.cautions) + "</li>" for a in adv)
-                     + "</ul>")
+        parts.append(
+            "<h5>For your situations</h5><ul>"
+            + "".join(
+                f"<li><b>{e(a.title)}</b>: " + " ".join(e(c) for c in a.cautions) + "</li>" for a in adv
+            )
+            + "</ul>"
+        )
     parts.append("<h5>Red flags: when to get help</h5>")
     for level in ("emergency", "soon", "routine"):
         flags = [f for f in plan.red_flags if f.urgency == level]
         if flags:
-            parts.append(f"<p><b>{e(URGENCY_HEADING[level])}</b></p><ul>"
-                         + "".join(f"<li>{e(f.title)}</li>" for f in flags) + "</ul>")
+            parts.append(
+                f"<p><b>{e(URGENCY_HEADING[level])}</b></p><ul>"
+                + "".join(f"<li>{e(f.title)}</li>" for f in flags)
+                + "</ul>"
+            )
     return "".join(parts)
 
 
 class PlannerWidget(_Tool):
     """Tick your situations; get a checklist; save it, export it as Markdown and HTML."""
 
-    def __init__(self, *, course: Course | None = None, store: Any = None, export_dir: str | Path | None = None,
-                 name: str = "my plan") -> None:
+    def __init__(
+        self,
+        *,
+        course: Course | None = None,
+        store: Any = None,
+        export_dir: str | Path | None = None,
+        name: str = "my plan",
+    ) -> None:
         from .. import planner as P
 
         self.P = P
@@ -332,14 +403,21 @@ class PlannerWidget(_Tool):
         self._store = store
         self.name = name
         self.export_dir = Path(export_dir) if export_dir else Path.cwd()
-        self.boxes = {sid: W.Checkbox(value=False, description=label, indent=False, layout=_AUTO)
-                      for sid, label in P.situation_choices(self.course)}
+        self.boxes = {
+            sid: W.Checkbox(value=False, description=label, indent=False, layout=_AUTO)
+            for sid, label in P.situation_choices(self.course)
+        }
         self.checklist = W.HTML()
         self.status = W.HTML()
         self.message = W.HTML()
-        self.save_button = W.Button(description="Save my plan", icon="save", tooltip="Save the ticked situations")
-        self.export_button = W.Button(description="Export as Markdown", icon="download",
-                                      tooltip="Write my_cramp_plan.md and a print-friendly my_cramp_plan.html")
+        self.save_button = W.Button(
+            description="Save my plan", icon="save", tooltip="Save the ticked situations"
+        )
+        self.export_button = W.Button(
+            description="Export as Markdown",
+            icon="download",
+            tooltip="Write my_cramp_plan.md and a print-friendly my_cramp_plan.html",
+        )
         self.save_button.on_click(lambda _b: self.save())
         self.export_button.on_click(lambda _b: self.export())
         try:
@@ -356,10 +434,17 @@ class PlannerWidget(_Tool):
         if saved is not None:
             self.message.value = _status(f"Loaded your saved plan {name!r}.")
         self.widget = Panel(
-            [W.HTML("<h4>Your prevention plan</h4><p><i>Tick every situation that fits you. "
-                    "The advice for everyone is always included.</i></p>"),
-             W.VBox(list(self.boxes.values()), layout=W.Layout(border="1px solid #ccc", padding="4px")),
-             W.HBox([self.save_button, self.export_button]), self.message, self.status, self.checklist],
+            [
+                W.HTML(
+                    "<h4>Your prevention plan</h4><p><i>Tick every situation that fits you. "
+                    "The advice for everyone is always included.</i></p>"
+                ),
+                W.VBox(list(self.boxes.values()), layout=W.Layout(border="1px solid #ccc", padding="4px")),
+                W.HBox([self.save_button, self.export_button]),
+                self.message,
+                self.status,
+                self.checklist,
+            ],
             label="[prevention planner] tick your situations",
         )
         self.widget.add_class("cramp-planner")
@@ -386,7 +471,9 @@ class PlannerWidget(_Tool):
         except CrampLessonsError as exc:
             self.message.value = _status(f"Not saved: {exc}", alert=True)
             return
-        self.message.value = _status(f"Saved as {self.name!r}: {len(self.plan.situations)} situations ticked.")
+        self.message.value = _status(
+            f"Saved as {self.name!r}: {len(self.plan.situations)} situations ticked."
+        )
 
     def export(self) -> tuple[Path, Path] | None:
         md = self.P.plan_markdown(self.plan, self.course)
@@ -396,14 +483,17 @@ class PlannerWidget(_Tool):
             md_path.write_text(md, encoding="utf-8")
             html_path.write_text(page, encoding="utf-8")
         except OSError as exc:
-            self.message.value = (_status(f"Could not write the files ({exc}); use the download links instead.", alert=True)
-                                  + f"<p>{_data_link(md, 'my_cramp_plan.md', 'text/markdown')} · "
-                                    f"{_data_link(page, 'my_cramp_plan.html', 'text/html')}</p>")
+            self.message.value = (
+                _status(f"Could not write the files ({exc}); use the download links instead.", alert=True)
+                + f"<p>{_data_link(md, 'my_cramp_plan.md', 'text/markdown')} · "
+                f"{_data_link(page, 'my_cramp_plan.html', 'text/html')}</p>"
+            )
             return None
         self.message.value = (
             _status(f"Exported {md_path.name} and {html_path.name} next to the notebook.")
             + f"<p>Open {_file_link(md_path, Path.cwd())} or the print-friendly {_file_link(html_path, Path.cwd())}; "
-              f"or {_data_link(md, 'my_cramp_plan.md', 'text/markdown')}.</p>")
+            f"or {_data_link(md, 'my_cramp_plan.md', 'text/markdown')}.</p>"
+        )
         return md_path, html_path
 
     def summary(self) -> str:
@@ -419,8 +509,15 @@ def prevention_planner() -> PlannerWidget:
 class DiaryWidget(_Tool):
     """A labelled entry form, the diary's charts, CSV export and import, delete."""
 
-    def __init__(self, *, course: Course | None = None, store: Any = None, now: Callable[[], datetime] | None = None,
-                 export_dir: str | Path | None = None, charts: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        course: Course | None = None,
+        store: Any = None,
+        now: Callable[[], datetime] | None = None,
+        export_dir: str | Path | None = None,
+        charts: bool = True,
+    ) -> None:
         import plotly.graph_objects as go
 
         from .. import diary as D
@@ -438,44 +535,93 @@ class DiaryWidget(_Tool):
 
         now_v = self.diary.now().replace(second=0, microsecond=0)
         self.when = W.NaiveDatetimePicker(value=now_v, description="Date and time:", style=_STYLE)
-        self.muscle = W.Dropdown(options=[(v, k) for k, v in D.MUSCLES.items()], value="calf", description="Muscle:",
-                                 style=_STYLE, layout=_WIDE)
-        self.muscle_other = W.Text(description="If other, which muscle:", placeholder="e.g. neck", style=_STYLE,
-                                   layout=_WIDE)
-        self.duration = W.Text(description="How long (seconds):", placeholder="e.g. 45 (2 minutes = 120)",
-                               style=_STYLE, layout=_WIDE)
-        self.activity = W.Dropdown(options=[(v, k) for k, v in D.ACTIVITIES.items()], value="sleep",
-                                   description="What you were doing:", style=_STYLE, layout=_WIDE)
-        self.helped = {k: W.Checkbox(value=False, description=v, indent=False, layout=_AUTO)
-                       for k, v in self.helped_labels.items()}
+        self.muscle = W.Dropdown(
+            options=[(v, k) for k, v in D.MUSCLES.items()],
+            value="calf",
+            description="Muscle:",
+            style=_STYLE,
+            layout=_WIDE,
+        )
+        self.muscle_other = W.Text(
+            description="If other, which muscle:", placeholder="e.g. neck", style=_STYLE, layout=_WIDE
+        )
+        self.duration = W.Text(
+            description="How long (seconds):",
+            placeholder="e.g. 45 (2 minutes = 120)",
+            style=_STYLE,
+            layout=_WIDE,
+        )
+        self.activity = W.Dropdown(
+            options=[(v, k) for k, v in D.ACTIVITIES.items()],
+            value="sleep",
+            description="What you were doing:",
+            style=_STYLE,
+            layout=_WIDE,
+        )
+        self.helped = {
+            k: W.Checkbox(value=False, description=v, indent=False, layout=_AUTO)
+            for k, v in self.helped_labels.items()
+        }
         self.helped_other = W.Text(description="If something else helped, what:", style=_STYLE, layout=_WIDE)
-        self.notes = W.Textarea(description="Notes:", placeholder="new medicine? long walk? cold night?",
-                                style=_STYLE, layout=_WIDE)
-        self.save_button = W.Button(description="Add to diary", button_style="primary", icon="plus",
-                                    tooltip="Check the entry and save it")
+        self.notes = W.Textarea(
+            description="Notes:",
+            placeholder="new medicine? long walk? cold night?",
+            style=_STYLE,
+            layout=_WIDE,
+        )
+        self.save_button = W.Button(
+            description="Add to diary",
+            button_style="primary",
+            icon="plus",
+            tooltip="Check the entry and save it",
+        )
         self.message = W.HTML()
         self.entry_list = W.Dropdown(options=[], description="Entry:", style=_STYLE, layout=_WIDE)
-        self.delete_button = W.Button(description="Delete entry", icon="trash", tooltip="Delete the chosen entry")
-        self.export_button = W.Button(description="Export CSV", icon="download",
-                                      tooltip="Write cramp_diary.csv next to the notebook")
+        self.delete_button = W.Button(
+            description="Delete entry", icon="trash", tooltip="Delete the chosen entry"
+        )
+        self.export_button = W.Button(
+            description="Export CSV", icon="download", tooltip="Write cramp_diary.csv next to the notebook"
+        )
         self.upload = W.FileUpload(accept=".csv", multiple=False, description="Import CSV")
         self.status = W.HTML()
         self.save_button.on_click(lambda _b: self.add())
         self.delete_button.on_click(lambda _b: self.delete())
         self.export_button.on_click(lambda _b: self.export())
         self.upload.observe(self._on_upload, names="value")
-        self.figures = ([go.FigureWidget(f) for f in FD.diary_figures([], self.helped_labels)] if charts else [])
+        self.figures = (
+            [go.FigureWidget(f) for f in FD.diary_figures([], self.helped_labels)] if charts else []
+        )
         self.refresh()
-        form = W.VBox([
-            self.when, self.muscle, self.muscle_other, self.duration, self.activity,
-            W.HTML("<p><b>What helped?</b> <i>(tick all that apply)</i></p>"), *self.helped.values(),
-            self.helped_other, self.notes, self.save_button, self.message,
-        ], layout=W.Layout(border="1px solid #ccc", padding="4px"))
+        form = W.VBox(
+            [
+                self.when,
+                self.muscle,
+                self.muscle_other,
+                self.duration,
+                self.activity,
+                W.HTML("<p><b>What helped?</b> <i>(tick all that apply)</i></p>"),
+                *self.helped.values(),
+                self.helped_other,
+                self.notes,
+                self.save_button,
+                self.message,
+            ],
+            layout=W.Layout(border="1px solid #ccc", padding="4px"),
+        )
         self.widget = Panel(
-            [W.HTML("<h4>Your cramp diary</h4><p><i>Note each cramp after it has passed. "
-                    "Your diary is saved on this computer and stays after a restart.</i></p>"),
-             form, self.status, *self.figures, W.HTML(f"<p><em>{e(FD.CAPTION)}</em></p>"),
-             W.HBox([self.entry_list, self.delete_button]), W.HBox([self.export_button, self.upload])],
+            [
+                W.HTML(
+                    "<h4>Your cramp diary</h4><p><i>Note each cramp after it has passed. "
+                    "Your diary is saved on this computer and stays after a restart.</i></p>"
+                ),
+                form,
+                self.status,
+                *self.figures,
+                W.HTML(f"<p><em>{e(FD.CAPTION)}</em></p>"),
+                W.HBox([self.entry_list, self.delete_button]),
+                W.HBox([self.export_button, self.upload]),
+            ],
             label="[cramp diary] add an entry with the form",
         )
         self.widget.add_class("cramp-diary")
@@ -499,16 +645,25 @@ class DiaryWidget(_Tool):
         try:
             entry = self.diary.add(data)
         except self.D.DiaryError as exc:
-            self.message.value = (f"<div role='alert' aria-live='assertive'><p>⚠ Not saved. Please check:</p><ul>"
-                                  + "".join(f"<li>{e(self.D.LABELS.get(f, f))}: {e(m)}</li>" if f else f"<li>{e(m)}</li>"
-                                            for f, m in exc.problems) + "</ul></div>")
+            self.message.value = (
+                "<div role='alert' aria-live='assertive'><p>⚠ Not saved. Please check:</p><ul>"
+                + "".join(
+                    f"<li>{e(self.D.LABELS.get(f, f))}: {e(m)}</li>" if f else f"<li>{e(m)}</li>"
+                    for f, m in exc.problems
+                )
+                + "</ul></div>"
+            )
             return None
         extra = ""
         if entry.long:
-            extra = (" It lasted more than 10 minutes: a cramp that lasts that long despite stretching "
-                     "needs urgent medical help.")
-        self.message.value = _status(f"Saved: {entry.muscle_text}, {entry.duration_seconds:g} s, "
-                                     f"{entry.when:%Y-%m-%d %H:%M}.{extra}", alert=bool(extra))
+            extra = (
+                " It lasted more than 10 minutes: a cramp that lasts that long despite stretching "
+                "needs urgent medical help."
+            )
+        self.message.value = _status(
+            f"Saved: {entry.muscle_text}, {entry.duration_seconds:g} s, {entry.when:%Y-%m-%d %H:%M}.{extra}",
+            alert=bool(extra),
+        )
         self.duration.value = ""
         self.notes.value = ""
         for b in self.helped.values():
@@ -532,10 +687,15 @@ class DiaryWidget(_Tool):
         try:
             path.write_text(text, encoding="utf-8")
         except OSError as exc:
-            self.message.value = _status(f"Could not write the file ({exc}); use the download link.", alert=True) + f"<p>{link}</p>"
+            self.message.value = (
+                _status(f"Could not write the file ({exc}); use the download link.", alert=True)
+                + f"<p>{link}</p>"
+            )
             return None
-        self.message.value = (_status(f"Exported {len(self.diary)} entries to {path.name} next to the notebook.")
-                              + f"<p>Open {_file_link(path, Path.cwd())} or {link}.</p>")
+        self.message.value = (
+            _status(f"Exported {len(self.diary)} entries to {path.name} next to the notebook.")
+            + f"<p>Open {_file_link(path, Path.cwd())} or {link}.</p>"
+        )
         return path
 
     def import_text(self, text: str | bytes) -> Any:
@@ -559,13 +719,15 @@ class DiaryWidget(_Tool):
     def refresh(self) -> None:
         entries = self.diary.entries()
         self.entries = entries
-        self.entry_list.options = [(f"{x.when:%Y-%m-%d %H:%M} {x.muscle_text}, {x.duration_seconds:g} s", x.uid)
-                                   for x in reversed(entries)]
+        self.entry_list.options = [
+            (f"{x.when:%Y-%m-%d %H:%M} {x.muscle_text}, {x.duration_seconds:g} s", x.uid)
+            for x in reversed(entries)
+        ]
         self.entry_list.value = self.entry_list.options[0][1] if entries else None
         self.delete_button.disabled = not entries
         if self.figures:
             # Only the trace data: building three whole figures per entry took ~45 ms.
-            for fw, d in zip(self.figures, self.FD.diary_data(entries, self.helped_labels)):
+            for fw, d in zip(self.figures, self.FD.diary_data(entries, self.helped_labels), strict=False):
                 with fw.batch_update():
                     fw.data[0].x, fw.data[0].y = d["x"], d["y"]
                     if d["text"] is not None:
@@ -591,16 +753,23 @@ class RedFlagWidget(_Tool):
 
         self.R = R
         self.course = course or load_course()
-        self.boxes = {s.id: W.Checkbox(value=False, description=s.title, indent=False, layout=_AUTO)
-                      for s in sorted(R.signs(self.course), key=lambda s: list(self.course.topics).index(s.id))}
+        self.boxes = {
+            s.id: W.Checkbox(value=False, description=s.title, indent=False, layout=_AUTO)
+            for s in sorted(R.signs(self.course), key=lambda s: list(self.course.topics).index(s.id))
+        }
         self.result = W.HTML()
         for b in self.boxes.values():
             b.observe(lambda _c: self.update(), names="value")
         self.update()
         self.widget = Panel(
-            [W.HTML("<h4>Red-flag checker</h4><p><i>Tick every sign that goes with the cramps. "
-                    f"{e(R.TEACHING_NOTE)}</i></p>"),
-             W.VBox(list(self.boxes.values()), layout=W.Layout(border="1px solid #ccc", padding="4px")), self.result],
+            [
+                W.HTML(
+                    "<h4>Red-flag checker</h4><p><i>Tick every sign that goes with the cramps. "
+                    f"{e(R.TEACHING_NOTE)}</i></p>"
+                ),
+                W.VBox(list(self.boxes.values()), layout=W.Layout(border="1px solid #ccc", padding="4px")),
+                self.result,
+            ],
             label="[red-flag checker] tick the signs that apply",
         )
         self.widget.add_class("cramp-redflags")
@@ -620,12 +789,21 @@ class RedFlagWidget(_Tool):
         for level in self.R.URGENCY_ORDER:
             signs = [s for s in r.signs if s.urgency == level]
             if signs:
-                rows.append(f"<p><b>{e(self.R.LEVEL_HEADING[level])}</b></p><ul>"
-                            + "".join(f"<li><b>{e(s.title)}</b>: {e(s.summary)}"
-                                      + "".join(f"<br>⚠ {e(c)}" for c in s.cautions) + "</li>" for s in signs)
-                            + "</ul>")
-        self.result.value = (f"<div role='{role}' aria-live='{live}'><p style='font-size:1.15em'><b>{e(r.headline)}</b></p>"
-                             + "".join(rows) + f"<p><i>{e(self.R.TEACHING_NOTE)}</i></p></div>")
+                rows.append(
+                    f"<p><b>{e(self.R.LEVEL_HEADING[level])}</b></p><ul>"
+                    + "".join(
+                        f"<li><b>{e(s.title)}</b>: {e(s.summary)}"
+                        + "".join(f"<br>⚠ {e(c)}" for c in s.cautions)
+                        + "</li>"
+                        for s in signs
+                    )
+                    + "</ul>"
+                )
+        self.result.value = (
+            f"<div role='{role}' aria-live='{live}'><p style='font-size:1.15em'><b>{e(r.headline)}</b></p>"
+            + "".join(rows)
+            + f"<p><i>{e(self.R.TEACHING_NOTE)}</i></p></div>"
+        )
 
     def summary(self) -> str:
         return self.last.summary()
@@ -652,28 +830,53 @@ class CauseFinderWidget(_Tool):
         single: list[W.Widget] = []  # one-answer questions share a column with the age
         for g, (label, multiple, options) in C.answer_options(rules).items():
             if multiple:
-                boxes = {k: W.Checkbox(value=False, description=v, indent=False, layout=_AUTO) for k, v in options.items()}
+                boxes = {
+                    k: W.Checkbox(value=False, description=v, indent=False, layout=_AUTO)
+                    for k, v in options.items()
+                }
                 self.controls[g] = boxes
                 blocks.append(W.VBox([W.HTML(f"<p><b>{e(label)}</b></p>"), *boxes.values()]))
                 for b in boxes.values():
                     b.observe(lambda _c: self.update(), names="value")
             else:
-                dd = W.Dropdown(options=[("— not given —", ""), *[(v, k) for k, v in options.items()]], value="",
-                                description=label, style=_STYLE, layout=_AUTO)
+                dd = W.Dropdown(
+                    options=[("— not given —", ""), *[(v, k) for k, v in options.items()]],
+                    value="",
+                    description=label,
+                    style=_STYLE,
+                    layout=_AUTO,
+                )
                 self.controls[g] = dd
                 single.append(dd)
                 dd.observe(lambda _c: self.update(), names="value")
-        self.age = W.Text(description="Age (years, optional):", placeholder="e.g. 67", style=_STYLE, layout=_AUTO,
-                          continuous_update=False)
+        self.age = W.Text(
+            description="Age (years, optional):",
+            placeholder="e.g. 67",
+            style=_STYLE,
+            layout=_AUTO,
+            continuous_update=False,
+        )
         self.age.observe(lambda _c: self.update(), names="value")
         blocks.insert(min(2, len(blocks)), W.VBox([*single, self.age]))
         self.result = W.HTML()
         self.update()
-        grid = W.GridBox(blocks, layout=W.Layout(grid_template_columns="repeat(auto-fill, minmax(380px, 1fr))",
-                                                 grid_gap="4px 16px", border="1px solid #ccc", padding="4px"))
+        grid = W.GridBox(
+            blocks,
+            layout=W.Layout(
+                grid_template_columns="repeat(auto-fill, minmax(380px, 1fr))",
+                grid_gap="4px 16px",
+                border="1px solid #ccc",
+                padding="4px",
+            ),
+        )
         self.widget = Panel(
-            [W.HTML(f"<h4>Cause finder</h4><p><i>Describe your cramps; tick what applies. {e(C.TEACHING_AID)}</i></p>"),
-             grid, self.result],
+            [
+                W.HTML(
+                    f"<h4>Cause finder</h4><p><i>Describe your cramps; tick what applies. {e(C.TEACHING_AID)}</i></p>"
+                ),
+                grid,
+                self.result,
+            ],
             label="[cause finder] describe the cramp",
         )
         self.widget.add_class("cramp-causefinder")
@@ -681,7 +884,11 @@ class CauseFinderWidget(_Tool):
     def answers(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for g, c in self.controls.items():
-            out[g] = [k for k, b in c.items() if b.value] if isinstance(c, dict) else ([c.value] if c.value else [])
+            out[g] = (
+                [k for k, b in c.items() if b.value]
+                if isinstance(c, dict)
+                else ([c.value] if c.value else [])
+            )
         out["age"] = self.age.value
         return out
 
@@ -693,17 +900,31 @@ class CauseFinderWidget(_Tool):
         if r.problems:
             parts.append("<ul>" + "".join(f"<li>⚠ {e(p)}</li>" for p in r.problems) + "</ul>")
         if r.red_flags:
-            parts.append("<p><b>Red flags first: these need a doctor</b></p><ul>"
-                         + "".join(f"<li>{e(URGENCY_LABEL[f.urgency or 'routine'])}: <b>{e(f.title)}</b>. {e(f.summary)}"
-                                   f"<br><small>Because: {e(' '.join(f.reasons))}</small></li>" for f in r.red_flags)
-                         + "</ul>")
+            parts.append(
+                "<p><b>Red flags first: these need a doctor</b></p><ul>"
+                + "".join(
+                    f"<li>{e(URGENCY_LABEL[f.urgency or 'routine'])}: <b>{e(f.title)}</b>. {e(f.summary)}"
+                    f"<br><small>Because: {e(' '.join(f.reasons))}</small></li>"
+                    for f in r.red_flags
+                )
+                + "</ul>"
+            )
         if r.causes:
-            parts.append("<p><b>Possible contributing causes, for learning</b></p><ul>"
-                         + "".join(f"<li><b>{e(f.title)}</b> <i>({e(EVIDENCE_WORDS[f.evidence])})</i>: "
-                                   f"{e(' '.join(f.reasons))}</li>" for f in r.causes) + "</ul>")
+            parts.append(
+                "<p><b>Possible contributing causes, for learning</b></p><ul>"
+                + "".join(
+                    f"<li><b>{e(f.title)}</b> <i>({e(EVIDENCE_WORDS[f.evidence])})</i>: "
+                    f"{e(' '.join(f.reasons))}</li>"
+                    for f in r.causes
+                )
+                + "</ul>"
+            )
         if r.notes:
-            parts.append("<p><b>Also worth knowing</b></p><ul>"
-                         + "".join(f"<li><b>{e(f.title)}</b>: {e(' '.join(f.reasons))}</li>" for f in r.notes) + "</ul>")
+            parts.append(
+                "<p><b>Also worth knowing</b></p><ul>"
+                + "".join(f"<li><b>{e(f.title)}</b>: {e(' '.join(f.reasons))}</li>" for f in r.notes)
+                + "</ul>"
+            )
         if r.status != "empty":
             parts.append(f"<p><i>{e(self.C.TEACHING_AID)}</i></p>")
         self.result.value = f"<div role='{role}' aria-live='{live}'>" + "".join(parts) + "</div>"

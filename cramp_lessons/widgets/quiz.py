@@ -3,15 +3,27 @@
 Thin by design: grading is ``quiz.grade``, storage is ``progress``. Every control is a
 native ipywidget (radio buttons, checkboxes, dropdowns, text), so Tab, arrows and Enter work.
 """
+
 from __future__ import annotations
 
 import html
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import ipywidgets as W
 
-from ..course import EVIDENCE_WORDS, Course, Matching, MultipleSelect, Numeric, Ordering, SingleChoice, TrueFalse, load_course
+from ..course import (
+    EVIDENCE_WORDS,
+    Course,
+    Matching,
+    MultipleSelect,
+    Numeric,
+    Ordering,
+    SingleChoice,
+    TrueFalse,
+    load_course,
+)
 from ..errors import AnswerError, CrampLessonsError
 from ..grading import TYPE_LABELS, Grade, grade, shuffled_choices, shuffled_questions
 from .base import Panel
@@ -55,10 +67,17 @@ def grade_html(g: Grade) -> str:
 class QuestionWidget:
     """One question with its input, Check and Try-again buttons and a feedback area."""
 
-    def __init__(self, question: Any, number: int = 1, *, seed: int | str | None = None,
-                 course: Course | None = None, record: Recorder | None = _store_recorder,
-                 on_graded: Callable[["QuestionWidget", Grade], None] | None = None,
-                 show_feedback: bool = True) -> None:
+    def __init__(
+        self,
+        question: Any,
+        number: int = 1,
+        *,
+        seed: int | str | None = None,
+        course: Course | None = None,
+        record: Recorder | None = _store_recorder,
+        on_graded: Callable[[QuestionWidget, Grade], None] | None = None,
+        show_feedback: bool = True,
+    ) -> None:
         self.question = question
         self.course = course or load_course()
         self.record = record
@@ -70,18 +89,24 @@ class QuestionWidget:
         # lesson was opened: reading the lesson above must not make every answer look slow.
         self._started: float | None = None
         kind = TYPE_LABELS[question.type]
-        self.prompt = W.HTML(f"<p><b>Question {number}</b> <i>({kind})</i><br>{html.escape(question.prompt)}</p>")
+        self.prompt = W.HTML(
+            f"<p><b>Question {number}</b> <i>({kind})</i><br>{html.escape(question.prompt)}</p>"
+        )
         self.inputs = self._build_inputs(seed)
-        self.check_button = W.Button(description="Check", button_style="primary", tooltip="Check your answer",
-                                     icon="check")
-        self.retry_button = W.Button(description="Try again", tooltip="Clear the answer and try again",
-                                     layout=W.Layout(display="none"))
+        self.check_button = W.Button(
+            description="Check", button_style="primary", tooltip="Check your answer", icon="check"
+        )
+        self.retry_button = W.Button(
+            description="Try again", tooltip="Clear the answer and try again", layout=W.Layout(display="none")
+        )
         self.feedback = W.HTML()
         self.check_button.on_click(lambda _b: self.check())
         self.retry_button.on_click(lambda _b: self.retry())
         for w in self._controls():
             w.observe(self._touched, names="value")
-        self.box = W.VBox([self.prompt, *self.inputs, W.HBox([self.check_button, self.retry_button]), self.feedback])
+        self.box = W.VBox(
+            [self.prompt, *self.inputs, W.HBox([self.check_button, self.retry_button]), self.feedback]
+        )
         self.box.add_class("cramp-question")
 
     # -- inputs per type --------------------------------------------------------
@@ -89,34 +114,56 @@ class QuestionWidget:
         q = self.question
         if isinstance(q, SingleChoice):
             text = {o.id: o.text for o in q.options}
-            self._radio = W.RadioButtons(options=[(text[i], i) for i in shuffled_choices(q, seed)], value=None,
-                                         description="Your answer:", style=_STYLE, layout=_WIDE)
+            self._radio = W.RadioButtons(
+                options=[(text[i], i) for i in shuffled_choices(q, seed)],
+                value=None,
+                description="Your answer:",
+                style=_STYLE,
+                layout=_WIDE,
+            )
             return [self._radio]
         if isinstance(q, MultipleSelect):
             text = {o.id: o.text for o in q.options}
-            self._boxes = {i: W.Checkbox(description=text[i], value=False, indent=False, layout=_WIDE)
-                           for i in shuffled_choices(q, seed)}
+            self._boxes = {
+                i: W.Checkbox(description=text[i], value=False, indent=False, layout=_WIDE)
+                for i in shuffled_choices(q, seed)
+            }
             return [W.HTML("<i>Tick every answer that applies.</i>"), *self._boxes.values()]
         if isinstance(q, TrueFalse):
-            self._toggle = W.ToggleButtons(options=[("Fact", True), ("Myth", False)], value=None,
-                                           description="Myth or fact?", style=_STYLE,
-                                           tooltips=["The statement is true", "The statement is false"])
+            self._toggle = W.ToggleButtons(
+                options=[("Fact", True), ("Myth", False)],
+                value=None,
+                description="Myth or fact?",
+                style=_STYLE,
+                tooltips=["The statement is true", "The statement is false"],
+            )
             return [self._toggle]
         if isinstance(q, Numeric):
             unit = f" ({q.unit})" if q.unit else ""
-            self._text = W.Text(value="", placeholder="type a number", description=f"Your answer{unit}:",
-                                style=_STYLE, continuous_update=True)
+            self._text = W.Text(
+                value="",
+                placeholder="type a number",
+                description=f"Your answer{unit}:",
+                style=_STYLE,
+                continuous_update=True,
+            )
             return [self._text]
         if isinstance(q, Ordering):
             text = {i.id: i.text for i in q.items}
             opts = [("— choose —", None)] + [(text[i], i) for i in shuffled_choices(q, seed)]
-            self._slots = [W.Dropdown(options=opts, value=None, description=f"Step {k + 1}:", style=_STYLE,
-                                      layout=_WIDE) for k in range(len(q.items))]
+            self._slots = [
+                W.Dropdown(options=opts, value=None, description=f"Step {k + 1}:", style=_STYLE, layout=_WIDE)
+                for k in range(len(q.items))
+            ]
             return [W.HTML("<i>Choose the step that comes at each position.</i>"), *self._slots]
         if isinstance(q, Matching):
             opts = [("— choose —", None)] + [(r, r) for r in shuffled_choices(q, seed)]
-            self._pairs = {p.id: W.Dropdown(options=opts, value=None, description=f"{p.left}:", style=_STYLE,
-                                            layout=_WIDE) for p in q.pairs}
+            self._pairs = {
+                p.id: W.Dropdown(
+                    options=opts, value=None, description=f"{p.left}:", style=_STYLE, layout=_WIDE
+                )
+                for p in q.pairs
+            }
             return [W.HTML("<i>Match each item on the left.</i>"), *self._pairs.values()]
         raise CrampLessonsError(f"{q.id}: no widget for question type {q.type!r}")
 
@@ -194,19 +241,30 @@ class QuestionWidget:
 class QuizWidget:
     """A whole bank: its questions, and a running score line."""
 
-    def __init__(self, bank_id: str, *, seed: int | str | None = None, course: Course | None = None,
-                 record: Recorder | None = _store_recorder) -> None:
+    def __init__(
+        self,
+        bank_id: str,
+        *,
+        seed: int | str | None = None,
+        course: Course | None = None,
+        record: Recorder | None = _store_recorder,
+    ) -> None:
         self.course = course or load_course()
         self.bank = self.course.bank(bank_id)
         qs = shuffled_questions(self.bank, seed)
-        self.questions = [QuestionWidget(q, k + 1, seed=seed, course=self.course, record=record,
-                                         on_graded=self._graded) for k, q in enumerate(qs)]
+        self.questions = [
+            QuestionWidget(q, k + 1, seed=seed, course=self.course, record=record, on_graded=self._graded)
+            for k, q in enumerate(qs)
+        ]
         self.score = W.HTML(self._score_text())
         kinds = sorted({TYPE_LABELS[q.type] for q in qs})
         self.text = f"Quiz '{self.bank.title}': {len(qs)} questions ({', '.join(kinds)})."
         self.widget = Panel(
-            [W.HTML(f"<h4>Check yourself: {html.escape(self.bank.title)}</h4>"), *[q.box for q in self.questions],
-             self.score],
+            [
+                W.HTML(f"<h4>Check yourself: {html.escape(self.bank.title)}</h4>"),
+                *[q.box for q in self.questions],
+                self.score,
+            ],
             label=f"[quiz] {self.text} Answer each question and press Check.",
         )
         self.widget.add_class("cramp-quiz")

@@ -4,21 +4,23 @@ Scheduling is :mod:`cramp_lessons.review`. A question is reviewed on its **first
 feedback then shows the right answer, so trying again is allowed but does not change the
 schedule.
 """
+
 from __future__ import annotations
 
 import html
 import time as _time
 import uuid
+from collections.abc import Callable
 from datetime import datetime, time, timezone
-from typing import Any, Callable
+from typing import Any
 
 import ipywidgets as W
 
 from .. import review
 from ..course import Course, load_course
 from ..errors import CrampLessonsError
-from ..progress import ProgressStore, get_store
 from ..grading import Grade
+from ..progress import ProgressStore, get_store
 from .base import Panel
 from .quiz import QuestionWidget
 
@@ -38,8 +40,14 @@ def end_of_day(now: datetime) -> datetime:
 class ReviewWidget:
     """What is due now, one question widget each, and when each comes back."""
 
-    def __init__(self, *, course: Course | None = None, store: ProgressStore | None = None,
-                 clock: Clock = _utc_now, seed: int | str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        course: Course | None = None,
+        store: ProgressStore | None = None,
+        clock: Clock = _utc_now,
+        seed: int | str | None = None,
+    ) -> None:
         self.course = course or load_course()
         self._store = store
         self.clock = clock
@@ -47,16 +55,19 @@ class ReviewWidget:
         self.session = uuid.uuid4().hex
         self.header = W.HTML()
         self.questions_box = W.VBox()
-        self.refresh_button = W.Button(description="Check again", icon="refresh",
-                                       tooltip="Look again for questions that have come due")
+        self.refresh_button = W.Button(
+            description="Check again", icon="refresh", tooltip="Look again for questions that have come due"
+        )
         self.refresh_button.on_click(lambda _b: self.refresh())
         self.question_widgets: list[QuestionWidget] = []
         self.notes: dict[str, W.HTML] = {}
         self.outcomes: dict[str, review.Outcome] = {}
         self._seconds: dict[str, float] = {}
         self.text = ""
-        self.widget = Panel([W.HTML("<h4>Review</h4>"), self.header, self.questions_box, self.refresh_button],
-                            label="[review] Spaced review of questions you missed or found hard.")
+        self.widget = Panel(
+            [W.HTML("<h4>Review</h4>"), self.header, self.questions_box, self.refresh_button],
+            label="[review] Spaced review of questions you missed or found hard.",
+        )
         self.widget.add_class("cramp-review")
         self.refresh()
 
@@ -70,13 +81,21 @@ class ReviewWidget:
         ids = review.due(self.store, now)
         known = [q for q in ids if q in self.course.questions]
         gone = len(ids) - len(known)
-        later = [q for q in review.due(self.store, end_of_day(now)) if q not in ids and q in self.course.questions]
+        later = [
+            q for q in review.due(self.store, end_of_day(now)) if q not in ids and q in self.course.questions
+        ]
         self.question_widgets, self.notes, self.outcomes, self._seconds = [], {}, {}, {}
         self._mark = _time.monotonic()
         boxes = []
         for k, qid in enumerate(known):
-            qw = QuestionWidget(self.course.question(qid), k + 1, seed=self.seed, course=self.course,
-                                record=self._record, on_graded=self._graded)
+            qw = QuestionWidget(
+                self.course.question(qid),
+                k + 1,
+                seed=self.seed,
+                course=self.course,
+                record=self._record,
+                on_graded=self._graded,
+            )
             note = W.HTML()
             self.question_widgets.append(qw)
             self.notes[qid] = note
@@ -90,12 +109,15 @@ class ReviewWidget:
         if known:
             text = f"{len(known)} question{'s are' if len(known) != 1 else ' is'} due for review today."
         elif not review.cards(self.store):
-            return ("Nothing to review yet: questions you miss, or get right only slowly, in the quizzes and the "
-                    "check-yourself assessment come back here on a schedule.")
+            return (
+                "Nothing to review yet: questions you miss, or get right only slowly, in the quizzes and the "
+                "check-yourself assessment come back here on a schedule."
+            )
         else:
             nxt = review.upcoming(self.store, now)
             text = "Nothing is due for review now." + (
-                f" The next question comes back {review.describe_due(nxt, now)}." if nxt else "")
+                f" The next question comes back {review.describe_due(nxt, now)}." if nxt else ""
+            )
         if later:
             text += f" {len(later)} more {'come' if len(later) != 1 else 'comes'} due later today."
         if gone:
@@ -114,13 +136,23 @@ class ReviewWidget:
         qid = qw.question.id
         note = self.notes[qid]
         if qw.tries > 1:
-            note.value = ("<p role='status'><i>Tries after the answer was shown do not change when this question "
-                          "comes back.</i></p>")
+            note.value = (
+                "<p role='status'><i>Tries after the answer was shown do not change when this question "
+                "comes back.</i></p>"
+            )
             return
         now = self.clock()
         try:
-            out = review.record_outcome(self.store, qid, g, self._seconds.get(qid), 1, now,
-                                        question_type=qw.question.type, session=self.session)
+            out = review.record_outcome(
+                self.store,
+                qid,
+                g,
+                self._seconds.get(qid),
+                1,
+                now,
+                question_type=qw.question.type,
+                session=self.session,
+            )
         except CrampLessonsError as e:
             note.value = f"<p role='alert'>⚠ The review was not saved: {html.escape(str(e))}</p>"
             return

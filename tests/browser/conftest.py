@@ -1,4 +1,5 @@
 """A real JupyterLab, started on loopback for the test session, driven by Debian's Chromium."""
+
 from __future__ import annotations
 
 import json
@@ -17,8 +18,15 @@ from .lab import free_port
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CRAMP_CHROMIUM", "/usr/bin/chromium")
 TOKEN = "cramp-browser-test"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 @pytest.fixture(scope="session")
@@ -28,23 +36,47 @@ def lab(tmp_path_factory):
     settings = tmp / "settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True)
     # No news or update pop-ups over the notebook.
-    (settings / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    (settings / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False})
+    )
     # Serve a copy of the notebooks: running them in the browser must never rewrite the repo's files.
     root = tmp / "root"
     shutil.copytree(ROOT / "notebooks", root / "notebooks")
-    shutil.copytree(ROOT / "cramp_lessons" / "content", root / "cramp_lessons" / "content")  # the disclaimer link
+    shutil.copytree(
+        ROOT / "cramp_lessons" / "content", root / "cramp_lessons" / "content"
+    )  # the disclaimer link
     docs = tmp / "settings" / "@jupyterlab" / "docmanager-extension"
     docs.mkdir(parents=True)
     (docs / "plugin.jupyterlab-settings").write_text(json.dumps({"autosave": False}))
-    env = dict(os.environ, CRAMP_LESSONS_HOME=str(tmp / "home"), JUPYTERLAB_SETTINGS_DIR=str(tmp / "settings"),
-               JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"), JUPYTER_RUNTIME_DIR=str(tmp / "runtime"))
+    env = dict(
+        os.environ,
+        CRAMP_LESSONS_HOME=str(tmp / "home"),
+        JUPYTERLAB_SETTINGS_DIR=str(tmp / "settings"),
+        JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"),
+        JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
+    )
     port = free_port()
     log = open(tmp / "lab.log", "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root", f"--port={port}", "--ip=127.0.0.1",
-         f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={root}", "--expose-app-in-browser",
-         "--ServerApp.disable_check_xsrf=False", "--LabApp.news_url=None"],
-        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "lab",
+            "--no-browser",
+            "--allow-root",
+            f"--port={port}",
+            "--ip=127.0.0.1",
+            f"--IdentityProvider.token={TOKEN}",
+            f"--ServerApp.root_dir={root}",
+            "--expose-app-in-browser",
+            "--ServerApp.disable_check_xsrf=False",
+            "--LabApp.news_url=None",
+        ],
+        cwd=root,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 90
@@ -68,8 +100,10 @@ def lab(tmp_path_factory):
 @pytest.fixture(scope="session")
 def browser():
     if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
-        pytest.fail(f"The browser test needs Chromium at {CHROMIUM}. Install it: sudo apt-get install -y chromium "
-                    f"(or set CRAMP_CHROMIUM to its path). `make test` installs it when run as root.")
+        pytest.fail(
+            f"The browser test needs Chromium at {CHROMIUM}. Install it: sudo apt-get install -y chromium "
+            f"(or set CRAMP_CHROMIUM to its path). `make test` installs it when run as root."
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

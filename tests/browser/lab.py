@@ -1,4 +1,5 @@
 """Helpers that drive a JupyterLab page the way a person would, and read what it shows."""
+
 from __future__ import annotations
 
 import json

@@ -1,6 +1,7 @@
 """A live class in a real browser: a teacher's dashboard and two students' notebooks against one
 classroom server on loopback. Students join through the join widget and answer the posed question;
 the teacher's chart counts their answers as they arrive."""
+
 from __future__ import annotations
 
 import re
@@ -25,9 +26,21 @@ QUESTION = "basics.q1"
 def classroom(tmp_path):
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "cramp_lessons.cli", "classroom", "serve", "--port", str(port),
-         "--db", f"sqlite:///{tmp_path}/class.sqlite"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        [
+            sys.executable,
+            "-m",
+            "cramp_lessons.cli",
+            "classroom",
+            "serve",
+            "--port",
+            str(port),
+            "--db",
+            f"sqlite:///{tmp_path}/class.sqlite",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     lines = []
     deadline = time.time() + 60
     while time.time() < deadline and not any("Press Ctrl+C" in x for x in lines):
@@ -72,13 +85,19 @@ def test_live_class_teacher_sees_answers_arrive(lab, browser, classroom):
     base, token, home = lab
     root = home.parent / "root"
     c = classroom
-    _notebook(root, "teacher_live.ipynb",
-              "from cramp_lessons.classroom import dashboard\n"
-              f"board = dashboard({c['url']!r}, {c['Session']!r}, {c['Teacher key']!r}, interval=0.5)\nboard",
-              f"board.pose({QUESTION!r})")
+    _notebook(
+        root,
+        "teacher_live.ipynb",
+        "from cramp_lessons.classroom import dashboard\n"
+        f"board = dashboard({c['url']!r}, {c['Session']!r}, {c['Teacher key']!r}, interval=0.5)\nboard",
+        f"board.pose({QUESTION!r})",
+    )
     _notebook(root, "student_live.ipynb", "from cramp_lessons.classroom import join_widget\njoin_widget()")
     q = load_course().question(QUESTION)
-    answers = {"Ana": next(o for o in q.options if o.correct), "Ben": next(o for o in q.options if not o.correct)}
+    answers = {
+        "Ana": next(o for o in q.options if o.correct),
+        "Ben": next(o for o in q.options if not o.correct),
+    }
 
     contexts = []
     try:
@@ -89,7 +108,9 @@ def test_live_class_teacher_sees_answers_arrive(lab, browser, classroom):
         open_notebook(teacher, base, token, "teacher_live.ipynb")
         run_all(teacher)
         teacher.locator(".cramp-classroom-dashboard .js-plotly-plot .main-svg").first.wait_for()
-        teacher.wait_for_function("() => document.querySelector('.cramp-classroom-dashboard .js-plotly-plot').data[0].x.length > 0")
+        teacher.wait_for_function(
+            "() => document.querySelector('.cramp-classroom-dashboard .js-plotly-plot').data[0].x.length > 0"
+        )
         assert _bar_total(teacher) == 0
 
         for n, (name, option) in enumerate(answers.items(), start=1):
@@ -114,7 +135,9 @@ def test_live_class_teacher_sees_answers_arrive(lab, browser, classroom):
             box.locator("[role=status]").filter(has_text=re.compile("sent|recorded", re.I)).first.wait_for()
             teacher.wait_for_function(
                 f"""() => {{ const p = document.querySelector('.cramp-classroom-dashboard .js-plotly-plot');
-                    return p && Array.from(p.data[0].y).reduce((a, b) => a + b, 0) === {n}; }}""", timeout=30_000)
+                    return p && Array.from(p.data[0].y).reduce((a, b) => a + b, 0) === {n}; }}""",
+                timeout=30_000,
+            )
             assert page_problems(student) == []
         board = teacher.locator(".cramp-classroom-dashboard")
         board.get_by_text("Roster", exact=True).click()  # the roster is folded away on a projected screen

@@ -1,5 +1,6 @@
 """Each lesson in a real JupyterLab and Chromium: every cell runs, every widget and plot renders,
 a quiz answer shows its own feedback, and moving each explorer's slider changes its plot."""
+
 from __future__ import annotations
 
 import json
@@ -17,13 +18,18 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).parent / "artifacts"
 COURSE = load_course()
-LESSONS = sorted((les for les in COURSE.lessons.values() if les.status == "available"), key=lambda les: les.number)
+LESSONS = sorted(
+    (les for les in COURSE.lessons.values() if les.status == "available"), key=lambda les: les.number
+)
 
 
 def expected(notebook: str) -> dict:
     """What the notebook's own code says should appear: explorers, pictures, quizzes."""
-    code = "\n".join("".join(c["source"]) for c in json.loads((ROOT / "notebooks" / notebook).read_text())["cells"]
-                     if c["cell_type"] == "code")
+    code = "\n".join(
+        "".join(c["source"])
+        for c in json.loads((ROOT / "notebooks" / notebook).read_text())["cells"]
+        if c["cell_type"] == "code"
+    )
     calls = re.findall(r'show_explorer\("([^"]+)"', code)
     return {
         "explorers": sum(c in EXPLORERS for c in calls),
@@ -46,7 +52,9 @@ def answer_single_choice(page, bank_id: str) -> bool:
     box.get_by_role("button", name="Check").click()
     fb = box.locator(".cramp-feedback")
     fb.wait_for()
-    assert "Not quite" in fb.inner_text() and " ".join(wrong.feedback.split())[:40] in " ".join(fb.inner_text().split())
+    assert "Not quite" in fb.inner_text() and " ".join(wrong.feedback.split())[:40] in " ".join(
+        fb.inner_text().split()
+    )
     box.get_by_role("button", name="Try again").click()
     box.get_by_label(right.text, exact=True).check()
     box.get_by_role("button", name="Check").click()
@@ -74,11 +82,18 @@ def move_every_slider_explorer(page) -> int:
         summary = ex.locator("[role=status]").first.inner_text()
         handle = ex.locator(".noUi-handle").first
         handle.focus()
-        for key in ["ArrowLeft"] * 6 if handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax") else ["ArrowRight"] * 6:
+        for key in (
+            ["ArrowLeft"] * 6
+            if handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
+            else ["ArrowRight"] * 6
+        ):
             page.keyboard.press(key)
         ex.locator("[role=status]").first.filter(has_not_text=summary).wait_for(timeout=30_000)
-        page.wait_for_function("([el, before]) => JSON.stringify(" + _PLOT_DATA.replace("el =>", "(el =>") + ")(el)) !== before",
-                               arg=[ex.element_handle(), json.dumps(before)], timeout=30_000)
+        page.wait_for_function(
+            "([el, before]) => JSON.stringify(" + _PLOT_DATA.replace("el =>", "(el =>") + ")(el)) !== before",
+            arg=[ex.element_handle(), json.dumps(before)],
+            timeout=30_000,
+        )
         moved += 1
     return moved
 

@@ -1,6 +1,7 @@
 """The practical tools in a real browser: the red-flag checker puts emergencies first, the cause
 finder answers a described cramp, the planner builds a checklist, the diary refuses a bad entry,
 and the routine's timer counts while the kernel stays free for other cells."""
+
 from __future__ import annotations
 
 import re
@@ -59,7 +60,9 @@ def test_cause_finder_answers_and_flags_first(lesson):
     tool.get_by_label("One leg swollen, warm, red or dark, and painful", exact=True).check()
     result.filter(has_text=redflags.LEVEL_HEADING["soon"].split(":")[0]).wait_for()
     text = result.inner_text()
-    assert text.index(redflags.LEVEL_HEADING["soon"].split(":")[0]) < text.index(COURSE.topic("causes.pregnancy").title)
+    assert text.index(redflags.LEVEL_HEADING["soon"].split(":")[0]) < text.index(
+        COURSE.topic("causes.pregnancy").title
+    )
 
 
 def test_planner_and_diary(lesson):
@@ -67,7 +70,9 @@ def test_planner_and_diary(lesson):
     planner = page.locator(".cramp-planner").first
     planner.scroll_into_view_if_needed()
     planner.get_by_label(COURSE.topic("situations.pregnant").title, exact=True).check()
-    planner.locator(".widget-html").filter(has_text=COURSE.topic("prevention.stretch_before_sleep").title).first.wait_for()
+    planner.locator(".widget-html").filter(
+        has_text=COURSE.topic("prevention.stretch_before_sleep").title
+    ).first.wait_for()
     diary = page.locator(".cramp-diary").first
     diary.scroll_into_view_if_needed()
     diary.get_by_label("How long (seconds):").fill("forever")
@@ -84,13 +89,18 @@ def test_routine_timer_runs_without_blocking_the_kernel(lesson):
     timer.wait_for()
     first = timer.inner_text()
     # The widget re-renders its HTML on every tick, so look the timer up afresh each time.
-    page.wait_for_function("t => document.querySelector('.cramp-routine [role=timer]').innerText !== t",
-                           arg=first, timeout=15_000)
+    page.wait_for_function(
+        "t => document.querySelector('.cramp-routine [role=timer]').innerText !== t",
+        arg=first,
+        timeout=15_000,
+    )
     # While it counts, the kernel still runs a new cell.
     page.evaluate("window.jupyterapp.commands.execute('notebook:insert-cell-below')")
     page.keyboard.press("Enter")
     page.keyboard.type("print(6 * 7)")
     page.keyboard.press("Shift+Enter")
-    page.locator(".jp-OutputArea-output").filter(has_text=re.compile(r"^\s*42\s*$")).first.wait_for(timeout=15_000)
+    page.locator(".jp-OutputArea-output").filter(has_text=re.compile(r"^\s*42\s*$")).first.wait_for(
+        timeout=15_000
+    )
     tool.get_by_role("button", name="Pause").click()
     tool.get_by_role("button", name="Resume").wait_for()

@@ -6,6 +6,7 @@ is created with Debian's initdb/pg_ctl (``apt-get install -y postgresql``) in a 
 directory, as the ``postgres`` user when the tests run as root. If that cannot be done the
 PostgreSQL tests FAIL and say why: they are part of the suite, not optional.
 """
+
 from __future__ import annotations
 
 import glob
@@ -50,8 +51,10 @@ class Postgres:
     def __init__(self) -> None:
         bindir = _pg_bindir()
         if bindir is None:
-            pytest.fail(f"PostgreSQL is not installed (no initdb under /usr/lib/postgresql/*/bin): {APT_HINT}",
-                        pytrace=False)
+            pytest.fail(
+                f"PostgreSQL is not installed (no initdb under /usr/lib/postgresql/*/bin): {APT_HINT}",
+                pytrace=False,
+            )
         self.bindir = bindir
         self.root = Path(tempfile.mkdtemp(prefix="cramp-pg-"))  # under /tmp: the postgres user can reach it
         self.data, self.log = self.root / "data", self.root / "log"
@@ -60,14 +63,28 @@ class Postgres:
         if os.geteuid() == 0:  # initdb refuses to run as root
             shutil.chown(self.root, "postgres", "postgres")
             self.as_user = ["runuser", "-u", "postgres", "--"]
-        self._run("initdb", "-D", str(self.data), "-U", "cramp", "--auth=trust", "-E", "UTF8", "--locale=C",
-                  "--no-sync")
-        opts = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
-                f"-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+        self._run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-U",
+            "cramp",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync",
+        )
+        opts = (
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
+            f"-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        )
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", opts, "-w", "-t", "60", "start")
         import psycopg
 
-        with psycopg.connect(f"host=127.0.0.1 port={self.port} user=cramp dbname=postgres", autocommit=True) as con:
+        with psycopg.connect(
+            f"host=127.0.0.1 port={self.port} user=cramp dbname=postgres", autocommit=True
+        ) as con:
             con.execute("CREATE DATABASE classroom")
         self.url = f"postgresql+psycopg://cramp@127.0.0.1:{self.port}/classroom"
 
@@ -77,12 +94,18 @@ class Postgres:
         if r.returncode != 0:
             log = self.log.read_text() if self.log.exists() else ""
             shutil.rmtree(self.root, ignore_errors=True)
-            pytest.fail(f"could not start PostgreSQL for the tests: `{' '.join(cmd)}` failed:\n"
-                        f"{r.stdout}{r.stderr}{log}\n{APT_HINT}", pytrace=False)
+            pytest.fail(
+                f"could not start PostgreSQL for the tests: `{' '.join(cmd)}` failed:\n"
+                f"{r.stdout}{r.stderr}{log}\n{APT_HINT}",
+                pytrace=False,
+            )
 
     def stop(self) -> None:
-        subprocess.run([*self.as_user, str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"],
-                       capture_output=True, timeout=60)
+        subprocess.run(
+            [*self.as_user, str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"],
+            capture_output=True,
+            timeout=60,
+        )
         shutil.rmtree(self.root, ignore_errors=True)
 
 
@@ -117,15 +140,30 @@ class ServerProcess:
         self.proc: subprocess.Popen | None = None
         self.banner: dict[str, str] = {}
 
-    def start(self) -> "ServerProcess":
+    def start(self) -> ServerProcess:
         env = {**os.environ, "CRAMP_LESSONS_HOME": str(self.home), "PYTHONUNBUFFERED": "1"}
         self.home.mkdir(parents=True, exist_ok=True)
         self.log = self.home / f"server-{self.port}.log"
         with open(self.log, "ab") as out:  # a file, not a pipe: a full pipe would stall the server
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "cramp_lessons.classroom.cli", "classroom", "serve", "--port", str(self.port),
-                 "--db", self.db_url, "--content", str(FIXTURE), *self.extra],
-                stdout=out, stderr=subprocess.STDOUT, env=env)
+                [
+                    sys.executable,
+                    "-m",
+                    "cramp_lessons.classroom.cli",
+                    "classroom",
+                    "serve",
+                    "--port",
+                    str(self.port),
+                    "--db",
+                    self.db_url,
+                    "--content",
+                    str(FIXTURE),
+                    *self.extra,
+                ],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env=env,
+            )
         deadline = time.monotonic() + 30
         while True:
             try:

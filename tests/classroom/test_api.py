@@ -1,4 +1,5 @@
 """The classroom API against a real server on loopback, over SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 import csv
@@ -22,7 +23,9 @@ def test_serve_prints_join_code_and_teacher_key(live, classroom):
     assert set(live.banner) == {"session", "code", "key"}
     assert len(live.banner["code"]) == 6 and len(live.banner["key"]) >= 24
     # The printed key really drives the printed session.
-    r = httpx.get(f"{live.url}/api/sessions/{live.banner['session']}", headers={"X-Teacher-Key": live.banner["key"]})
+    r = httpx.get(
+        f"{live.url}/api/sessions/{live.banner['session']}", headers={"X-Teacher-Key": live.banner["key"]}
+    )
     assert r.status_code == 200 and r.json()["join_code"] == live.banner["code"]
 
 
@@ -36,15 +39,32 @@ def test_serve_can_continue_a_session_after_a_restart(classroom, tmp_path):
         assert r.status_code == 200  # the key printed at creation still drives it
     finally:
         srv.stop()
-    assert main(["classroom", "serve", "--session", "nosuch", "--db", classroom.db_url,
-                 "--port", str(free_port())]) == 1
+    assert (
+        main(
+            [
+                "classroom",
+                "serve",
+                "--session",
+                "nosuch",
+                "--db",
+                classroom.db_url,
+                "--port",
+                str(free_port()),
+            ]
+        )
+        == 1
+    )
 
 
 def test_openapi_page_documents_the_api(classroom):
     assert classroom.http.get("/docs").status_code == 200
     paths = classroom.http.get("/openapi.json").json()["paths"]
-    for p in ("/api/join", "/api/sessions/{sid}/answers", "/api/sessions/{sid}/reveal",
-              "/api/sessions/{sid}/report.csv"):
+    for p in (
+        "/api/join",
+        "/api/sessions/{sid}/answers",
+        "/api/sessions/{sid}/reveal",
+        "/api/sessions/{sid}/report.csv",
+    ):
         assert p in paths
     # The page tells a reader which key each operation needs.
     need = {"teacher": [{"TeacherKey": []}], "students": [{"StudentToken": []}]}
@@ -59,7 +79,11 @@ def test_join_submit_resubmit_close_reveal_report(classroom):
     c = classroom
     ann, bo, cy = c.join("Ann"), c.join("Bo"), c.join("Cy")
     assert c.state(ann)["question"] is None
-    assert c.t("POST", "/pose", json={"question_id": Q1}).json() == {"question_id": Q1, "open": True, "revealed": False}
+    assert c.t("POST", "/pose", json={"question_id": Q1}).json() == {
+        "question_id": Q1,
+        "open": True,
+        "revealed": False,
+    }
 
     assert c.submit(ann, Q1, "b").json()["status"] == "stored"
     assert c.submit(bo, Q1, "a").json()["status"] == "stored"
@@ -73,7 +97,9 @@ def test_join_submit_resubmit_close_reveal_report(classroom):
     assert c.t("POST", "/close").json()["open"] is False
     r = c.submit(cy, Q1, "a")
     assert r.status_code == 409 and "closed" in r.json()["detail"]
-    assert c.t("GET", f"/questions/{Q1}/distribution").json()["correct"] == 2  # the refused change did not count
+    assert (
+        c.t("GET", f"/questions/{Q1}/distribution").json()["correct"] == 2
+    )  # the refused change did not count
 
     assert c.t("POST", "/reveal").json() == {"question_id": Q1, "open": False, "revealed": True}
     assert c.t("POST", "/open").status_code == 409  # no reopening once the answer is out
@@ -89,11 +115,22 @@ def test_join_submit_resubmit_close_reveal_report(classroom):
     r = c.t("GET", "/report.csv")
     assert r.headers["content-type"].startswith("text/csv")
     (csv_row,) = list(csv.DictReader(io.StringIO(r.text)))
-    assert csv_row["question_id"] == Q1 and csv_row["most_chosen_wrong"] == "faster" and csv_row["answers"] == "3"
+    assert (
+        csv_row["question_id"] == Q1
+        and csv_row["most_chosen_wrong"] == "faster"
+        and csv_row["answers"] == "3"
+    )
 
-    assert [(p["name"], p["answers"]) for p in c.t("GET", "/roster").json()] == [("Ann", 1), ("Bo", 1), ("Cy", 1)]
+    assert [(p["name"], p["answers"]) for p in c.t("GET", "/roster").json()] == [
+        ("Ann", 1),
+        ("Bo", 1),
+        ("Cy", 1),
+    ]
     assert sorted((a["name"], a["answer"]) for a in c.t("GET", "/answers").json()) == [
-        ("Ann", "a"), ("Bo", "a"), ("Cy", "b")]
+        ("Ann", "a"),
+        ("Bo", "a"),
+        ("Cy", "b"),
+    ]
 
 
 def test_misconception_for_every_question_type(classroom):
@@ -103,12 +140,28 @@ def test_misconception_for_every_question_type(classroom):
         "causes.cold.q2": ([["a", "c"], ["a", "b"], ["c"]], "C"),
         "causes.cold.q3": ([True, True, "myth"], "Fact"),
         "causes.cold.q4": (["6,25", "12.5", 12.5], "12.5 %"),
-        "causes.cold.q6": ([["sr", "ap", "tn", "xb"], ["sr", "ap", "tn", "xb"], ["ap", "sr", "tn", "xb"]],
-                           "SR releases calcium → Action potential → Calcium binds troponin → Cross-bridges cycle"),
-        "causes.cold.q7": ([{"cramp": "Electrically silent", "contracture": "Sudden, painful, eased by stretch",
-                             "tetany": "Low calcium nerve excitability"}] * 2 +
-                           [{"cramp": "Electrically silent", "contracture": "Low calcium nerve excitability",
-                             "tetany": "Sudden, painful, eased by stretch"}], "Cramp → Electrically silent"),
+        "causes.cold.q6": (
+            [["sr", "ap", "tn", "xb"], ["sr", "ap", "tn", "xb"], ["ap", "sr", "tn", "xb"]],
+            "SR releases calcium → Action potential → Calcium binds troponin → Cross-bridges cycle",
+        ),
+        "causes.cold.q7": (
+            [
+                {
+                    "cramp": "Electrically silent",
+                    "contracture": "Sudden, painful, eased by stretch",
+                    "tetany": "Low calcium nerve excitability",
+                }
+            ]
+            * 2
+            + [
+                {
+                    "cramp": "Electrically silent",
+                    "contracture": "Low calcium nerve excitability",
+                    "tetany": "Sudden, painful, eased by stretch",
+                }
+            ],
+            "Cramp → Electrically silent",
+        ),
     }
     for qid, (answers, wrong) in cases.items():
         c.t("POST", "/pose", json={"question_id": qid})
@@ -130,7 +183,9 @@ def test_state_never_carries_the_answer_key_before_reveal(classroom, fixture_cou
         text = json.dumps(c.state(me))
         assert '"correct"' not in text and q.explanation not in text, qid
         for secret in [getattr(o, "feedback", "") for o in getattr(q, "options", [])] + [
-                getattr(q, "feedback_true", None), getattr(q, "feedback_false", None)]:
+            getattr(q, "feedback_true", None),
+            getattr(q, "feedback_false", None),
+        ]:
             assert not secret or secret not in text, qid
         if q.type == "ordering":
             shown = [i["id"] for i in c.state(me)["question"]["items"]]
@@ -164,8 +219,9 @@ def test_simultaneous_submits_by_one_student_leave_one_answer(classroom):
     uids = [uuid.uuid4().hex for _ in range(6)] * 2  # each uid sent twice, at once
     with ThreadPoolExecutor(12) as pool, httpx.Client(base_url=c.url, timeout=10) as http:
         body = lambda u: {"uid": u, "question_id": Q1, "answer": "ab"[int(u, 16) % 2]}  # noqa: E731
-        codes = list(pool.map(lambda u: http.post(f"/api/sessions/{c.sid}/answers", json=body(u), headers=ann),
-                              uids))
+        codes = list(
+            pool.map(lambda u: http.post(f"/api/sessions/{c.sid}/answers", json=body(u), headers=ann), uids)
+        )
     assert all(r.status_code == 200 for r in codes), [r.status_code for r in codes]
     assert sorted(r.json()["status"] for r in codes).count("duplicate") == 6  # each uid counted once
     assert c.stored() == 1
@@ -191,8 +247,14 @@ def test_every_teacher_endpoint_refuses_without_the_key(classroom, live):
     c.submit(student, Q1, "b")
     ops = _teacher_operations(c.http)
     assert len(ops) >= 11, ops
-    bad = [{}, {"X-Teacher-Key": ""}, {"X-Teacher-Key": "wrong"}, {"X-Teacher-Key": other.key},
-           {"X-Teacher-Key": student["X-Student-Token"]}, student]
+    bad = [
+        {},
+        {"X-Teacher-Key": ""},
+        {"X-Teacher-Key": "wrong"},
+        {"X-Teacher-Key": other.key},
+        {"X-Teacher-Key": student["X-Student-Token"]},
+        student,
+    ]
     for method, path in ops:
         url = path.replace("{sid}", c.sid).replace("{qid}", Q1)
         body = {"question_id": "causes.cold.q3"} if path.endswith("/pose") else None
@@ -231,24 +293,30 @@ def test_a_student_cannot_act_as_another(classroom):
 OVERSIZED = {"uid": uuid.uuid4().hex, "question_id": Q1, "answer": "a" * 20_000}
 
 
-@pytest.mark.parametrize("body", [
-    b"not json",
-    b'{"uid": "x", "question_id": "causes.cold.q1", "answer": "a"}',  # uid not a uuid
-    {"question_id": Q1, "answer": "a"},  # no uid
-    {"uid": "0" * 32, "question_id": "Causes Cold", "answer": "a"},  # bad id form
-    {"uid": "0" * 32, "question_id": "causes.cold.q99", "answer": "a"},  # no such question
-    {"uid": "0" * 32, "question_id": Q1, "answer": "z"},  # unknown option
-    {"uid": "0" * 32, "question_id": Q1, "answer": ["a"]},  # a list for single choice
-    {"uid": "0" * 32, "question_id": Q1, "answer": None},
-    {"uid": "0" * 32, "question_id": Q1, "answer": {"a": {"deep": 1}}},
-    {"uid": "0" * 32, "question_id": "causes.cold.q4", "answer": 10 ** 30},
-    b'{"uid": "' + b"0" * 32 + b'", "question_id": "causes.cold.q4", "answer": NaN}',
-    {"uid": "0" * 32, "question_id": "causes.cold.q4", "answer": "6.25\u0000"},
-    b'{"uid": "' + b"0" * 32 + b'", "question_id": "causes.cold.q1", "answer": "\\ud800"}',  # lone surrogate
-    {"uid": "0" * 32, "question_id": "causes.cold.q2", "answer": ["a"] * 51},
-    {"uid": "0" * 32, "question_id": Q1, "answer": "a", "extra": 1},
-    OVERSIZED,
-], ids=lambda b: (b if isinstance(b, bytes) else json.dumps(b))[:40])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"not json",
+        b'{"uid": "x", "question_id": "causes.cold.q1", "answer": "a"}',  # uid not a uuid
+        {"question_id": Q1, "answer": "a"},  # no uid
+        {"uid": "0" * 32, "question_id": "Causes Cold", "answer": "a"},  # bad id form
+        {"uid": "0" * 32, "question_id": "causes.cold.q99", "answer": "a"},  # no such question
+        {"uid": "0" * 32, "question_id": Q1, "answer": "z"},  # unknown option
+        {"uid": "0" * 32, "question_id": Q1, "answer": ["a"]},  # a list for single choice
+        {"uid": "0" * 32, "question_id": Q1, "answer": None},
+        {"uid": "0" * 32, "question_id": Q1, "answer": {"a": {"deep": 1}}},
+        {"uid": "0" * 32, "question_id": "causes.cold.q4", "answer": 10**30},
+        b'{"uid": "' + b"0" * 32 + b'", "question_id": "causes.cold.q4", "answer": NaN}',
+        {"uid": "0" * 32, "question_id": "causes.cold.q4", "answer": "6.25\u0000"},
+        b'{"uid": "'
+        + b"0" * 32
+        + b'", "question_id": "causes.cold.q1", "answer": "\\ud800"}',  # lone surrogate
+        {"uid": "0" * 32, "question_id": "causes.cold.q2", "answer": ["a"] * 51},
+        {"uid": "0" * 32, "question_id": Q1, "answer": "a", "extra": 1},
+        OVERSIZED,
+    ],
+    ids=lambda b: (b if isinstance(b, bytes) else json.dumps(b))[:40],
+)
 def test_malformed_and_oversized_answers_are_refused_and_nothing_stored(classroom, body):
     c = classroom
     me = c.join("Ann")
@@ -256,8 +324,11 @@ def test_malformed_and_oversized_answers_are_refused_and_nothing_stored(classroo
     c.t("POST", "/pose", json={"question_id": "causes.cold.q4"})
     c.t("POST", "/pose", json={"question_id": "causes.cold.q2"})
     c.http.post(f"/api/sessions/{c.sid}/open", headers=c.teacher)
-    kw = {"content": body, "headers": {**me, "content-type": "application/json"}} if isinstance(body, bytes) else {
-        "json": body, "headers": me}
+    kw = (
+        {"content": body, "headers": {**me, "content-type": "application/json"}}
+        if isinstance(body, bytes)
+        else {"json": body, "headers": me}
+    )
     r = c.http.post(f"/api/sessions/{c.sid}/answers", **kw)
     assert 400 <= r.status_code < 500, r.text
     if body is OVERSIZED:
@@ -272,23 +343,29 @@ def test_oversized_chunked_body_is_refused(classroom):
         for _ in range(40):
             yield b"x" * 1024
 
-    r = classroom.http.post(f"/api/sessions/{classroom.sid}/answers", content=chunks(),
-                            headers={**me, "content-type": "application/json"})
+    r = classroom.http.post(
+        f"/api/sessions/{classroom.sid}/answers",
+        content=chunks(),
+        headers={**me, "content-type": "application/json"},
+    )
     assert r.status_code == 413 and classroom.stored() == 0
 
 
-@pytest.mark.parametrize("body", [
-    {"code": "ABCDEF"},
-    {"code": "ABC", "name": "Ann"},
-    {"name": "Ann", "code": "AB<>EF"},
-    {"code": "{code}", "name": ""},
-    {"code": "{code}", "name": "   "},
-    {"code": "{code}", "name": "x" * 41},
-    {"code": "{code}", "name": "Ann\u0000"},
-    {"code": "{code}", "name": "Ann\nBo"},
-    {"code": "{code}", "name": "Ann", "email": "a@b.c"},  # only a display name is ever stored
-    {"code": "{code}", "name": "n" * 20_000},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"code": "ABCDEF"},
+        {"code": "ABC", "name": "Ann"},
+        {"name": "Ann", "code": "AB<>EF"},
+        {"code": "{code}", "name": ""},
+        {"code": "{code}", "name": "   "},
+        {"code": "{code}", "name": "x" * 41},
+        {"code": "{code}", "name": "Ann\u0000"},
+        {"code": "{code}", "name": "Ann\nBo"},
+        {"code": "{code}", "name": "Ann", "email": "a@b.c"},  # only a display name is ever stored
+        {"code": "{code}", "name": "n" * 20_000},
+    ],
+)
 def test_bad_joins_are_refused_and_nothing_stored(classroom, body):
     body = {k: v.replace("{code}", classroom.code) for k, v in body.items()}
     r = classroom.http.post("/api/join", json=body)
@@ -300,8 +377,12 @@ def test_join_rules(classroom):
     c = classroom
     assert c.http.post("/api/join", json={"code": "ZZZZZZ", "name": "Ann"}).status_code == 404
     c.join("Ann")
-    assert c.http.post("/api/join", json={"code": c.code, "name": "Ann"}).status_code == 409  # names are unique
-    r = c.http.post("/api/join", json={"code": c.code.lower(), "name": "  <b>Bo</b>  "})  # code typed in lower case
+    assert (
+        c.http.post("/api/join", json={"code": c.code, "name": "Ann"}).status_code == 409
+    )  # names are unique
+    r = c.http.post(
+        "/api/join", json={"code": c.code.lower(), "name": "  <b>Bo</b>  "}
+    )  # code typed in lower case
     assert r.status_code == 201 and r.json()["name"] == "<b>Bo</b>"  # stored as typed; escaped where shown
 
 
@@ -334,13 +415,21 @@ def test_purge_deletes_one_session_and_nothing_else(classroom, live):
         s = room.join("Ann")
         room.t("POST", "/pose", json={"question_id": Q1})
         room.submit(s, Q1, "a")
-    r = subprocess.run([sys.executable, "-m", "cramp_lessons.classroom.cli", "classroom", "purge", c.sid,
-                        "--db", c.db_url], capture_output=True, text=True, timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-m", "cramp_lessons.classroom.cli", "classroom", "purge", c.sid, "--db", c.db_url],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert r.returncode == 0, r.stderr
     assert "1 students, 1 answers" in r.stdout
     assert c.stored() == 0 and c.t("GET", "/roster").status_code == 401
     assert c.http.post("/api/join", json={"code": c.code, "name": "Bo"}).status_code == 404
     assert other.stored() == 1 and [p["name"] for p in other.t("GET", "/roster").json()] == ["Ann"]
-    again = subprocess.run([sys.executable, "-m", "cramp_lessons.classroom.cli", "classroom", "purge", c.sid,
-                            "--db", c.db_url], capture_output=True, text=True, timeout=60)
+    again = subprocess.run(
+        [sys.executable, "-m", "cramp_lessons.classroom.cli", "classroom", "purge", c.sid, "--db", c.db_url],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert again.returncode == 1 and "no session" in again.stderr

@@ -8,6 +8,7 @@ fuzzer reaches grading and storage instead of stopping at 401 and 404.
 (schemathesis' own pytest plugin does not work with pytest 9, so each operation's strategy
 is run under ``hypothesis.given`` here.)
 """
+
 from __future__ import annotations
 
 import zlib
@@ -30,9 +31,16 @@ OPENAPI = create_app("sqlite://", content_dir=str(FIXTURE)).openapi()  # the doc
 SCHEMA = schemathesis.openapi.from_dict(OPENAPI)
 OPERATIONS = {f"{op.method.upper()} {op.path}": op for op in (r.ok() for r in SCHEMA.get_all_operations())}
 # Negative mode needs something to break: an operation with no input (GET /api/health) has none.
-CASES = [(label, mode) for label in sorted(OPERATIONS) for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
-         if mode is GenerationMode.POSITIVE or any(k in OPENAPI["paths"][OPERATIONS[label].path][
-             OPERATIONS[label].method.lower()] for k in ("parameters", "requestBody"))]
+CASES = [
+    (label, mode)
+    for label in sorted(OPERATIONS)
+    for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
+    if mode is GenerationMode.POSITIVE
+    or any(
+        k in OPENAPI["paths"][OPERATIONS[label].path][OPERATIONS[label].method.lower()]
+        for k in ("parameters", "requestBody")
+    )
+]
 
 
 @pytest.fixture
@@ -57,17 +65,29 @@ def _pick(seed: object) -> str | None:
 @pytest.mark.parametrize(("operation", "mode"), CASES, ids=[f"{op}-{mode}" for op, mode in CASES])
 def test_no_input_makes_the_server_fail(operation, mode, fuzz_room, live):
     @given(case=OPERATIONS[operation].as_strategy(generation_mode=mode))
-    @settings(max_examples=15, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=15,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     def run(case):
         params = case.path_parameters or {}
         if "sid" in params:
             params["sid"] = fuzz_room.sid
         if "qid" in params and (q := _pick(params["qid"])):
             params["qid"] = q
-        if isinstance(case.body, dict) and isinstance(case.body.get("question_id"), str) and (q := _pick(case.body)):
+        if (
+            isinstance(case.body, dict)
+            and isinstance(case.body.get("question_id"), str)
+            and (q := _pick(case.body))
+        ):
             case.body["question_id"] = q
-        case.call_and_validate(base_url=live.url, headers={**fuzz_room.teacher, **fuzz_room.student},
-                               checks=[not_a_server_error, response_schema_conformance])
+        case.call_and_validate(
+            base_url=live.url,
+            headers={**fuzz_room.teacher, **fuzz_room.student},
+            checks=[not_a_server_error, response_schema_conformance],
+        )
 
     run()

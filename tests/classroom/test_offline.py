@@ -1,5 +1,6 @@
 """The student's offline queue: the server goes away mid-class and comes back; every answer
 arrives exactly once, and the status line says what is happening meanwhile."""
+
 from __future__ import annotations
 
 import time
@@ -86,7 +87,9 @@ def test_an_answer_resent_after_a_lost_reply_counts_once(server, room, tmp_path)
     ann = student(server, room, "Ann", outbox)
     uid = ann.record(Q1, "b")
     assert ann.flush() == 1
-    outbox.mark(uid, "waiting")  # as if the kernel died after the server stored it, before the reply was noted
+    outbox.mark(
+        uid, "waiting"
+    )  # as if the kernel died after the server stored it, before the reply was noted
     assert ann.flush() == 1  # the server recognises the uid
     assert receipts(room) == [uid] and room.stored() == 1
 
@@ -134,4 +137,6 @@ def test_join_fails_clearly_when_the_server_is_unreachable(tmp_path):
     from .conftest import free_port
 
     with pytest.raises(Offline, match="cannot reach the classroom server"):
-        StudentClient(f"127.0.0.1:{free_port()}", "ABCDEF", "Ann", outbox=tmp_path / "o.sqlite", timeout=1).join()
+        StudentClient(
+            f"127.0.0.1:{free_port()}", "ABCDEF", "Ann", outbox=tmp_path / "o.sqlite", timeout=1
+        ).join()

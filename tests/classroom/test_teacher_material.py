@@ -1,4 +1,5 @@
 """The teacher guide and dashboard notebook stay in step with the course content."""
+
 from __future__ import annotations
 
 import re
@@ -39,7 +40,9 @@ def test_guide_steers_away_from_rise_for_presenting():
 def test_dashboard_notebook_uses_the_package_and_stops_its_server():
     nb = nbformat.read(TEACHER / "classroom_dashboard.ipynb", as_version=4)
     code = [c.source for c in nb.cells if c.cell_type == "code"]
-    assert all(len(src.splitlines()) <= 5 for src in code), "keep notebook cells short: call package functions"
+    assert all(len(src.splitlines()) <= 5 for src in code), (
+        "keep notebook cells short: call package functions"
+    )
     assert "demo_server()" in code[0] and "demo.stop()" in code[-1]
     posed = re.findall(r'pose\("([^"]+)"\)', "\n".join(code))
     assert posed and all(q in load_course().questions for q in posed)

@@ -1,5 +1,6 @@
 """The student join widget and the teacher dashboard, driven without a kernel against a real
 server (uvicorn in a thread on loopback), plus their pure rendering functions."""
+
 from __future__ import annotations
 
 import argparse
@@ -39,15 +40,18 @@ def _no_active_session():
 
 
 def joined(demo, fixture_course, name, tmp_path) -> JoinWidget:
-    w = join(demo.url, demo.join_code, name, course=fixture_course, outbox=tmp_path / "outbox.sqlite",
-             interval=30)  # the tests drive refresh() themselves
+    w = join(
+        demo.url, demo.join_code, name, course=fixture_course, outbox=tmp_path / "outbox.sqlite", interval=30
+    )  # the tests drive refresh() themselves
     assert w.client is not None, w.message.value
     w.client.stop()
     return w
 
 
 # --------------------------------------------------------------------------- student widget
-def test_join_widget_follows_the_posed_question_and_sends_answers_once(demo, teacher, fixture_course, tmp_path):
+def test_join_widget_follows_the_posed_question_and_sends_answers_once(
+    demo, teacher, fixture_course, tmp_path
+):
     teacher.pose(Q1)
     w = joined(demo, fixture_course, "Widget Ann", tmp_path)
     assert classroom.active() is w.client
@@ -64,7 +68,9 @@ def test_join_widget_follows_the_posed_question_and_sends_answers_once(demo, tea
     assert [a.question_id for a in get_store().attempts()] == [Q1]  # the local store has it
     assert w.client.status().waiting == 1
     assert w.client.flush() == 1
-    assert [(a["name"], a["answer"]) for a in teacher.answers() if a["name"] == "Widget Ann"] == [("Widget Ann", "b")]
+    assert [(a["name"], a["answer"]) for a in teacher.answers() if a["name"] == "Widget Ann"] == [
+        ("Widget Ann", "b")
+    ]
 
     teacher.reveal()
     w.client.fetch_state()
@@ -98,14 +104,25 @@ def test_status_line_texts():
     assert Status(False, 2, 1).text().startswith("offline: 2 answers waiting, kept on this computer")
     assert Status(None, 1, 0).text() == "connecting… · 1 answer waiting · 0 answers sent"
     s = Status(True, 0, 1, 1, "causes.cold.q1: answering is closed (HTTP 409)")
-    assert s.text() == "connected · 1 answer sent · 1 answer not accepted (causes.cold.q1: answering is closed)"
+    assert (
+        s.text() == "connected · 1 answer sent · 1 answer not accepted (causes.cold.q1: answering is closed)"
+    )
     assert "🔴" in status_html(Status(False, 0, 0)) and "role='status'" in status_html(None)
 
 
 def test_student_facing_html_is_escaped():
     bad = "<img src=x onerror=alert(1)>"
-    out = reveal_html({"answer_text": bad, "explanation": bad, "evidence": "strong", "references": [bad],
-                       "your_correct": False, "your_score": 0.0, "your_feedback": [bad]})
+    out = reveal_html(
+        {
+            "answer_text": bad,
+            "explanation": bad,
+            "evidence": "strong",
+            "references": [bad],
+            "your_correct": False,
+            "your_score": 0.0,
+            "your_feedback": [bad],
+        }
+    )
     assert "<img" not in out and "&lt;img" in out
     assert "<img" not in status_html(Status(True, 0, 0, 1, bad))
     assert phase_text(None) == "Waiting for the teacher to pose a question."
@@ -160,8 +177,13 @@ def test_dashboard_shows_server_errors_instead_of_raising(demo, tmp_path):
 
 
 def test_chart_hides_the_right_answer_until_revealed():
-    dist = {"revealed": False, "choices": [{"label": "slower", "count": 2, "wrong": False},
-                                           {"label": "faster", "count": 1, "wrong": True}]}
+    dist = {
+        "revealed": False,
+        "choices": [
+            {"label": "slower", "count": 2, "wrong": False},
+            {"label": "faster", "count": 1, "wrong": True},
+        ],
+    }
     labels, counts, colors = chart_data(dist)
     assert labels == ["slower", "faster"] and counts == [2, 1] and len(set(colors)) == 1
     labels, _, colors = chart_data({**dist, "revealed": True})
@@ -172,8 +194,14 @@ def test_teacher_facing_html_is_escaped():
     bad = "<script>alert(1)</script>"
     assert "<script>" not in roster_html([{"name": bad, "answers": 1, "joined_at": 0}])
     assert "&lt;script&gt;" in roster_html([{"name": bad, "answers": 1, "joined_at": 0}])
-    row = {"question_id": "q", "prompt": bad, "answers": 1, "share_correct": 0.5, "most_chosen_wrong": bad,
-           "most_chosen_wrong_count": 1}
+    row = {
+        "question_id": "q",
+        "prompt": bad,
+        "answers": 1,
+        "share_correct": 0.5,
+        "most_chosen_wrong": bad,
+        "most_chosen_wrong_count": 1,
+    }
     assert "<script>" not in report_html([row])
     assert info_text({"students": 1, "current_question": None}) == "1 student joined; no question posed yet."
 
