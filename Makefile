@@ -5,16 +5,18 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb notebooks/teacher/*.ipynb))
 
-.PHONY: lab test venv venv-test system-deps notebooks check bench clean
+.PHONY: lab test lint lock venv venv-test system-deps notebooks check bench clean
 
-$(VENV)/.lab: pyproject.toml
+# Installs come from the locks (exact versions and hashes), never from the ranges in pyproject.toml:
+# a fresh clone in six months installs exactly what CI tested. The package itself goes in without deps.
+$(VENV)/.lab: requirements/lab.lock
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet --require-hashes -r requirements/lab.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-$(VENV)/.test: pyproject.toml $(VENV)/.lab
-	$(PY) -m pip install --quiet -e '.[test]'
+$(VENV)/.test: requirements/test.lock $(VENV)/.lab
+	$(PY) -m pip install --quiet --require-hashes -r requirements/test.lock
 	touch $@
 
 venv: $(VENV)/.lab
@@ -26,9 +28,24 @@ lab: venv
 		--LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
 
 ## Run the whole test suite: unit tests, nbval over every notebook, the browser test.
-test: venv-test system-deps
+test: venv-test system-deps lint
 	$(PY) -m pytest tests $(NOTEBOOKS) --nbval --nbval-current-env \
-		--nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+		--nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider --durations=15
+
+LINTED := cramp_lessons tests benchmarks tools conftest.py
+lint: venv-test
+	$(VENV)/bin/ruff check $(LINTED)
+	$(VENV)/bin/ruff format --check $(LINTED)
+
+## Refresh the locks from the ranges in pyproject.toml (and requirements/build.in), then reinstall.
+## The lab lock is resolved inside the test lock, so both pin the same versions.
+UV_COMPILE = $(VENV)/bin/uv pip compile --quiet --generate-hashes --universal --python-version 3.11 \
+	pyproject.toml requirements/build.in
+lock: venv
+	$(PY) -m pip install --quiet "uv==0.13.8"
+	$(UV_COMPILE) --upgrade --extra test -o requirements/test.lock
+	$(UV_COMPILE) -c requirements/test.lock -o requirements/lab.lock
+	rm -f $(VENV)/.lab $(VENV)/.test
 
 ## Debian packages the tests need: Chromium (browser test) and PostgreSQL (classroom tests).
 ## Installed when we are root; otherwise stop and say exactly what to install. Never skipped.

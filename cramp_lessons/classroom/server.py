@@ -13,6 +13,7 @@ The API is documented at ``/docs`` (OpenAPI at ``/openapi.json``).
 """
 
 import csv
+import inspect
 import io
 import json
 import random
@@ -22,6 +23,7 @@ import time
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
+import fastapi
 from fastapi import Depends, FastAPI, Path, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -358,10 +360,21 @@ _student_token = APIKeyHeader(
 )
 
 
+def _require_body_limit() -> None:
+    # FastAPI before 0.164 takes unknown keyword arguments into `app.extra` and ignores them, so an
+    # old install would serve without any body limit. Refuse to start rather than run unprotected.
+    if "max_body_size" not in inspect.signature(FastAPI.__init__).parameters:
+        raise ClassroomError(
+            f"FastAPI {fastapi.__version__} cannot limit request bodies; the classroom server needs "
+            "fastapi>=0.164 (reinstall with `make lab` or `pip install -e .`)."
+        )
+
+
 def create_app(
     db_url: str | None = None, *, course: Course | None = None, content_dir: str | None = None
 ) -> FastAPI:
     """The classroom API on a store at ``db_url`` (default: SQLite in the data directory)."""
+    _require_body_limit()
     course = course or load_course(content_dir)
     store = Store(db_url)
     # max_body_size: FastAPI answers 413 for a larger body, by Content-Length or as a chunked body arrives.

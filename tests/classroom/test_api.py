@@ -433,3 +433,18 @@ def test_purge_deletes_one_session_and_nothing_else(classroom, live):
         timeout=60,
     )
     assert again.returncode == 1 and "no session" in again.stderr
+
+
+def test_create_app_refuses_a_fastapi_that_would_ignore_the_body_limit(monkeypatch):
+    # FastAPI < 0.164 has no max_body_size parameter and silently drops it into app.extra.
+    import fastapi
+
+    from cramp_lessons.classroom import ClassroomError, server
+
+    class OldFastAPI(fastapi.FastAPI):
+        def __init__(self, **extra):
+            super().__init__()
+
+    monkeypatch.setattr(server, "FastAPI", OldFastAPI)
+    with pytest.raises(ClassroomError, match=r"fastapi>=0\.164"):
+        server.create_app("sqlite://")
