@@ -18,10 +18,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .course import EVIDENCE_TAGS, Course, load_course
+from .course import EVIDENCE_TAGS, Course, load_course, parse_yaml
 from .errors import ContentError
 
 __all__ = [
@@ -220,16 +219,7 @@ def _default_rules() -> Rules:
 
 
 def _parse_rules(text: str, course: Course) -> Rules:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        raise ContentError(
-            RULES_FILE,
-            f"line {mark.line + 1}" if mark else "?",
-            "-",
-            f"not valid YAML: {getattr(e, 'problem', e)}",
-        ) from None
+    data = parse_yaml(text, RULES_FILE)
     if not isinstance(data, dict):
         raise ContentError(RULES_FILE, "-", "-", "expected a mapping at the top of the file")
     try:

@@ -41,9 +41,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     c = sub.add_parser("check", help="validate course content (the installed content by default)")
     c.add_argument("content_dir", nargs="?", help="a content folder to check")
-    c.set_defaults(func=_check)
     from .classroom.cli import register as register_classroom
-    from .commands import register
+    from .commands import _guarded, register
+
+    c.set_defaults(func=_guarded(_check))
 
     register(sub)
     register_classroom(sub)

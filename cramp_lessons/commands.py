@@ -106,9 +106,15 @@ def _progress_reset(args: argparse.Namespace) -> int:
             flush=True,
         )
         try:
-            reply = sys.stdin.readline()
+            # sys.stdin is None when the command starts with standard input closed.
+            reply = sys.stdin.readline() if sys.stdin is not None else ""
         except (OSError, ValueError):
             reply = ""
+        if not reply:  # end of input: nobody there to answer
+            print()  # end the prompt's line
+            print(
+                "error: no answer to the confirmation; pass --yes to reset without asking.", file=sys.stderr
+            )
         if reply.strip().lower() not in ("y", "yes"):
             print("Nothing was reset.", file=sys.stderr)
             return 1

@@ -7,6 +7,7 @@ the item (its id where it has one) and the field, so an author can fix it withou
 from __future__ import annotations
 
 import functools
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,9 +24,16 @@ from pydantic import (
     model_validator,
 )
 
-from .errors import ContentError
+from .errors import ContentError, echo
 
 CONTENT_DIR = Path(__file__).parent / "content"
+# Content files are hand-written and small (the largest is ~22 KB). The cap, checked before reading,
+# keeps a stray big file (a data dump, a video saved as .md) from hanging `check` in the pure-Python
+# YAML parser or filling memory, with room for 40 times the largest file.
+MAX_FILE_BYTES = 1_000_000
+# Content nests a handful of levels (bank > questions > options > fields). PyYAML composes nodes
+# recursively, so a deeper file is refused here, with its line, before Python's recursion limit.
+MAX_DEPTH = 50
 
 EvidenceTag = Literal["strong", "moderate", "weak", "traditional practice", "unproven"]
 EVIDENCE_TAGS: tuple[str, ...] = EvidenceTag.__args__  # type: ignore[attr-defined]
@@ -161,6 +169,16 @@ class Numeric(_Question):
     min: float | None = None
     max: float | None = None
     unit: str = ""
+
+    @field_validator("value", "tolerance", "min", "max")
+    @classmethod
+    def _finite(cls, v: float | None) -> float | None:
+        if v is not None and not math.isfinite(v):
+            why = (
+                "no answer could ever equal it" if math.isnan(v) else "every answer (or none) would be right"
+            )
+            raise ValueError(f"must be a finite number, not {v}: {why}")
+        return v
 
     @model_validator(mode="after")
     def _key(self) -> Numeric:
@@ -317,15 +335,120 @@ class Course:
         return [self.references[r].citation for r in ref_ids]
 
 
-def _load_yaml(path: Path, rel: str, top: type = dict) -> Any:
+class _DuplicateKey(yaml.constructor.ConstructorError):
+    def __init__(self, key: Any, first_line: int, mark: Any):
+        self.key = key
+        super().__init__(
+            None, None, f"duplicate key {echo(key)} (first given on line {first_line}); keep one", mark
+        )
+
+
+class _Loader(yaml.SafeLoader):
+    """The safe loader, stricter: no duplicate keys, no deep nesting, no aliases, dates stay text.
+
+    Plain YAML lets the second of two equal keys silently win; here it is an error with both lines.
+    Dates are not resolved: no field is a date, and the resolver turns ``2001-02-30`` into a bare
+    ValueError and ``2001-02-03`` in a text field into a date object that then fails as "not a string".
+    """
+
+    yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        # An alias repeats a subtree by reference: nine lines of them expand to a billion nodes.
+        # Course content never needs one, so none is read.
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                "aliases (*name) are not used in course content; write the value out",
+                self.peek_event().start_mark,
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested more than {MAX_DEPTH} levels deep", self.peek_event().start_mark
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except yaml.YAMLError:
+            raise
+        except Exception as e:
+            # The constructors let Python's own errors out on odd scalars: a 5000-digit integer
+            # (ValueError), `!!timestamp 2001-02-30` (ValueError), an empty `!!int` (IndexError).
+            # Python's advice after ';' (set_int_max_str_digits) is for programmers, not authors.
+            reason = str(e).split(";")[0]
+            kind = node.tag.rsplit(":", 1)[-1]
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read {echo(node.value, 60)} as {kind}: {reason}", node.start_mark
+            ) from None
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[Any, int] = {}
+            for key_node, _value in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    if key in seen:
+                        raise _DuplicateKey(key, seen[key], key_node.start_mark)
+                    seen[key] = key_node.start_mark.line + 1
+                except TypeError:
+                    pass  # an unhashable key: SafeConstructor reports it
+        return super().construct_mapping(node, deep)
+
+
+def read_content(path: Path, rel: str) -> str:
+    """The text of one content file; a folder, an oversized file or bytes that are not UTF-8 raise ContentError."""
+    if path.is_dir():
+        raise ContentError(rel, "-", "-", "this is a folder, not a file: rename or remove it")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        with path.open("rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)
+    except OSError as e:
+        raise ContentError(rel, "-", "-", f"cannot read file: {e.strerror or e}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ContentError(
+            rel, "-", "-", f"the file is larger than {MAX_FILE_BYTES:,} bytes; a content file is a few KB"
+        )
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        raise ContentError(
+            rel,
+            f"line {line}",
+            "-",
+            f"not UTF-8 text (byte {raw[e.start]:#04x} at offset {e.start}); save it as UTF-8",
+        ) from None
+
+
+def parse_yaml(text: str, rel: str) -> Any:
+    """Parse one content file's YAML with the strict safe loader; any problem is a ContentError with its line."""
+    try:
+        return yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "?"
-        raise ContentError(rel, where, "-", f"not valid YAML: {getattr(e, 'problem', e)}") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise ContentError(rel, "-", "-", f"cannot read file: {e}") from None
+        field = str(e.key)[:80] if isinstance(e, _DuplicateKey) else "-"
+        raise ContentError(rel, where, field, f"not valid YAML: {getattr(e, 'problem', e)}") from None
+
+
+def _load_yaml(path: Path, rel: str, top: type = dict) -> Any:
+    data = parse_yaml(read_content(path, rel), rel)
     if not isinstance(data, top):
         raise ContentError(
             rel, "-", "-", f"expected a {'mapping' if top is dict else 'list'} at the top of the file"
@@ -436,12 +559,21 @@ def collect_errors(content_dir: Path | str | None = None) -> tuple[Course | None
         if steps is not None:
             sequences[path.stem] = steps
 
-    documents = {p.stem: p.read_text(encoding="utf-8") for p in sorted(root.glob("*.md"))}
+    def read(path: Path) -> str | None:
+        try:
+            return read_content(path, path.relative_to(root).as_posix())
+        except ContentError as e:
+            errors.append(e)
+            return None
+
     modelled = {"lessons.yaml", "references.yaml"}
+    documents = {p.stem: text for p in sorted(root.glob("*.md")) if (text := read(p)) is not None}
     tables = {
-        p.stem: p.read_text(encoding="utf-8") for p in sorted(root.glob("*.yaml")) if p.name not in modelled
+        p.stem: text
+        for p in sorted(root.glob("*.yaml"))
+        if p.name not in modelled and (text := read(p)) is not None
     }
-    if "disclaimer" not in documents:
+    if not (root / "disclaimer.md").exists():
         errors.append(
             ContentError("disclaimer.md", "-", "-", "missing file: every lesson links the disclaimer")
         )

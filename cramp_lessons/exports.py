@@ -26,8 +26,19 @@ import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from .assessment import lesson_link
-from .course import Bank, Course, Id, Matching, MultipleSelect, Numeric, Ordering, SingleChoice, TrueFalse
-from .errors import CrampLessonsError
+from .course import (
+    MAX_FILE_BYTES,
+    Bank,
+    Course,
+    Id,
+    Matching,
+    MultipleSelect,
+    Numeric,
+    Ordering,
+    SingleChoice,
+    TrueFalse,
+)
+from .errors import CrampLessonsError, echo
 from .grading import TYPE_LABELS, shuffled_choices
 
 FORMATS = ("gift", "jupyterquiz", "markdown")
@@ -386,9 +397,11 @@ def convert_jupyterquiz(
             continue
         questions.append((q, [f"jupyterquiz question {n} ({item.get('type')})", *notes]))
     if not questions:
+        more = f"; and {len(skips) - 5} more" if len(skips) > 5 else ""  # a message, not a dump of the file
         raise ExportError(
             "no question in the file could be imported: "
-            + "; ".join(f"question {n}: {why}" for n, why in skips)
+            + "; ".join(f"question {n}: {why}" for n, why in skips[:5])
+            + more
         )
 
     header = [
@@ -527,7 +540,7 @@ def _from_jq(item: Any, qid: str) -> tuple[dict[str, Any], list[str]]:
 
     if kind == "string":
         raise _Skip("free-text (string) answers have no matching question type here")
-    raise _Skip(f"unknown question type {kind!r}")
+    raise _Skip(f"unknown question type {echo(kind, 60)}")
 
 
 def _is_number(x: Any) -> bool:
@@ -563,11 +576,19 @@ def import_jupyterquiz(
 def read_jupyterquiz(path: Path | str) -> Any:
     p = Path(path)
     try:
-        return json.loads(p.read_text(encoding="utf-8"))
+        with p.open("rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)
     except OSError as e:
         raise ExportError(f"cannot read {p}: {e.strerror or e}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        # The bank it becomes must fit the same cap as every content file.
+        raise ExportError(f"{p} is larger than {MAX_FILE_BYTES:,} bytes; a quiz file is a few KB")
+    try:
+        return json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as e:
         raise ExportError(f"{p} is not a JSON file: {e}") from None
+    except RecursionError:
+        raise ExportError(f"{p} is nested too deeply to be a jupyterquiz file") from None
 
 
 __all__ = [

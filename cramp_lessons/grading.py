@@ -15,9 +15,11 @@ Answer forms, by question type:
 
 from __future__ import annotations
 
+import difflib
+import itertools
 import math
 import random
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sized
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,7 +34,11 @@ from .course import (
     TrueFalse,
     load_course,
 )
-from .errors import AnswerError
+from .errors import AnswerError, echo
+
+# The largest question has a few dozen choices and a number is a few characters: an answer with more
+# items or characters than this is a slip (a paste, a loop), refused before it is looked at or echoed.
+MAX_ANSWER_SIZE = 1000
 
 TYPE_LABELS = {
     "single": "single choice",
@@ -72,24 +78,30 @@ class Grade:
 def _ids(answer: Any, known: list[str], qid: str, what: str) -> list[str]:
     if isinstance(answer, (str, bytes)) or not isinstance(answer, Iterable) or isinstance(answer, Mapping):
         raise AnswerError(
-            f"{qid}: expected a list of {what} ids such as {known[:2]}, got {type(answer).__name__} {answer!r}"
+            f"{qid}: expected a list of {what} ids such as {known[:2]}, got {type(answer).__name__} {echo(answer)}"
         )
-    out = list(answer)
+    out = list(itertools.islice(answer, MAX_ANSWER_SIZE + 1))  # islice: a generator may never end
+    if len(out) > MAX_ANSWER_SIZE:
+        raise AnswerError(f"{qid}: more than {MAX_ANSWER_SIZE} {what}s given; choose from {', '.join(known)}")
     if not out:
         raise AnswerError(f"{qid}: the answer is empty; choose at least one {what}")
     for a in out:
         if not isinstance(a, str):
-            raise AnswerError(f"{qid}: {what} ids are strings, got {a!r}")
+            raise AnswerError(f"{qid}: {what} ids are strings, got {echo(a)}")
         if a not in known:
-            raise AnswerError(f"{qid}: unknown {what} {a!r}; choose from {', '.join(known)}")
+            raise AnswerError(f"{qid}: unknown {what} {echo(a)}; choose from {', '.join(known)}")
     if len(set(out)) != len(out):
-        raise AnswerError(f"{qid}: the same {what} is given twice in {out}")
+        raise AnswerError(f"{qid}: the same {what} is given twice in {echo(out)}")
     return out
 
 
 def _number(answer: Any, qid: str) -> float:
     if isinstance(answer, bool):
         raise AnswerError(f"{qid}: expected a number, got {answer!r}")
+    if isinstance(answer, int) and abs(answer) > 10**308:
+        # A float holds at most ~1.8e308 (float() of a bigger int raises OverflowError), and no
+        # question asks for anything near it.
+        raise AnswerError(f"{qid}: {echo(answer)} is too large a number to check; type a number such as 6.25")
     if isinstance(answer, str):
         text = answer.strip().replace(",", ".")
         if not text:
@@ -97,11 +109,11 @@ def _number(answer: Any, qid: str) -> float:
         try:
             answer = float(text)
         except ValueError:
-            raise AnswerError(f"{qid}: {answer!r} is not a number; type digits only, e.g. 6.25") from None
+            raise AnswerError(f"{qid}: {echo(answer)} is not a number; type digits only, e.g. 6.25") from None
     if not isinstance(answer, (int, float)):
-        raise AnswerError(f"{qid}: expected a number, got {type(answer).__name__} {answer!r}")
+        raise AnswerError(f"{qid}: expected a number, got {type(answer).__name__} {echo(answer)}")
     if not math.isfinite(answer):
-        raise AnswerError(f"{qid}: {answer!r} is not a finite number")
+        raise AnswerError(f"{qid}: {echo(answer)} is not a finite number")
     return float(answer)
 
 
@@ -113,7 +125,7 @@ def _truth(answer: Any, qid: str) -> bool:
         return answer
     if isinstance(answer, str) and answer.strip().lower() in _BOOL_WORDS:
         return _BOOL_WORDS[answer.strip().lower()]
-    raise AnswerError(f"{qid}: answer True (fact) or False (myth), got {answer!r}")
+    raise AnswerError(f"{qid}: answer True (fact) or False (myth), got {echo(answer)}")
 
 
 def _fmt(x: float) -> str:
@@ -127,12 +139,16 @@ def grade(question: Any, answer: Any, course: Course | None = None) -> Grade:
     qid = question.id
     if answer is None:
         raise AnswerError(f"{qid}: no answer given")
+    if isinstance(answer, Sized) and len(answer) > MAX_ANSWER_SIZE:
+        raise AnswerError(
+            f"{qid}: the answer is too long ({len(answer):,} items or characters, at most {MAX_ANSWER_SIZE})"
+        )
     feedback: list[str]
 
     if isinstance(question, SingleChoice):
         if not isinstance(answer, str):
             raise AnswerError(
-                f"{qid}: expected one option id (a string), got {type(answer).__name__} {answer!r}"
+                f"{qid}: expected one option id (a string), got {type(answer).__name__} {echo(answer)}"
             )
         (choice,) = _ids([answer], [o.id for o in question.options], qid, "option")
         opt = next(o for o in question.options if o.id == choice)
@@ -194,13 +210,13 @@ def grade(question: Any, answer: Any, course: Course | None = None) -> Grade:
         rights = [p.right for p in question.pairs]
         for k in answer:
             if k not in lefts:
-                raise AnswerError(f"{qid}: unknown item {k!r}; items are {', '.join(lefts)}")
+                raise AnswerError(f"{qid}: unknown item {echo(k)}; items are {', '.join(lefts)}")
         missing = [k for k in lefts if k not in answer or answer[k] in (None, "")]
         if missing:
             raise AnswerError(f"{qid}: match every item; missing {', '.join(missing)}")
         for k, v in answer.items():
             if v not in rights:
-                raise AnswerError(f"{qid}: {v!r} is not one of the choices for {k!r}")
+                raise AnswerError(f"{qid}: {echo(v)} is not one of the choices for {k!r}")
         hits = [p for p in question.pairs if answer[p.id] == p.right]
         score = len(hits) / len(question.pairs)
         feedback = [
@@ -227,7 +243,14 @@ def grade(question: Any, answer: Any, course: Course | None = None) -> Grade:
 def check(question_id: str, answer: Any, course: Course | None = None) -> Grade:
     """Grade an answer to a question given by id: ``check("causes.cold.q2", "b")``."""
     course = course or load_course()
-    return grade(course.question(question_id), answer, course)
+    if not isinstance(question_id, str) or question_id not in course.questions:
+        typed = question_id if isinstance(question_id, str) else ""
+        close = difflib.get_close_matches(typed, course.questions, n=3)
+        hint = (
+            f"did you mean {', '.join(close)}?" if close else f"quiz banks: {', '.join(sorted(course.banks))}"
+        )
+        raise AnswerError(f"no question {echo(question_id)} in the course; {hint}")
+    return grade(course.questions[question_id], answer, course)
 
 
 # ------------------------------------------------------------------ shuffling

@@ -1,13 +1,19 @@
 """The content model: shipped content loads; broken content fails naming file, item and field."""
 
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from cramp_lessons.course import EVIDENCE_TAGS, collect_errors, load_course
 from cramp_lessons.errors import ContentError
+
+FIXTURE = Path(__file__).parent / "fixtures" / "content"
 
 
 def test_shipped_content_loads_and_covers_the_article():
@@ -223,3 +229,180 @@ def test_stepped_diagram_must_be_a_list(content_copy):
     (content_copy / "physiology" / "chain.yaml").write_text("id: chain.one\n")
     e = _only_error(content_copy)
     assert e.file == "physiology/chain.yaml" and "expected a list" in e.problem
+
+
+# ------------------------------------------------------------------ hostile or broken files
+COLD = "quizzes/causes.cold.yaml"
+
+
+@pytest.mark.parametrize("rel", ["disclaimer.md", COLD, "causefinder.yaml"])
+def test_bytes_that_are_not_utf8_name_the_file_and_line(content_copy, rel):
+    f = content_copy / rel
+    text = f.read_bytes() if f.exists() else b"version: 1\n"
+    lines = text.split(b"\n")
+    f.write_bytes(b"\n".join([*lines[:2], b"caf\xe9 \xff", *lines[2:]]))
+    e = _only_error(content_copy)
+    assert (e.file, e.item) == (rel, "line 3") and "not UTF-8" in e.problem
+
+
+@pytest.mark.parametrize("rel", ["quizzes/x.yaml", "notes.md", "lessons.yaml"])
+def test_a_folder_named_like_a_content_file(content_copy, rel):
+    (content_copy / rel).unlink(missing_ok=True)
+    (content_copy / rel).mkdir()
+    e = collect_errors(content_copy)[1][0]  # then, for lessons.yaml, every lesson it held is unknown
+    assert e.file == rel and "folder, not a file" in e.problem
+
+
+def test_an_oversized_file_is_refused_before_it_is_parsed(content_copy):
+    from cramp_lessons.course import MAX_FILE_BYTES
+
+    f = content_copy / COLD
+    # Past the cap the file is not even valid YAML: only the size check can report it.
+    f.write_text(f.read_text() + "#" * MAX_FILE_BYTES + "\n[unclosed\n")
+    e = _only_error(content_copy)
+    assert e.file == COLD and f"larger than {MAX_FILE_BYTES:,} bytes" in e.problem
+
+
+def _append_to_q1(root, text):
+    """Add ``text`` (indented as a question's field) to the first question; return its line number."""
+    f = root / COLD
+    lines = f.read_text().split("\n")
+    at = next(k for k, line in enumerate(lines) if line.strip().startswith("prompt:")) + 1
+    f.write_text("\n".join([*lines[:at], *("    " + t for t in text.split("\n")), *lines[at:]]))
+    return at + 1
+
+
+@pytest.mark.parametrize(
+    "value, problem",
+    [
+        ("!!timestamp 2001-02-30", "cannot read '2001-02-30' as timestamp: day is out of range"),
+        ("9" * 5000, "as int: Exceeds the limit (4300 digits)"),
+        ("[" * 5000 + "]" * 5000, "nested more than 50 levels deep"),
+    ],
+)
+def test_yaml_that_python_cannot_build_names_the_line(content_copy, value, problem):
+    line = _append_to_q1(content_copy, f"section: {value}")
+    e = _only_error(content_copy)
+    assert (e.file, e.item) == (COLD, f"line {line}")
+    assert problem in e.problem and len(str(e)) < 300
+
+
+def test_dates_are_read_as_text_not_resolved(content_copy):
+    # An impossible date is just text where text is wanted...
+    topics = content_copy / "topics" / "causes.yaml"
+    topics.write_text(re.sub(r"summary: .*", "summary: 2001-02-30", topics.read_text(), count=1))
+    assert load_course(content_copy).topic("causes.cold").summary == "2001-02-30"
+    # ...and refused, naming the field, where a number is wanted.
+    f = content_copy / "lessons.yaml"
+    f.write_text(re.sub(r"minutes: \d+", "minutes: 2001-02-30", f.read_text(), count=1))
+    e = collect_errors(content_copy)[1][0]
+    assert (e.file, e.item, e.field) == ("lessons.yaml", "one", "minutes") and "integer" in e.problem
+
+
+def test_a_duplicate_key_names_file_line_and_key(content_copy):
+    line = _append_to_q1(content_copy, "prompt: The second prompt would silently win.")
+    e = _only_error(content_copy)
+    assert (e.file, e.item, e.field) == (COLD, f"line {line}", "prompt")
+    assert f"duplicate key 'prompt' (first given on line {line - 1})" in e.problem
+
+
+def test_aliases_are_refused_so_a_billion_laughs_cannot_hang_check(content_copy):
+    laughs = "\n".join(
+        ["a0: &a0 [lol]"] + [f"a{k}: &a{k} [{', '.join([f'*a{k - 1}'] * 9)}]" for k in range(1, 10)]
+    )
+    (content_copy / COLD).write_text(laughs + "\n")
+    e = _only_error(content_copy)
+    assert (e.file, e.item) == (COLD, "line 2") and "aliases" in e.problem
+
+
+def test_a_duplicate_key_in_the_cause_finder_rules(fixture_course):
+    from cramp_lessons.causefinder import load_rules
+
+    with pytest.raises(ContentError) as e:
+        load_rules("version: 1\nrules: []\nversion: 1\n", fixture_course)
+    assert (e.value.file, e.value.item, e.value.field) == ("causefinder.yaml", "line 3", "version")
+
+
+@pytest.mark.parametrize(
+    "qid, field, value, problem",
+    [
+        ("causes.cold.q4", "value", ".nan", "not nan: no answer could ever equal it"),
+        ("causes.cold.q4", "tolerance", ".inf", "not inf: every answer (or none) would be right"),
+        ("causes.cold.q4", "tolerance", "-0.5", "greater than or equal to 0"),
+        ("causes.cold.q5", "min", "-.inf", "must be a finite number"),
+        ("causes.cold.q5", "max", "1e999", "must be a finite number"),
+    ],
+)
+def test_a_numeric_key_no_answer_can_meet_fairly_is_refused(content_copy, qid, field, value, problem):
+    f = content_copy / COLD
+    text, n = re.subn(
+        rf"(id: {re.escape(qid)}\n(?:    .*\n)*?    {field}: ).*", rf"\g<1>{value}", f.read_text(), count=1
+    )
+    assert n == 1
+    f.write_text(text)
+    e = _only_error(content_copy)
+    assert (e.file, e.item, e.field) == (COLD, qid, field) and problem in e.problem
+
+
+# YAML-ish tokens, so generated files reach the parser and constructor, not only the reader.
+_YAML_BITS = st.sampled_from(
+    [": ", "- ", "\n", "\n  ", "[", "]", "{", "}", ",", "&a ", "*a", "<<: ", "? ", "!!timestamp ", "!!int ",
+     "!!binary ", "!!set ", "!!python/object ", "2001-02-30", "1e999", ".nan", "9" * 5000, "'", '"', "#",
+     "prompt", "id", "bank: causes.cold", "\t", "%YAML 1.1\n", "---\n", "...\n", "|\n", ">-\n"]
+)  # fmt: skip
+_GARBAGE = st.binary(max_size=200) | st.lists(_YAML_BITS | st.text(max_size=4), max_size=40).map(
+    lambda parts: "".join(parts).encode("utf-8", "surrogatepass")
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(garbage=_GARBAGE, at=st.floats(0, 1), replace=st.booleans())
+@example(garbage=b"when: 2001-02-30\n", at=1, replace=False)  # the cases found so far, always tried
+@example(garbage=b"n: !!int\n", at=1, replace=False)
+@example(garbage=b"n: " + b"[" * 5000, at=1, replace=False)
+def test_garbage_in_a_content_file_gives_only_content_errors(content_copy, garbage, at, replace):
+    f = content_copy / COLD
+    good = (FIXTURE / COLD).read_bytes()
+    cut = int(len(good) * at)
+    f.write_bytes(garbage if replace else good[:cut] + garbage + good[cut:])
+    course, errors = collect_errors(content_copy)  # any other exception fails the test
+    assert (course is None) == bool(errors)
+    for e in errors:
+        assert isinstance(e, ContentError) and e.file == COLD and len(str(e)) < 1000
+
+
+@settings(max_examples=150, deadline=None)
+@given(garbage=_GARBAGE)
+@example(garbage=b"version: 2001-02-30")
+@example(garbage=b"version: !!int")
+@example(garbage=b"version: " + b"9" * 5000)
+def test_garbage_cause_finder_rules_give_only_content_errors(fixture_course, garbage):
+    from cramp_lessons.causefinder import load_rules
+
+    with pytest.raises(ContentError) as e:
+        load_rules(garbage.decode("utf-8", "replace"), fixture_course)
+    assert e.value.file == "causefinder.yaml"
+
+
+@pytest.mark.parametrize(
+    "rel, content, problem",
+    [
+        ("disclaimer.md", b"# Disclaimer\n\xff\n", "not UTF-8"),
+        ("causefinder.yaml", b"version: 1\n\xff\n", "not UTF-8"),
+        (COLD, None, "folder, not a file"),
+        ("references.yaml", b"references: " + b"[" * 5000 + b"]" * 5000, "nested more than"),
+        ("lessons.yaml", b"lessons: []\nlessons: []\n", "duplicate key 'lessons'"),
+        ("lessons.yaml", b"lessons: " + b"9" * 5000, "Exceeds the limit"),
+        ("lessons.yaml", b"lessons: !!timestamp 2001-02-30", "day is out of range"),
+    ],
+)
+def test_cli_check_reports_broken_files_without_a_traceback(content_copy, rel, content, problem):
+    f = content_copy / rel
+    if content is None:
+        f.unlink()
+        f.mkdir()
+    else:
+        f.write_bytes(content)
+    r = _cli("check", str(content_copy))
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert f"error: {rel}: " in r.stderr and problem in r.stderr

@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cramp_lessons.commands import register
@@ -556,3 +556,79 @@ def test_import_command(tmp_path, capsys, content_copy, fixture_course):
         capsys,
     )
     assert code == 0 and yaml.safe_load(out)["title"] == "Why"
+
+
+# ------------------------------------------------------------------ hostile import files
+def _import_argv(src, content_copy):
+    return ["import", "--format", "jupyterquiz", str(src), "--bank", "causes.x", "--lesson", "one",
+            "--content-dir", str(content_copy)]  # fmt: skip
+
+
+def test_import_of_deeply_nested_json_is_refused_without_a_traceback(tmp_path, capsys, content_copy):
+    src = tmp_path / "deep.json"
+    src.write_text("[" * 100_000)
+    with pytest.raises(ExportError, match="deep.json is nested too deeply"):
+        import_jupyterquiz(src, "causes.x", "one", "X")
+    code, out, err = run(_import_argv(src, content_copy), capsys)
+    assert code == 1 and out == "" and "nested too deeply" in err and "Traceback" not in err
+
+
+def test_import_of_an_oversized_file_is_refused_before_it_is_parsed(tmp_path, capsys, content_copy):
+    from cramp_lessons.course import MAX_FILE_BYTES
+
+    src = tmp_path / "big.json"
+    src.write_text(json.dumps(THIRD_PARTY) + " " * MAX_FILE_BYTES + "[")  # invalid JSON past the cap
+    with pytest.raises(ExportError, match=f"big.json is larger than {MAX_FILE_BYTES:,} bytes"):
+        import_jupyterquiz(src, "causes.x", "one", "X")
+    code, _, err = run(_import_argv(src, content_copy), capsys)
+    assert code == 1 and "larger than" in err and "Traceback" not in err
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "type",
+                    "question",
+                    "answers",
+                    "answer",
+                    "correct",
+                    "feedback",
+                    "value",
+                    "range",
+                    "precision",
+                    "code",
+                    "questions",
+                ]
+            )
+            | st.text(max_size=4),
+            inner | st.sampled_from(["multiple_choice", "many_choice", "numeric", "string", "Fact", "Myth"]),
+            max_size=6,
+        )
+    ),  # fmt: skip
+    max_leaves=40,
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(content=st.binary(max_size=300) | _JSON.map(lambda v: json.dumps(v).encode()))
+def test_any_import_file_gives_a_bank_or_an_export_error(tmp_path, fixture_course, content):
+    src = tmp_path / "any.json"
+    src.write_bytes(content)
+    try:
+        text = import_jupyterquiz(src, "causes.x", "one", "X", fixture_course)
+    except ExportError as e:
+        assert len(str(e)) < 2000
+    else:
+        assert yaml.safe_load(text)["bank"] == "causes.x"
+
+
+def test_an_import_error_message_is_not_a_dump_of_the_file(tmp_path):
+    src = tmp_path / "odd.json"
+    src.write_text(json.dumps([{"type": "x" * 1000, "question": "Q?", "answers": [{}]}] * 500))
+    with pytest.raises(ExportError, match=r"question 1: unknown question type 'xxx.*; and 495 more$") as e:
+        import_jupyterquiz(src, "causes.x", "one", "X")
+    assert len(str(e.value)) < 1000

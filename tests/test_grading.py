@@ -1,11 +1,13 @@
 """Grading of every question type, malformed answers, partial credit and seeded shuffling."""
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cramp_lessons.errors import AnswerError, CrampLessonsError
-from cramp_lessons.grading import grade, right_answer, shuffled_choices, shuffled_questions
+from cramp_lessons.grading import check, grade, right_answer, shuffled_choices, shuffled_questions
 
 
 @pytest.fixture(scope="module")
@@ -175,3 +177,64 @@ def test_question_order_is_seeded(fixture_course):
 def test_grade_text_shows_answer_and_source(fixture_course):
     text = g(fixture_course, "causes.cold.q1", "c").as_text()
     assert "Not quite" in text and "Answer: slower" in text and "Source: Author A." in text
+
+
+# ------------------------------------------------------------------ bad ids and outsized answers
+def test_check_with_an_unknown_question_id_names_it(fixture_course):
+    with pytest.raises(AnswerError, match=r"no question 'causes\.cold\.q22'.*did you mean causes\.cold\.q2"):
+        check("causes.cold.q22", "a", fixture_course)
+    with pytest.raises(AnswerError, match=r"no question \['x'\].*quiz banks: causes\.cold"):
+        check(["x"], "a", fixture_course)
+
+
+@pytest.mark.parametrize("n", [10**400, -(10**400), 10**5000], ids=["1e400", "-1e400", "1e5000"])
+def test_a_huge_integer_is_not_a_number_we_can_check(fixture_course, n):
+    with pytest.raises(AnswerError, match="causes.cold.q4: .* is too large a number to check") as e:
+        g(fixture_course, "causes.cold.q4", n)
+    assert len(str(e.value)) < 300
+
+
+MILLION = ["a"] * 1_000_000
+
+
+@pytest.mark.parametrize(
+    "qid, answer, message",
+    [
+        ("causes.cold.q2", MILLION, "too long"),
+        ("causes.cold.q2", iter(MILLION), "more than 1000 options"),  # a generator has no len()
+        ("causes.cold.q6", {"ap": 1} | {str(k): 1 for k in range(10**5)}, "too long"),
+        ("causes.cold.q4", "9" * 1_000_000, "too long"),
+        ("causes.cold.q2", ["a"] * 999, "twice"),
+        ("causes.cold.q3", "x" * 999, "True (fact) or False (myth)"),
+        ("causes.cold.q1", [[[[["deep"] * 999]]]], "expected one option id"),
+        ("causes.cold.q7", {"cramp": "y" * 999, "contracture": "x", "tetany": "z"}, "not one of the choices"),
+    ],
+    ids=lambda v: v if isinstance(v, str) and len(v) < 40 else None,
+)
+def test_an_outsized_answer_is_refused_and_never_echoed_whole(fixture_course, qid, answer, message):
+    with pytest.raises(AnswerError, match=re.escape(message)) as e:
+        g(fixture_course, qid, answer)
+    assert qid in str(e.value) and len(str(e.value)) < 400
+
+
+_ANY = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text()
+    | st.sampled_from(["a", "ap", "cramp"]),
+    lambda inner: st.lists(inner) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(qid=st.sampled_from([f"causes.cold.q{n}" for n in range(1, 8)]), answer=_ANY | st.integers(10**300))
+def test_any_answer_is_graded_or_refused_with_a_short_message(fixture_course, qid, answer):
+    try:
+        r = check(qid, answer, fixture_course)
+    except AnswerError as e:
+        assert str(e).startswith(qid) and len(str(e)) < 400
+    else:
+        assert 0 <= r.score <= 1
