@@ -182,7 +182,13 @@ def register(subparsers: Any) -> None:
     e.add_argument("file", help="the file to write, e.g. my-progress.json")
     e.set_defaults(func=_progress_export)
 
-    i = psub.add_parser("import", help="merge a progress file into your progress (nothing is added twice)")
+    i = psub.add_parser(
+        "import",
+        help="merge a progress file into your progress (nothing is added twice)",
+        description="Merge a progress file into your progress; nothing is added twice, and a refused file "
+        "changes nothing. The file's checksum catches accidental damage; it does not stop someone from "
+        "editing answers on purpose. A teacher who must trust results uses the classroom.",
+    )
     i.add_argument("file", help="a file written by `cramp-lessons progress export`")
     i.set_defaults(func=_progress_import)
 

@@ -430,9 +430,7 @@ class Diary:
         self.course = course or load_course()
         # "now" for the future-date check: injected, else the store's clock (itself injectable).
         self._now = now or (lambda: datetime.fromtimestamp(self.store.clock()))
-        with self.store.transaction() as con:
-            con.execute(_SCHEMA)
-            con.execute(_INDEX)
+        self.store.ensure(f"{_SCHEMA};\n{_INDEX}")  # writes only when the table is missing
 
     def now(self) -> datetime:
         return self._now()

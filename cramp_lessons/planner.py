@@ -329,8 +329,7 @@ def plan_html(plan: Plan, course: Course | None = None, today: date | None = Non
 
 # --------------------------------------------------------------------------- storage
 def _ensure_table(store) -> None:
-    with store.transaction() as con:
-        con.execute(_SCHEMA)
+    store.ensure(_SCHEMA)  # writes only when the table is missing
 
 
 def _check_name(name: str) -> str:
@@ -360,8 +359,12 @@ def load_plan(store, name: str = "my plan", course: Course | None = None) -> Pla
     A saved situation that the content no longer has is left out, with a note saying so.
     """
     course = course or load_course()
-    _ensure_table(store)
-    rows = store.query("SELECT situations FROM plans WHERE name = ?", (_check_name(name),))
+    # Reading never creates the table: a store with no saved plan has none.
+    rows = (
+        store.query("SELECT situations FROM plans WHERE name = ?", (_check_name(name),))
+        if store.has_table("plans")
+        else []
+    )
     if not rows:
         return None
     try:
@@ -378,7 +381,8 @@ def load_plan(store, name: str = "my plan", course: Course | None = None) -> Pla
 
 def list_plans(store) -> list[tuple[str, float]]:
     """(name, saved_at) of every saved plan, newest first."""
-    _ensure_table(store)
+    if not store.has_table("plans"):
+        return []
     return [
         (n, t) for n, t in store.query("SELECT name, saved_at FROM plans ORDER BY saved_at DESC, id DESC")
     ]

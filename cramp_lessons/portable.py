@@ -8,10 +8,17 @@ The file is JSON::
      "checksum": "<sha256 of the canonical JSON of everything above>"}
 
 Canonical JSON: keys sorted, no spaces (``separators=(",", ":")``), UTF-8, no ASCII escaping.
-A file whose checksum does not match was changed after export (by hand or by damage) and is
-refused. Import checks everything first and then writes in one transaction: a refused file
-changes nothing. Attempts merge by their ``uid``, so importing the same file twice adds
-nothing the second time; a review card replaces the local one only if it was reviewed later.
+
+The checksum catches accidental damage (a cut-off copy, an editor that changed a character): such
+a file is refused. It is not a signature and does not stop anyone from editing answers on purpose:
+whoever edits the file can recompute the checksum, and the edited answers then import like any
+others. A teacher who must trust results uses the classroom (answers go straight to the teacher's
+server), not progress files.
+
+Import checks everything first and then writes in one transaction: a refused file changes
+nothing, not one byte of the store. Attempts merge by their ``uid``, so importing the same file
+twice adds nothing the second time; a review card replaces the local one only if it was reviewed
+later.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -28,10 +35,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from . import review
 from .errors import ProgressError
-from .progress import ProgressStore
+from .progress import ProgressStore, statements
 
 FORMAT = "cramp-lessons-progress"
 VERSION = 1
+# A whole course's answers export to well under 1 MB; a bigger file is not a progress file, and
+# reading it whole would only use up memory.
+MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
 def canonical_json(payload: Any) -> bytes:
@@ -41,7 +51,10 @@ def canonical_json(payload: Any) -> bytes:
 
 
 def checksum(payload: dict[str, Any]) -> str:
-    """sha256 (hex) of the canonical JSON of the payload (the file without its ``checksum``)."""
+    """sha256 (hex) of the canonical JSON of the payload (the file without its ``checksum``).
+
+    Unkeyed on purpose: it detects damage, not deliberate edits (see the module docstring).
+    """
     return hashlib.sha256(canonical_json(payload)).hexdigest()
 
 
@@ -109,7 +122,7 @@ class ProgressFile(_Strict):
 # ------------------------------------------------------------------ export
 def export_data(store: ProgressStore, now: datetime | float | None = None) -> dict[str, Any]:
     """The export as a dict (with its checksum)."""
-    when = review.as_utc(now) if now is not None else datetime.now(timezone.utc)
+    when = review.as_utc(now) if now is not None else datetime.now(UTC)
     attempts = [
         {
             "uid": a.uid,
@@ -184,13 +197,22 @@ def read_progress_file(path: Path | str) -> ProgressFile:
     """Read and check a progress file; raise :class:`ProgressError` saying what is wrong."""
     p = Path(path)
     try:
-        raw = p.read_bytes()
+        with p.open("rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)
     except OSError as e:
         raise _refuse(p, f"cannot read the file ({e.strerror or e})") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise _refuse(
+            p,
+            f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; a progress file is far smaller, "
+            f"so this is not one",
+        )
     try:
         data = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
     except (UnicodeDecodeError, ValueError) as e:
         raise _refuse(p, f"not a JSON file ({e})") from None
+    except RecursionError:
+        raise _refuse(p, "not a progress file: its JSON is nested far too deeply to read") from None
     if not isinstance(data, dict):
         raise _refuse(p, "not a Cramp Lessons progress file (expected a JSON object at the top)")
     if data.get("format") != FORMAT:
@@ -204,11 +226,11 @@ def read_progress_file(path: Path | str) -> ProgressFile:
             f"reads version {VERSION}",
         )
     if "checksum" not in data:
-        raise _refuse(p, "the file has no checksum, so it cannot be checked for changes")
+        raise _refuse(p, "the file has no checksum, so it cannot be checked for damage")
     payload = {k: v for k, v in data.items() if k != "checksum"}
     try:
         expected = checksum(payload)
-    except (TypeError, ValueError) as e:
+    except (TypeError, ValueError, RecursionError) as e:
         raise _refuse(p, f"the file cannot be checked: {e}") from None
     if data["checksum"] != expected:
         raise _refuse(
@@ -216,6 +238,8 @@ def read_progress_file(path: Path | str) -> ProgressFile:
         )
     try:
         return ProgressFile.model_validate(data)
+    except RecursionError:
+        raise _refuse(p, "the file's contents are nested far too deeply to be a progress file") from None
     except ValidationError as e:
         problems = "; ".join(
             f"{'.'.join(str(x) for x in err['loc']) or 'file'}: {err['msg']}" for err in e.errors()[:5]
@@ -233,11 +257,12 @@ def import_progress(store: ProgressStore, path: Path | str) -> ImportResult:
     f = read_progress_file(path)
     for r in f.reviews:
         review.check_card_dict(r.card.model_dump())
-    review.ensure_schema(store)
     added = skipped = 0
     seen: set[str] = set()
     try:
         with store.transaction() as con:
+            for stmt in statements(review.SCHEMA):  # in this transaction: a failed import adds no table
+                con.execute(stmt)
             for a in f.attempts:
                 if a.uid in seen:
                     skipped += 1
@@ -292,7 +317,7 @@ def reset_progress(
     (SQLite's backup API, so a write in progress elsewhere cannot tear it). If either backup
     fails, nothing is deleted.
     """
-    when = review.as_utc(now) if now is not None else datetime.now(timezone.utc)
+    when = review.as_utc(now) if now is not None else datetime.now(UTC)
     folder = Path(backup_dir)
     stamp = when.strftime("%Y%m%dT%H%M%SZ")
     try:

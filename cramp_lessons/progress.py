@@ -3,28 +3,37 @@
 - Location: ``$CRAMP_LESSONS_HOME/progress.sqlite`` when that variable is set, else the
   platform's user data directory (platformdirs).
 - Two kernels may write at once: WAL journal, a busy timeout, one short transaction per write.
-- A corrupted or unreadable file is moved aside (``progress.sqlite.corrupt-<time>``) with a
-  warning and a fresh store is started: nothing is silently overwritten.
+  A store another program keeps locked is retried with backoff, then refused with a
+  :class:`ProgressError`; it is never moved aside (the other program may still be writing to it).
+- Only a damaged file (not a database, malformed, failing ``PRAGMA quick_check``) is moved aside
+  (``progress.sqlite.corrupt-<time>``) with a warning and a fresh store is started: nothing is
+  silently overwritten.
+- A read-only store (file or folder) is opened for reading: earlier answers can be read, and
+  saving one raises a :class:`ProgressError` saying why.
+- Opening writes nothing unless the store has to be created or migrated, so reading (or a refused
+  ``progress import``) leaves the file byte-identical.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .errors import ProgressError
 
 FILENAME = "progress.sqlite"
 SCHEMA_VERSION = 1
+RETRIES = 3  # after the first try, while another program holds the lock
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS attempts (
@@ -39,10 +48,61 @@ CREATE TABLE IF NOT EXISTS attempts (
 );
 CREATE INDEX IF NOT EXISTS attempts_question ON attempts(question_id, at);
 """
+_NAMED = re.compile(r"CREATE\s+(?:TABLE|INDEX)\s+IF\s+NOT\s+EXISTS\s+(\w+)", re.IGNORECASE)
+T = TypeVar("T")
 
 
 class ProgressWarning(UserWarning):
-    """The store had to be moved aside and started afresh."""
+    """The store had to be moved aside and started afresh, or can only be read."""
+
+
+class _Damaged(Exception):
+    """The file is not a usable database: the one case where it is moved aside."""
+
+
+def _kind(e: sqlite3.Error) -> str:
+    """busy | readonly | damaged | cantopen | other, from SQLite's own error code (never from the wording)."""
+    name = getattr(e, "sqlite_errorname", "") or ""
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return "busy"
+    if name.startswith(("SQLITE_READONLY", "SQLITE_PERM")):
+        return "readonly"
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+        return "damaged"
+    return "cantopen" if name.startswith("SQLITE_CANTOPEN") else "other"
+
+
+def is_damaged(e: sqlite3.Error) -> bool:
+    """The file is not a database or is malformed (not merely busy, read-only or missing)."""
+    return _kind(e) == "damaged"
+
+
+def move_aside(path: Path) -> Path:
+    """Rename a damaged SQLite file (and its -wal and -shm) to ``<name>.corrupt-<time>``; never delete it."""
+    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    n = 1
+    while target.exists():
+        target = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
+        n += 1
+    path.rename(target)
+    for suffix in ("-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            side.rename(target.with_name(target.name + suffix))
+    return target
+
+
+def statements(sql: str) -> list[str]:
+    """The statements of a script, split at the semicolons that end one (not those in a comment)."""
+    out, buf = [], ""
+    for piece in sql.split(";"):
+        buf += piece + ";"
+        if sqlite3.complete_statement(buf):
+            if buf.strip(" \n;"):
+                out.append(buf)
+            buf = ""
+    return out
 
 
 def default_home() -> Path:
@@ -66,7 +126,7 @@ class Attempt:
 
     @property
     def when(self) -> datetime:
-        return datetime.fromtimestamp(self.at, tz=timezone.utc)
+        return datetime.fromtimestamp(self.at, tz=UTC)
 
 
 def _jsonable(answer: Any) -> Any:
@@ -76,55 +136,132 @@ def _jsonable(answer: Any) -> Any:
 
 
 class ProgressStore:
-    """Attempts (and, in later tables, reviews and diary entries) for one learner."""
+    """Attempts (and, in later tables, reviews and diary entries) for one learner.
 
-    def __init__(self, path: Path | str | None = None, *, clock=time.time) -> None:
+    ``busy_timeout`` (seconds) is how long one try waits for another program's lock; there are
+    :data:`RETRIES` more tries, with a growing pause between them, before a :class:`ProgressError`.
+    """
+
+    def __init__(self, path: Path | str | None = None, *, clock=time.time, busy_timeout: float = 5.0) -> None:
         self.path = Path(path) if path else default_home() / FILENAME
         self.clock = clock
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.busy_timeout = busy_timeout
+        self.read_only = False
+        self._immutable = False  # read-only folder: read the file as it is (see _open)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise ProgressError(
+                f"cannot create the folder for the progress store {self.path}: {e.strerror or e}. "
+                f"Set CRAMP_LESSONS_HOME to a folder you can write to."
+            ) from None
         self._open_or_recover()
 
     # -- opening ------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
-        con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        con.execute("PRAGMA busy_timeout = 30000")
-        return con
+        uri = self.path.absolute().as_uri() + ("?immutable=1" if self._immutable else "")
+        return sqlite3.connect(uri, uri=True, timeout=self.busy_timeout, isolation_level=None)
+
+    def _patiently(self, fn: Callable[[], T]) -> T:
+        """``fn()``, tried again with backoff while the store is busy; an SQLite error becomes a ProgressError."""
+        for attempt in range(RETRIES + 1):
+            try:
+                return fn()
+            except sqlite3.Error as e:
+                if _kind(e) == "busy" and attempt < RETRIES:
+                    time.sleep(min(0.5, self.busy_timeout) * 2**attempt)
+                    continue
+                raise self._error(e) from None
+        raise AssertionError("unreachable")
+
+    def _error(self, e: sqlite3.Error) -> ProgressError:
+        kind = _kind(e)
+        if kind == "busy":
+            return ProgressError(
+                f"The progress store {self.path} is in use by another program (another notebook kernel or "
+                f"a cramp-lessons command) and stayed locked after {RETRIES + 1} tries ({e}). Nothing was "
+                f"changed and nothing was moved; close the other program, or try again in a moment."
+            )
+        if kind == "readonly":
+            return ProgressError(
+                f"The progress store {self.path} is read-only ({e}): your earlier answers can be read, but "
+                f"nothing new can be saved, and nothing was changed. Make the file and its folder writable, "
+                f"or set CRAMP_LESSONS_HOME to a folder you can write to."
+            )
+        return ProgressError(f"The progress store {self.path} cannot be used ({e}). Nothing was moved.")
 
     def _open_or_recover(self) -> None:
         try:
-            con = self._connect()
-            try:
-                ok = con.execute("PRAGMA quick_check").fetchone()[0]
-                if ok != "ok":
-                    raise sqlite3.DatabaseError(f"integrity check failed: {ok}")
-                con.execute("PRAGMA journal_mode = WAL")
-                con.executescript(_SCHEMA)
-                con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            finally:
-                con.close()
-        except sqlite3.DatabaseError as e:
+            self._patiently(self._open)
+        except _Damaged as e:
             self._move_aside(str(e))
+            self._patiently(self._open)
+
+    def _open(self) -> None:
+        """Check the file and create or migrate it; a store that is up to date is only read."""
+        if 0 < (self.path.stat().st_size if self.path.exists() else 0) < 512:
+            # SQLite would take a file this short for an empty database and write over it.
+            raise _Damaged("the file is too short to be a database")
+        con = self._connect()
+        try:
+            ok = con.execute("PRAGMA quick_check").fetchone()[0]
+            version = con.execute("PRAGMA user_version").fetchone()[0]
+            journal = con.execute("PRAGMA journal_mode").fetchone()[0]
+        except sqlite3.Error as e:
+            if is_damaged(e):
+                raise _Damaged(str(e)) from None
+            wal = self.path.with_name(self.path.name + "-wal")
+            if (
+                _kind(e) in ("readonly", "cantopen")
+                and not self._immutable
+                and self.path.exists()
+                and not wal.exists()
+            ):
+                # In a read-only folder SQLite cannot create its -shm file. With no -wal file, every
+                # committed answer is in the main file, so it can be read as it is.
+                self._immutable = True
+                return self._open()
+            raise
+        finally:
+            con.close()
+        if ok != "ok":
+            raise _Damaged(f"integrity check failed: {ok}")
+        self.read_only = self._immutable or not os.access(self.path, os.W_OK)
+        if version > SCHEMA_VERSION:
+            raise ProgressError(
+                f"The progress store {self.path} was written by a newer version of cramp-lessons "
+                f"(store version {version}, this one reads {SCHEMA_VERSION}). Upgrade cramp-lessons."
+            )
+        if self.read_only:
+            if version != SCHEMA_VERSION:
+                raise ProgressError(
+                    f"The progress store {self.path} is read-only and is not a progress store yet, so it "
+                    f"cannot be set up. Nothing was changed. Set CRAMP_LESSONS_HOME to a folder you can write to."
+                )
+            warnings.warn(
+                f"The progress store {self.path} is read-only: your answers so far can be read, "
+                f"but new ones cannot be saved.",
+                ProgressWarning,
+                stacklevel=5,
+            )
+            return
+        # Create or migrate, the only time opening writes: the journal mode and user_version live in
+        # the file's header, so setting them on every open would change the file every time.
+        if journal != "wal":
             con = self._connect()
             try:
                 con.execute("PRAGMA journal_mode = WAL")
-                con.executescript(_SCHEMA)
-                con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             finally:
                 con.close()
+        if version != SCHEMA_VERSION:
+            with self.transaction() as con:
+                for stmt in statements(_SCHEMA):
+                    con.execute(stmt)
+                con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _move_aside(self, reason: str) -> None:
-        stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
-        target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
-        n = 1
-        while target.exists():
-            target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{n}")
-            n += 1
         try:
-            self.path.rename(target)
-            for suffix in ("-wal", "-shm"):
-                side = self.path.with_name(self.path.name + suffix)
-                if side.exists():
-                    side.rename(target.with_name(target.name + suffix))
+            target = move_aside(self.path)
         except OSError as e:
             raise ProgressError(
                 f"The progress store {self.path} cannot be read ({reason}) and could not be moved aside ({e}). "
@@ -134,29 +271,51 @@ class ProgressStore:
             f"The progress store {self.path} could not be read ({reason}). It was moved to {target} "
             f"and a fresh store was started; your old file is kept there.",
             ProgressWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        con = self._connect()
+        """One write transaction. The lock is waited for (with retries); a busy or read-only store, or
+        a write the store refuses, raises :class:`ProgressError` and nothing of the transaction is kept."""
+        con = self._patiently(self._connect)
         try:
-            con.execute("BEGIN IMMEDIATE")
+            self._patiently(lambda: con.execute("BEGIN IMMEDIATE"))
             try:
                 yield con
-            except BaseException:
-                con.execute("ROLLBACK")
+                con.execute("COMMIT")
+            except BaseException as e:
+                if con.in_transaction:
+                    con.execute("ROLLBACK")
+                if isinstance(e, sqlite3.Error) and _kind(e) != "other":
+                    raise self._error(e) from None
                 raise
-            con.execute("COMMIT")
         finally:
             con.close()
 
     def query(self, sql: str, params: tuple = ()) -> list[tuple]:
-        con = self._connect()
-        try:
-            return con.execute(sql, params).fetchall()
-        finally:
-            con.close()
+        def run() -> list[tuple]:
+            con = self._connect()
+            try:
+                return con.execute(sql, params).fetchall()
+            finally:
+                con.close()
+
+        return self._patiently(run)
+
+    def has_table(self, name: str) -> bool:
+        return bool(self.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)))
+
+    def ensure(self, ddl: str) -> None:
+        """Create the tables and indexes of ``ddl`` (``CREATE ... IF NOT EXISTS``) that are missing.
+
+        A store that already has them all is only read, so using a feature does not rewrite the file.
+        """
+        have = {r[0] for r in self.query("SELECT name FROM sqlite_master")}
+        if not set(_NAMED.findall(ddl)) <= have:
+            with self.transaction() as con:
+                for stmt in statements(ddl):
+                    con.execute(stmt)
 
     # -- attempts -----------------------------------------------------------
     def record(

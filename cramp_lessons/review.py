@@ -49,7 +49,7 @@ import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fsrs import Card, Rating, Scheduler
@@ -137,11 +137,11 @@ def as_utc(now: datetime | float | int) -> datetime:
     if isinstance(now, bool):
         raise TypeError(f"expected a datetime or unix time, got {now!r}")
     if isinstance(now, (int, float)):
-        return datetime.fromtimestamp(float(now), tz=timezone.utc)
+        return datetime.fromtimestamp(float(now), tz=UTC)
     if isinstance(now, datetime):
         if now.tzinfo is None:
-            return now.replace(tzinfo=timezone.utc)
-        return now.astimezone(timezone.utc)
+            return now.replace(tzinfo=UTC)
+        return now.astimezone(UTC)
     raise TypeError(f"expected a datetime or unix time, got {type(now).__name__} {now!r}")
 
 
@@ -188,10 +188,13 @@ def rating_for(
 
 # ------------------------------------------------------------------ storage
 def ensure_schema(store: ProgressStore) -> None:
-    with store.transaction() as con:
-        for stmt in SCHEMA.split(";"):
-            if stmt.strip():
-                con.execute(stmt)
+    """Create the ``reviews`` table if it is missing (for writing; a store that has it is not written)."""
+    store.ensure(SCHEMA)
+
+
+def _read(store: ProgressStore, sql: str, params: tuple = ()) -> list[tuple]:
+    # A store no one has reviewed in has no reviews table yet; reading must not create it.
+    return store.query(sql, params) if store.has_table("reviews") else []
 
 
 def _card_id(qid: str) -> int:
@@ -276,31 +279,29 @@ def record_outcome(
 
 def due(store: ProgressStore, now: datetime | float) -> list[str]:
     """Ids of the questions due for review at ``now``, the longest overdue first."""
-    ensure_schema(store)
-    rows = store.query(
-        "SELECT question_id FROM reviews WHERE due <= ? ORDER BY due, question_id", (as_utc(now).timestamp(),)
+    rows = _read(
+        store,
+        "SELECT question_id FROM reviews WHERE due <= ? ORDER BY due, question_id",
+        (as_utc(now).timestamp(),),
     )
     return [r[0] for r in rows]
 
 
 def next_due(store: ProgressStore, qid: str) -> datetime | None:
     """When question ``qid`` is next due, or None if it is not under review."""
-    ensure_schema(store)
-    rows = store.query("SELECT card FROM reviews WHERE question_id = ?", (qid,))
+    rows = _read(store, "SELECT card FROM reviews WHERE question_id = ?", (qid,))
     return _load_card(rows[0][0]).due if rows else None
 
 
 def upcoming(store: ProgressStore, now: datetime | float) -> datetime | None:
     """When the next question not yet due comes due (None if nothing is waiting)."""
-    ensure_schema(store)
-    rows = store.query("SELECT MIN(due) FROM reviews WHERE due > ?", (as_utc(now).timestamp(),))
-    return None if rows[0][0] is None else as_utc(rows[0][0])
+    rows = _read(store, "SELECT MIN(due) FROM reviews WHERE due > ?", (as_utc(now).timestamp(),))
+    return None if not rows or rows[0][0] is None else as_utc(rows[0][0])
 
 
 def cards(store: ProgressStore) -> list[ReviewCard]:
     """Every question under review."""
-    ensure_schema(store)
-    return [_row(r) for r in store.query(f"SELECT {_COLS} FROM reviews ORDER BY question_id")]
+    return [_row(r) for r in _read(store, f"SELECT {_COLS} FROM reviews ORDER BY question_id")]
 
 
 def merge_cards(con: sqlite3.Connection, incoming: list[dict[str, Any]]) -> tuple[int, int, int]:

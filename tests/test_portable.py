@@ -3,11 +3,15 @@
 import argparse
 import hashlib
 import json
-from datetime import datetime, timedelta, timezone
+import tempfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from cramp_lessons import review
+from cramp_lessons import portable, review
 from cramp_lessons.commands import register
 from cramp_lessons.errors import ProgressError
 from cramp_lessons.grading import Grade
@@ -15,6 +19,7 @@ from cramp_lessons.portable import (
     FORMAT,
     canonical_json,
     checksum,
+    export_data,
     export_progress,
     import_progress,
     read_progress_file,
@@ -22,7 +27,7 @@ from cramp_lessons.portable import (
 )
 from cramp_lessons.progress import ProgressStore
 
-T0 = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
 
 def g(score):
@@ -45,6 +50,10 @@ def snapshot(store):
         [(a.uid, a.question_id, a.answer, a.score, a.correct, a.seconds, a.at) for a in store.attempts()],
         [c.as_dict() for c in review.cards(store)],
     )
+
+
+def digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def write(path, data):
@@ -197,13 +206,13 @@ def test_bad_files_are_refused_and_nothing_changes(source, tmp_path, breakage, m
     target = ProgressStore(tmp_path / "target.sqlite")
     target.record("causes.cold.q3", True, 1.0, True, 2.0)
     review.record_outcome(target, "causes.cold.q4", g(0.0), 5, 1, T0)
-    before = snapshot(target)
+    before, before_bytes = snapshot(target), digest(target.path)
     bad = tmp_path / "bad.json"
     breakage(bad, data)
     with pytest.raises(ProgressError, match=message) as err:
         import_progress(target, bad)
     assert "Nothing was imported" in str(err.value) and str(bad) in str(err.value)
-    assert snapshot(target) == before
+    assert snapshot(target) == before and digest(target.path) == before_bytes
 
 
 def test_a_failure_midway_rolls_everything_back(source, tmp_path, monkeypatch):
@@ -223,6 +232,91 @@ def test_a_failure_midway_rolls_everything_back(source, tmp_path, monkeypatch):
 def test_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(ProgressError, match="cannot read the file"):
         import_progress(ProgressStore(tmp_path / "t.sqlite"), tmp_path / "nope.json")
+
+
+@pytest.mark.parametrize(
+    "breakage",
+    [
+        lambda p, d: p.write_bytes(b"\x00garbage"),  # not a progress file at all
+        lambda p, d: write(p, {**d, "attempts": d["attempts"][:1]}),  # checksum no longer matches
+        lambda p, d: write(p, resign({**d, "version": 2})),  # another schema
+        lambda p, d: write(p, resign({**d, "attempts": [{**d["attempts"][0], "score": 2}]})),  # invalid
+    ],
+    ids=["bad file", "bad checksum", "wrong schema", "invalid row"],
+)
+def test_a_refused_import_command_leaves_the_store_byte_identical(source, tmp_path, capsys, breakage):
+    good = tmp_path / "good.json"
+    export_progress(source, good)
+    bad = tmp_path / "bad.json"
+    breakage(bad, json.loads(good.read_text(encoding="utf-8")))
+    folder = source.path.parent
+    before = {p.name: digest(p) for p in folder.iterdir() if p.name.startswith("source.sqlite")}
+    code, out, err = run(["progress", "--store", str(source.path), "import", str(bad)], capsys)
+    assert code == 1 and out == "" and "Nothing was imported" in err and "Traceback" not in err
+    after = {p.name: digest(p) for p in folder.iterdir() if p.name.startswith("source.sqlite")}
+    assert after == before == {"source.sqlite": before["source.sqlite"]}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    depth=st.one_of(st.integers(1, 3000), st.just(100_000)),
+    opener=st.sampled_from(["[", '{"a":']),
+    where=st.sampled_from(["whole file", "an answer"]),
+)
+def test_deeply_nested_json_is_refused_or_read_never_a_recursion_error(
+    source, tmp_path, depth, opener, where
+):
+    closer = "]" if opener == "[" else "}"
+    nested = opener * depth + "1" + closer * depth
+    f = tmp_path / "deep.json"
+    if where == "whole file":
+        f.write_text(nested, encoding="utf-8")
+    else:  # a forger's file: valid checksum, a deep answer
+        data = json.loads(json.dumps(export_data(source)))
+        text = json.dumps(resign({**data, "attempts": [{**data["attempts"][0], "answer": "@"}]}))
+        f.write_text(text.replace('"answer": "@"', f'"answer": {nested}'), encoding="utf-8")
+    target = ProgressStore(Path(tempfile.mkdtemp(dir=tmp_path)) / "t.sqlite")
+    try:
+        import_progress(target, f)
+    except ProgressError as e:
+        assert "Nothing was imported" in str(e)
+        assert target.attempts() == []
+
+
+def test_a_hundred_thousand_levels_give_a_clear_error(tmp_path, capsys):
+    f = tmp_path / "deep.json"
+    f.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    code, out, err = run(["progress", "--store", str(tmp_path / "s.sqlite"), "import", str(f)], capsys)
+    assert code == 1 and "nested far too deeply" in err and "Traceback" not in err
+
+
+def test_an_oversized_file_is_refused_without_reading_it_all(tmp_path, monkeypatch):
+    assert portable.MAX_FILE_BYTES >= 10 * 1024 * 1024  # room for any real course's progress
+    monkeypatch.setattr(portable, "MAX_FILE_BYTES", 1000)
+    f = tmp_path / "big.json"
+    f.write_text(json.dumps({"format": FORMAT, "pad": "x" * 1000}), encoding="utf-8")
+    with pytest.raises(ProgressError, match="larger than") as err:
+        import_progress(ProgressStore(tmp_path / "t.sqlite"), f)
+    assert "Nothing was imported" in str(err.value)
+
+
+def test_the_checksum_catches_damage_not_a_deliberate_edit(source, tmp_path, capsys):
+    """What the docs promise, no more: a hand edit with a recomputed checksum imports as genuine."""
+    data = export_data(source)
+    wrong = data["attempts"][0]
+    assert not wrong["correct"]
+    forged = resign({**data, "attempts": [{**wrong, "correct": True, "score": 1.0}, *data["attempts"][1:]]})
+    target = ProgressStore(tmp_path / "t.sqlite")
+    import_progress(target, write(tmp_path / "forged.json", forged))
+    assert {a.uid: a.correct for a in target.attempts()}[wrong["uid"]] is True
+    doc = " ".join(portable.__doc__.split())
+    assert "does not stop anyone from editing answers on purpose" in doc and "classroom" in doc
+    parser = argparse.ArgumentParser(prog="cramp-lessons")
+    register(parser.add_subparsers(dest="command"))
+    with pytest.raises(SystemExit):
+        parser.parse_args(["progress", "import", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "does not stop someone from editing answers on purpose" in help_text and "tamper" not in help_text
 
 
 # ------------------------------------------------------------------ reset
@@ -311,3 +405,24 @@ def test_progress_commands_use_the_learners_store_by_default(tmp_path, capsys):
     get_store().record("causes.cold.q1", "a", 1.0, True)
     code, out, _ = run(["progress", "export", str(tmp_path / "p.json")], capsys)
     assert code == 0 and "exported 1 attempts" in out and str(get_store().path) in out
+
+
+@pytest.mark.parametrize("stdin", ["empty", "closed"])
+def test_reset_with_no_one_to_confirm_changes_nothing(source, tmp_path, stdin):
+    import os
+    import subprocess
+    import sys
+
+    before = source.attempts()
+    r = subprocess.run(
+        [sys.executable, "-m", "cramp_lessons.cli", "progress", "--store", str(source.path), "reset",
+         "--backup-dir", str(tmp_path / "bk")],
+        stdin=subprocess.DEVNULL if stdin == "empty" else None,
+        preexec_fn=(lambda: os.close(0)) if stdin == "closed" else None,  # Python then sets sys.stdin = None
+        capture_output=True,
+        text=True,
+    )  # fmt: skip
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "no answer to the confirmation; pass --yes to reset without asking" in r.stderr
+    assert "Nothing was reset" in r.stderr
+    assert ProgressStore(source.path).attempts() == before and not (tmp_path / "bk").exists()

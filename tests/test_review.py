@@ -1,6 +1,7 @@
 """Spaced review: outcome -> rating, scheduling with injected time, persistence, and the Review widget."""
 
-from datetime import datetime, timedelta, timezone
+import hashlib
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from fsrs import Rating
@@ -12,7 +13,7 @@ from cramp_lessons.grading import Grade, grade, right_answer
 from cramp_lessons.progress import ProgressStore
 from cramp_lessons.review import as_utc, describe_due, due, next_due, rating_for, record_outcome
 
-T0 = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
 
 def g(score: float) -> Grade:
@@ -50,6 +51,24 @@ def test_rating_never_rewards_a_worse_outcome(score, seconds, tries):
     assert rating_for(g(score), seconds, tries + 1) <= r
     if seconds is not None:
         assert rating_for(g(score), seconds + 60, tries) <= r
+
+
+# ------------------------------------------------------------------ reading writes nothing
+def test_reading_reviews_never_writes_the_store(store, monkeypatch):
+    assert review.cards(store) == [] and due(store, T0) == [] and review.upcoming(store, T0) is None
+    assert next_due(store, "b.q1") is None
+    assert not store.has_table("reviews")  # reading a store with no reviews did not create the table
+    record_outcome(store, "b.q1", WRONG, 5, 1, T0)
+    before = hashlib.sha256(store.path.read_bytes()).hexdigest()
+
+    def no_writes():
+        raise AssertionError("a read opened a write transaction")
+
+    monkeypatch.setattr(store, "transaction", no_writes)
+    review.ensure_schema(store)  # the table is there: nothing to write
+    assert due(store, T0 + timedelta(hours=1)) == ["b.q1"] and len(review.cards(store)) == 1
+    assert next_due(store, "b.q1") and review.upcoming(store, T0) is not None
+    assert hashlib.sha256(store.path.read_bytes()).hexdigest() == before
 
 
 # ------------------------------------------------------------------ scheduling with injected time

@@ -6,16 +6,20 @@ once, so an answer re-sent after a lost response or a restart still counts exact
 When the server cannot be reached the answers wait in the outbox, the status line says so,
 and a background thread sends them when the server is back. Nothing is dropped silently: an
 answer the server refuses for good (answering closed, session purged) is kept, marked refused,
-and counted in the status.
+and counted in the status. A damaged outbox file is moved aside (kept, never deleted) with a
+warning, a fresh one is started, and the status line says so; an error in one round of the
+background sender is shown in the status line and the sender goes on.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 import time
 import uuid
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,8 +28,10 @@ from typing import Any
 
 import httpx
 
+from ..progress import ProgressWarning, default_home, is_damaged, move_aside
 from . import ClassroomError, Conflict, NotFound, Offline, Unauthorized
 
+_log = logging.getLogger(__name__)
 OUTBOX_FILE = "classroom-outbox.sqlite"
 DEFAULT_SERVER = "http://127.0.0.1:8765"
 
@@ -86,19 +92,33 @@ def _sets_as_lists(obj: Any) -> Any:
     raise TypeError(f"an answer of type {type(obj).__name__} cannot be sent")
 
 
+class _Damaged(sqlite3.DatabaseError):
+    """``PRAGMA quick_check`` found damage (SQLite itself raised nothing)."""
+
+
 class Outbox:
-    """Memberships and queued answers, on disk so a kernel restart loses nothing."""
+    """Memberships and queued answers, on disk so a kernel restart loses nothing.
+
+    A damaged file (not a database, malformed) is moved aside to ``<name>.corrupt-<time>``, kept and
+    never deleted, with a warning; a fresh queue is started, the memberships this process knows are
+    written back to it, and :attr:`notice` says so for the status line. Answers still waiting in the
+    damaged file stay in it (they cannot be read reliably).
+    """
 
     def __init__(self, path: Path | str | None = None) -> None:
-        if path is None:
-            from ..progress import default_home
-
-            path = default_home() / OUTBOX_FILE
-        self.path = Path(path)
+        self.path = Path(path) if path is not None else default_home() / OUTBOX_FILE
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._con() as con:
-            con.execute("PRAGMA journal_mode = WAL")
-            con.executescript(_SCHEMA)
+        self.notice = ""
+        self._known: dict[str, tuple[str, int, str]] = {}  # memberships, to rewrite after a recovery
+        self._lock = threading.Lock()  # the kernel and a sender thread may both find the damage
+        self._do(self._setup)
+
+    def _setup(self, con: sqlite3.Connection) -> None:
+        ok = con.execute("PRAGMA quick_check").fetchone()[0]
+        if ok != "ok":
+            raise _Damaged(f"integrity check failed: {ok}")
+        con.execute("PRAGMA journal_mode = WAL")
+        con.executescript(_SCHEMA)
 
     @contextmanager
     def _con(self) -> Iterator[sqlite3.Connection]:
@@ -108,75 +128,131 @@ class Outbox:
         finally:
             con.close()
 
+    def _do(self, fn: Callable[[sqlite3.Connection], Any]) -> Any:
+        """``fn(con)`` on the queue; on a damaged file, recover and run it again on the fresh queue."""
+        for attempt in (1, 2):
+            try:
+                with self._con() as con:
+                    return fn(con)
+            except sqlite3.DatabaseError as e:
+                if attempt == 1 and (is_damaged(e) or isinstance(e, _Damaged)):
+                    self._recover(str(e))
+                    continue
+                raise ClassroomError(f"the answer queue {self.path} cannot be used ({e})") from None
+
+    def _recover(self, reason: str) -> None:
+        with self._lock:
+            try:
+                with self._con() as con:
+                    if con.execute("PRAGMA quick_check").fetchone()[0] == "ok":
+                        return  # another thread already moved the damaged file aside
+            except sqlite3.DatabaseError:
+                pass
+            try:
+                target = move_aside(self.path)
+            except OSError as e:
+                raise ClassroomError(
+                    f"the answer queue {self.path} is damaged ({reason}) and could not be moved aside ({e}); "
+                    f"move it away by hand"
+                ) from None
+            with self._con() as con:
+                self._setup(con)
+                for key, (sid, student, token) in self._known.items():
+                    con.execute(
+                        "INSERT OR REPLACE INTO memberships VALUES (?,?,?,?,?)",
+                        (key, sid, student, token, time.time()),
+                    )
+            self.notice = (
+                f"the answer queue file was damaged and moved aside to {target}; new answers are kept"
+            )
+            warnings.warn(
+                f"The classroom answer queue {self.path} was damaged ({reason}). It was moved to {target} "
+                f"(kept, not deleted) and a fresh queue was started; new answers are kept and sent.",
+                ProgressWarning,
+                stacklevel=2,
+            )
+
     def membership(self, key: str) -> dict[str, Any] | None:
-        with self._con() as con:
-            row = con.execute(
+        row = self._do(
+            lambda con: con.execute(
                 "SELECT session_id, student_id, token FROM memberships WHERE key = ?", (key,)
             ).fetchone()
+        )
+        if row:
+            self._known[key] = tuple(row)
         return dict(zip(("session_id", "student_id", "token"), row, strict=True)) if row else None
 
     def remember(self, key: str, session_id: str, student_id: int, token: str) -> None:
-        with self._con() as con:
-            con.execute(
+        self._known[key] = (session_id, student_id, token)
+        self._do(
+            lambda con: con.execute(
                 "INSERT OR REPLACE INTO memberships VALUES (?,?,?,?,?)",
                 (key, session_id, student_id, token, time.time()),
             )
+        )
 
     def forget(self, key: str) -> None:
-        with self._con() as con:
-            con.execute("DELETE FROM memberships WHERE key = ?", (key,))
+        self._known.pop(key, None)
+        self._do(lambda con: con.execute("DELETE FROM memberships WHERE key = ?", (key,)))
 
     def add(self, membership: str, question_id: str, answer: Any) -> str:
         uid = uuid.uuid4().hex
-        with self._con() as con:
-            con.execute(
+        text = json.dumps(answer, default=_sets_as_lists)
+        self._do(
+            lambda con: con.execute(
                 "INSERT INTO outbox(uid, membership, question_id, answer, created_at) VALUES (?,?,?,?,?)",
-                (uid, membership, question_id, json.dumps(answer, default=_sets_as_lists), time.time()),
+                (uid, membership, question_id, text, time.time()),
             )
+        )
         return uid
 
     def waiting(self, membership: str) -> list[tuple[str, str, Any]]:
-        with self._con() as con:
-            rows = con.execute(
+        rows = self._do(
+            lambda con: con.execute(
                 "SELECT uid, question_id, answer FROM outbox WHERE membership = ? AND state = 'waiting' "
                 "ORDER BY seq",
                 (membership,),
             ).fetchall()
+        )
         return [(u, q, json.loads(a)) for u, q, a in rows]
 
     def mark(self, uid: str, state: str, detail: str | None = None) -> None:
-        with self._con() as con:
-            con.execute(
+        self._do(
+            lambda con: con.execute(
                 "UPDATE outbox SET state = ?, detail = ?, done_at = ? WHERE uid = ?",
                 (state, detail, time.time(), uid),
             )
+        )
 
     def counts(self, membership: str) -> dict[str, int]:
-        with self._con() as con:
-            rows = con.execute(
+        rows = self._do(
+            lambda con: con.execute(
                 "SELECT state, COUNT(*) FROM outbox WHERE membership = ? GROUP BY state", (membership,)
             ).fetchall()
+        )
         return {"waiting": 0, "sent": 0, "practice": 0, "refused": 0, **dict(rows)}
 
     def items(self, membership: str) -> list[dict[str, Any]]:
-        with self._con() as con:
-            rows = con.execute(
+        rows = self._do(
+            lambda con: con.execute(
                 "SELECT uid, question_id, answer, state, detail FROM outbox WHERE membership = ? "
                 "ORDER BY seq",
                 (membership,),
             ).fetchall()
+        )
         return [
             {"uid": u, "question_id": q, "answer": json.loads(a), "state": s, "detail": d}
             for u, q, a, s, d in rows
         ]
 
     def last_refusal(self, membership: str) -> str:
-        with self._con() as con:
-            row = con.execute(
+        row = self._do(
+            lambda con: con.execute(
                 "SELECT detail FROM outbox WHERE membership = ? AND state = 'refused' "
                 "ORDER BY done_at DESC LIMIT 1",
                 (membership,),
             ).fetchone()
+        )
         return row[0] if row else ""
 
 
@@ -187,6 +263,7 @@ class Status:
     sent: int
     refused: int = 0
     last_refusal: str = ""
+    problem: str = ""  # the queue file was replaced, or the sender hit an error (it keeps trying)
 
     def text(self) -> str:
         """The student's status line: connected / offline: N answers waiting / sent."""
@@ -207,6 +284,8 @@ class Status:
         parts = [head, f"{n(self.sent)} sent"]
         if self.refused:
             parts.append(f"{n(self.refused)} not accepted ({self.last_refusal.split(' (HTTP')[0]})")
+        if self.problem:
+            parts.append(self.problem)
         return " · ".join(parts)
 
 
@@ -237,6 +316,7 @@ class StudentClient:
         self._flush_lock = threading.Lock()
         self._wake, self._stop = threading.Event(), threading.Event()
         self._thread: threading.Thread | None = None
+        self.sender_error = ""  # the background sender's last failure, until an iteration succeeds
 
     # -- joining --------------------------------------------------------------
     def join(self) -> StudentClient:
@@ -325,6 +405,7 @@ class StudentClient:
             c["sent"],
             c["refused"],
             self.outbox.last_refusal(self.key) if c["refused"] else "",
+            "; ".join(x for x in (self.outbox.notice, self.sender_error) if x),
         )
 
     # -- the posed question -------------------------------------------------------
@@ -365,22 +446,35 @@ class StudentClient:
     def _run(self) -> None:
         delay = self.interval
         while not self._stop.is_set():
-            before = (self.status(), self.state)
-            self.flush()
             try:
-                self.fetch_state()
-            except ClassroomError:
-                pass  # e.g. the session was purged; the status shows the refusals
-            if (self.status(), self.state) != before:
-                for listener in list(self.listeners):
-                    try:
-                        listener(self)
-                    except Exception:  # a display error must not stop the sender
-                        pass
-            # Back off while offline so a class of laptops does not hammer a restarting server.
-            delay = self.interval if self.connected else min(delay * 2, 8 * self.interval)
+                self._send_once()
+            except Exception as e:  # one bad iteration must not end the sender: later answers still go
+                _log.debug("classroom sender: iteration failed", exc_info=True)
+                self.sender_error = f"sending paused ({type(e).__name__}: {e}); retrying"
+                self._notify()
+            # Back off while offline (or failing) so a class of laptops does not hammer a restarting server.
+            ok = self.connected and not self.sender_error
+            delay = self.interval if ok else min(delay * 2, 8 * self.interval)
             self._wake.wait(delay)
             self._wake.clear()
+
+    def _send_once(self) -> None:
+        before = (self.status(), self.state)
+        self.flush()
+        try:
+            self.fetch_state()
+        except ClassroomError:
+            pass  # e.g. the session was purged; the status shows the refusals
+        self.sender_error = ""
+        if (self.status(), self.state) != before:
+            self._notify()
+
+    def _notify(self) -> None:
+        for listener in list(self.listeners):
+            try:
+                listener(self)
+            except Exception:  # a display error must not stop the sender
+                pass
 
     def close(self) -> None:
         self.stop()

@@ -3,13 +3,16 @@ arrives exactly once, and the status line says what is happening meanwhile."""
 
 from __future__ import annotations
 
+import os
 import time
+import warnings
 
 import httpx
 import pytest
 
-from cramp_lessons.classroom.client import Outbox, StudentClient
+from cramp_lessons.classroom.client import Outbox, Status, StudentClient
 from cramp_lessons.classroom.store import Store
+from cramp_lessons.progress import ProgressWarning
 
 from .conftest import ServerProcess, new_classroom
 
@@ -140,3 +143,96 @@ def test_join_fails_clearly_when_the_server_is_unreachable(tmp_path):
         StudentClient(
             f"127.0.0.1:{free_port()}", "ABCDEF", "Ann", outbox=tmp_path / "o.sqlite", timeout=1
         ).join()
+
+
+# --------------------------------------------------------------------------- a damaged queue file
+def damage(path) -> bytes:
+    """Replace the queue file with garbage in one step (a reader never sees it half-written)."""
+    garbage = b"this is not a database " * 200
+    tmp = path.with_name("garbage.tmp")
+    tmp.write_bytes(garbage)
+    os.replace(tmp, path)
+    return garbage
+
+
+def kept_aside(path) -> list:
+    return sorted(path.parent.glob(path.name + ".corrupt-*"))
+
+
+def test_a_damaged_queue_file_is_moved_aside_and_memberships_survive(tmp_path):
+    path = tmp_path / "outbox.sqlite"
+    garbage = damage(path)
+    with pytest.warns(ProgressWarning, match="moved to"):
+        outbox = Outbox(path)
+    assert [p.read_bytes() for p in kept_aside(path)] == [garbage]  # kept, never deleted
+    outbox.remember("k", "S1", 7, "token")
+    damage(path)
+    with pytest.warns(ProgressWarning, match="new answers are kept"):
+        assert outbox.membership("k") == {"session_id": "S1", "student_id": 7, "token": "token"}
+    assert len(kept_aside(path)) == 2 and "moved aside to" in outbox.notice
+
+
+def test_the_status_line_reports_a_problem():
+    s = Status(
+        True, 0, 2, problem="the answer queue file was damaged and moved aside to X; new answers are kept"
+    )
+    assert s.text() == (
+        "connected · 2 answers sent · the answer queue file was damaged and moved aside to X; new answers are kept"
+    )
+
+
+def test_join_recovers_from_a_damaged_queue_file(server, room, tmp_path):
+    path = tmp_path / "outbox.sqlite"
+    outbox = Outbox(path)
+    garbage = damage(path)
+    with pytest.warns(ProgressWarning, match="moved to"):
+        ann = student(server, room, "Ann", outbox)  # joining reads the queue first
+    uid = ann.record(Q1, "b")
+    assert ann.flush() == 1 and receipts(room) == [uid]
+    assert "damaged and moved aside to" in ann.status().text() and "1 answer sent" in ann.status().text()
+    assert [p.read_bytes() for p in kept_aside(path)] == [garbage]
+    ann.close()
+
+
+def test_a_queue_damaged_while_joined_does_not_stop_the_sender(server, room, tmp_path):
+    path = tmp_path / "outbox.sqlite"
+    ann = student(server, room, "Ann", Outbox(path))
+    ann.record(Q1, "a")
+    ann.start()
+    try:
+        wait_until(lambda: ann.status().sent == 1)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ProgressWarning)  # found by the kernel or by the sender
+            damage(path)
+            wait_until(lambda: kept_aside(path))  # the sender found the damage on its own
+            assert ann._thread is not None and ann._thread.is_alive()
+            ann.record(Q1, "c")  # a later answer: queued in the fresh file and sent in the background
+            wait_until(lambda: server_answers(room) == {"Ann": "c"})
+        text = ann.status().text()
+        assert "damaged and moved aside to" in text and "new answers are kept" in text
+        assert ann._thread.is_alive()
+    finally:
+        ann.close()
+    assert len(receipts(room)) == 2
+
+
+def test_an_error_in_one_round_does_not_stop_the_sender(server, room, tmp_path):
+    ann = student(server, room, "Ann", Outbox(tmp_path / "outbox.sqlite"))
+    real, rounds, seen = ann.flush, [], []
+
+    def flaky():
+        rounds.append(1)
+        if len(rounds) == 1:
+            raise RuntimeError("disk hiccup")
+        return real()
+
+    ann.flush = flaky
+    ann.listeners.append(lambda c: seen.append(c.status().text()))
+    ann.record(Q1, "b")
+    ann.start()
+    try:
+        wait_until(lambda: ann.status().sent == 1)
+    finally:
+        ann.close()
+    assert any("sending paused (RuntimeError: disk hiccup); retrying" in t for t in seen)
+    assert ann.status().text() == "connected · 1 answer sent"  # cleared once a round succeeds
