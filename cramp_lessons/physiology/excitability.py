@@ -17,9 +17,11 @@ The model
   ``V - shift`` with ``shift = K_SHIFT * log10(Ca / CA_REF)`` mV, ``K_SHIFT = 10`` mV per
   tenfold change of [Ca2+]o and ``CA_REF = 1.24`` mmol/L (middle of the normal ionised
   range 1.16-1.32). Lower calcium gives a negative shift: channels open at more negative
-  voltages. **This is an approximation**: about 10 mV per decade is the squid-axon
-  measurement of Frankenhaeuser & Hodgkin (1957); the shift is not exactly logarithmic
-  and not exactly equal for every gate.
+  voltages. **This is an approximation**: the direction of the shift is Frankenhaeuser &
+  Hodgkin (1957); its size, 10 mV per decade, is this model's choice (the measured size
+  could not be confirmed), and the shift is not exactly logarithmic nor equal for every gate.
+  The calcium level at which the model starts firing follows from that choice: it is
+  illustrative, not a clinical threshold (real tetany usually needs a much lower calcium).
 * A small steady *background drive* current (uA/cm2) stands for everything that keeps a
   real axon near threshold.
 * *Spontaneous firing* (as in tetany) means the resting state is unstable: linearised
@@ -121,7 +123,7 @@ T_HH = 6.3  # C, temperature of the rate constants
 CA_NORMAL = (1.16, 1.32)  # mmol/L ionised, MedlinePlus
 CA_REF = 1.24  # mmol/L, middle of the normal range
 CA_RANGE = (0.5, 2.0)  # mmol/L, what the model accepts
-K_SHIFT = 10.0  # mV per tenfold change, Frankenhaeuser & Hodgkin 1957 (approximation)
+K_SHIFT = 10.0  # mV per tenfold change: a model choice; the direction is Frankenhaeuser & Hodgkin 1957
 
 # -- defaults (see module docstring) --------------------------------------------------
 DEFAULT_TEMP_C = 10.0

@@ -148,14 +148,16 @@ POSTURES: dict[str, Posture] = {
             "Our reading of the article's 'step on the ground with the tip of the toe': the whole "
             "foot stays on the ground, heel down, and leaning the body forward bends the ankle up "
             "(dorsiflexion, about +10 to +15 deg) with the knee straight, like a standing calf "
-            "stretch. Rising on tiptoe would do the opposite and shorten the calf.",
+            "stretch. Rising on tiptoe would do the opposite and shorten the calf. If you are unsteady "
+            "(older, at night, dizzy), use the sitting stretch first.",
         ),
         Posture(
             "swimming_technique",
             0.0,
             20.0,
             "Swimming: one hand pulls the toes up, the other presses the knee straight",
-            "The article's in-water technique: knee straight plus toes up, as in the toe pull.",
+            "The article's in-water technique: knee straight plus toes up, as in the toe pull, "
+            "only once you are supported (edge, float, buddy) and floating on your back.",
         ),
     )
 }

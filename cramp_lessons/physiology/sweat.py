@@ -1,9 +1,9 @@
 """Sweat loss: how much fluid and sodium a session costs, and how much was put back.
 
 Why it is here: the article says that sweating a lot without replacing salt leads to
-cramps. The evidence does not support a simple link: in distance runners, serum
-electrolytes and hydration were not associated with exercise-associated muscle cramps
-(Schwellnus MP et al., Br J Sports Med 2004;38:488-492; evidence sheet, "moderate"), and
+cramps. The evidence does not support a simple link: distance runners who cramped and
+those who did not showed no clinically meaningful difference in serum electrolytes or
+hydration (Schwellnus MP et al., Br J Sports Med 2004;38:488-492; evidence sheet, "moderate"), and
 reviews favour altered neuromuscular control (Schwellnus 2009). So this calculator shows a
 **balance**, never a cramp risk, and it attaches no threshold to any result.
 
@@ -87,9 +87,9 @@ LIMITS: dict[str, tuple[float | None, float]] = {
 }
 
 BALANCE_NOTE = (
-    "This is a fluid and sodium balance, not a cramp risk: serum electrolytes and hydration "
-    "were not associated with exercise-associated cramps in distance runners "
-    "(Schwellnus et al., Br J Sports Med 2004)."
+    "This is a fluid and sodium balance, not a cramp risk: distance runners who cramped and "
+    "those who did not showed no clinically meaningful difference in serum electrolytes or "
+    "hydration (Schwellnus et al., Br J Sports Med 2004)."
 )
 
 MEASURE_HOWTO = (
