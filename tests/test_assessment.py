@@ -1,7 +1,7 @@
 """The course-wide assessment: drawing, practice and exam sittings, the report, and its widget."""
 
 import textwrap
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -234,7 +234,7 @@ def test_report_of_grades_alone_and_bad_input(course):
 # ------------------------------------------------------------------ the widget
 class Clock:
     def __init__(self):
-        self.now = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
+        self.now = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
     def __call__(self):
         return self.now

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from IPython.display import Markdown, display
 
@@ -45,7 +45,7 @@ def mastery_timeline(store: ProgressStore) -> list[tuple[str, int]]:
             first_mastered[a.question_id] = a.at
     days: dict[str, int] = {}
     for at in sorted(first_mastered.values()):
-        day = datetime.fromtimestamp(at, tz=timezone.utc).date().isoformat()
+        day = datetime.fromtimestamp(at, tz=UTC).date().isoformat()
         days[day] = days.get(day, 0) + 1
     out, total = [], 0
     for day in sorted(days):

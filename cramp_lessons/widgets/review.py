@@ -11,7 +11,7 @@ import html
 import time as _time
 import uuid
 from collections.abc import Callable
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 from typing import Any
 
 import ipywidgets as W
@@ -28,13 +28,13 @@ Clock = Callable[[], datetime]
 
 
 def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def end_of_day(now: datetime) -> datetime:
     """The end of ``now``'s day in the machine's local time zone (the learner's, for a local Jupyter)."""
     local = review.as_utc(now).astimezone()
-    return datetime.combine(local.date(), time(23, 59, 59), tzinfo=local.tzinfo).astimezone(timezone.utc)
+    return datetime.combine(local.date(), time(23, 59, 59), tzinfo=local.tzinfo).astimezone(UTC)
 
 
 class ReviewWidget:
