@@ -398,7 +398,7 @@ CASES: list[Case] = [
         make=make_redflags,
         variations=[(k, _alternate()) for k in ("pe", "long_cramp", "frequent_long")],
         baseline=Baseline(_FACTORY.format("red_flag_checker()"), _redflags_baseline),
-        notes="a sign checkbox toggled (emergency, soon, routine); the result HTML is rebuilt",
+        notes="a sign checkbox toggled (emergency, same day, routine); the result HTML is rebuilt",
     ),
     Case(
         name="practical.causes",

@@ -2,7 +2,8 @@
 
 Pure logic, no IPython. It is a teaching aid: a transparent rule table
 (``content/causefinder.yaml``) links what the learner ticks to cause topics and red flags,
-each with a one-line reason. Red flags that need a doctor always come first, emergency first.
+each with a one-line reason. Red flags that need a doctor always come first, most urgent first:
+their levels, order and wording are the course's one scale (``content/urgency.yaml``).
 It never says what someone has.
 
 :func:`find_causes` never raises on the learner's input: empty, invalid (an age of 130, an
@@ -20,7 +21,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .course import EVIDENCE_TAGS, Course, load_course, parse_yaml
+from .course import EVIDENCE_TAGS, Course, UrgencyLevel, load_course, parse_yaml
 from .errors import ContentError
 
 __all__ = [
@@ -38,7 +39,8 @@ __all__ = [
 
 RULES_FILE = "causefinder.yaml"
 GROUPS = ("when", "where", "how_often", "conditions", "medicines", "triggers", "signs")
-URGENCY_ORDER = ("emergency", "soon", "routine")
+# A rule links an answer to one of these kinds of topic.
+TARGET_KINDS = ("cause", "secondary_cause", "red_flag", "situation")
 TEACHING_AID = (
     "This cause finder is a teaching aid: it shows which causes the course links with what you "
     "describe, and why. It cannot tell why your legs cramp; a doctor who examines you can."
@@ -165,15 +167,17 @@ def _where(data: Any, loc: tuple) -> tuple[str, str]:
 
 
 def _check_against_course(rules: Rules, course: Course) -> None:
-    kinds_ok = {"cause", "red_flag", "situation"}
     for r in rules.rules:
         item = r.target
         if r.target not in course.topics:
             raise ContentError(RULES_FILE, item, "target", f"no topic {r.target!r} in the course content")
         kind = course.kinds[r.target]
-        if kind not in kinds_ok:
+        if kind not in TARGET_KINDS:
             raise ContentError(
-                RULES_FILE, item, "target", f"a rule links to a cause, red flag or situation, not a {kind}"
+                RULES_FILE,
+                item,
+                "target",
+                f"a rule links to a cause, secondary cause, red flag or situation, not a {kind}",
             )
         if r.role == "note" and kind == "red_flag":
             raise ContentError(RULES_FILE, item, "role", "a red flag is never only a note")
@@ -310,22 +314,49 @@ def _parse(answers: Mapping[str, Any], rules: Rules) -> tuple[Description, list[
 @dataclass(frozen=True)
 class Finding:
     topic_id: str
-    kind: str  # cause | red_flag | situation
+    kind: str  # cause | secondary_cause | red_flag | situation
     title: str
     summary: str
     evidence: str
-    urgency: str | None
+    level: UrgencyLevel | None  # from content/urgency.yaml; every red flag has one
     reasons: tuple[str, ...]
+
+    @property
+    def urgency(self) -> str | None:
+        """The level's id (``"emergency"``, ``"same_day"``...), or None."""
+        return self.level.id if self.level else None
 
 
 @dataclass(frozen=True)
 class CauseResult:
     status: Literal["empty", "invalid", "contradictory", "ok"]
     message: str
-    red_flags: tuple[Finding, ...] = ()  # emergency first
+    red_flags: tuple[Finding, ...] = ()  # most urgent first
     causes: tuple[Finding, ...] = ()  # most reasons first, then stronger evidence
     notes: tuple[Finding, ...] = ()
     problems: tuple[str, ...] = ()
+    most_urgent: bool = False  # the first red flag is on the top level of the scale
+
+    @property
+    def level(self) -> UrgencyLevel | None:
+        """The most urgent level among the red flags, or None."""
+        return self.red_flags[0].level if self.red_flags else None
+
+    @property
+    def urgency(self) -> str | None:
+        """The id of the most urgent level among the red flags, or None."""
+        return self.level.id if self.level else None
+
+    def by_level(self) -> list[tuple[UrgencyLevel, list[Finding]]]:
+        """The red flags grouped by level, most urgent level first."""
+        out: list[tuple[UrgencyLevel, list[Finding]]] = []
+        for f in self.red_flags:
+            assert f.level is not None  # the content check gives every red flag a level
+            if out and out[-1][0] == f.level:
+                out[-1][1].append(f)
+            else:
+                out.append((f.level, [f]))
+        return out
 
     def text(self) -> str:
         """The whole result as plain text: message, red flags first, then causes, then notes."""
@@ -334,7 +365,8 @@ class CauseResult:
         if self.red_flags:
             lines.append("Red flags first: these need a doctor.")
             for f in self.red_flags:
-                lines.append(f"- [{f.urgency}] {f.title}: {f.summary} (Because: {' '.join(f.reasons)})")
+                label = f.level.label if f.level else ""
+                lines.append(f"- [{label}] {f.title}: {f.summary} (Because: {' '.join(f.reasons)})")
         if self.causes:
             lines.append("Possible contributing causes, for learning:")
             for f in self.causes:
@@ -348,16 +380,10 @@ class CauseResult:
         return "\n".join(lines)
 
     def summary(self) -> str:
-        """One line for screen readers and nbval: emergencies first, then other red flags, then causes."""
+        """One line for screen readers and nbval: red flags by level, most urgent first, then causes."""
         if self.status == "empty":
             return self.message
-        parts = []
-        em = [f.title for f in self.red_flags if f.urgency == "emergency"]
-        other = [f.title for f in self.red_flags if f.urgency != "emergency"]
-        if em:
-            parts.append(f"Seek emergency help now: {'; '.join(em)}.")
-        if other:
-            parts.append(f"Needs a doctor: {'; '.join(other)}.")
+        parts = [f"{lv.label} ({'; '.join(f.title for f in fs)})." for lv, fs in self.by_level()]
         if self.status in ("contradictory", "invalid"):
             parts.append(self.message)
             parts += [p.rstrip(".") + "." for p in self.problems]
@@ -374,7 +400,8 @@ class CauseResult:
 
 def _finding(course: Course, tid: str, reasons: list[str]) -> Finding:
     t = course.topics[tid]
-    return Finding(tid, course.kinds[tid], t.title, t.summary, t.evidence, t.urgency, tuple(reasons))
+    level = course.level(t.urgency) if t.urgency else None
+    return Finding(tid, course.kinds[tid], t.title, t.summary, t.evidence, level, tuple(reasons))
 
 
 def find_causes(
@@ -404,10 +431,11 @@ def find_causes(
             roles[r.target] = "auto" if roles.get(r.target) == "auto" or r.role == "auto" else "note"
 
     order = {tid: k for k, tid in enumerate(course.topics)}
-    urank = {u: k for k, u in enumerate(URGENCY_ORDER)}
+    urank = course.urgency_rank
     erank = {e: k for k, e in enumerate(EVIDENCE_TAGS)}
     flags = [_finding(course, t, rs) for t, rs in hits.items() if course.kinds[t] == "red_flag"]
-    flags.sort(key=lambda f: (urank[f.urgency or "routine"], order[f.topic_id]))
+    flags.sort(key=lambda f: (urank[f.urgency], order[f.topic_id]))  # type: ignore[index]
+    top = bool(flags) and flags[0].level == course.urgency[0]
     causes = [
         _finding(course, t, rs)
         for t, rs in hits.items()
@@ -428,7 +456,7 @@ def find_causes(
             if flags
             else " Causes are shown once the answers are valid."
         )
-        return CauseResult("invalid", msg, tuple(flags), (), (), tuple(problems))
+        return CauseResult("invalid", msg, tuple(flags), (), (), tuple(problems), top)
 
     if contradictions:
         msg = "Some answers do not fit together; please check them." + (
@@ -436,17 +464,17 @@ def find_causes(
             if flags
             else " Causes are shown once the answers fit."
         )
-        return CauseResult("contradictory", msg, tuple(flags), (), (), tuple(contradictions))
+        return CauseResult("contradictory", msg, tuple(flags), (), (), tuple(contradictions), top)
 
-    if flags and flags[0].urgency == "emergency":
-        msg = "Seek emergency help now for the red flags below; the causes are for learning, later."
-    elif flags:
-        msg = "Some of what you describe needs a doctor: see the red flags first."
+    if flags:
+        lv = flags[0].level
+        assert lv is not None
+        msg = f"{lv.label}. {lv.action} See the red flags first; the causes below are for learning."
     elif causes:
         msg = "Possible contributing causes the course links with what you describe."
     else:
         msg = NO_PATTERN
-    return CauseResult("ok", msg, tuple(flags), tuple(causes), tuple(notes))
+    return CauseResult("ok", msg, tuple(flags), tuple(causes), tuple(notes), (), top)
 
 
 def answer_options(rules: Rules | None = None) -> dict[str, tuple[str, bool, dict[str, str]]]:

@@ -49,6 +49,8 @@ EVIDENCE_WORDS = {
 _ID = r"[a-z0-9_]+(\.[a-z0-9_]+)*"
 Id = Annotated[str, Field(pattern=f"^{_ID}$", min_length=1, max_length=80)]
 Text = Annotated[str, Field(min_length=1)]
+# A verdict is named in plain words ("may help", "not tested"): that name is what learners read.
+VerdictId = Annotated[str, Field(pattern=r"^[a-z]+( [a-z]+)*$", max_length=40)]
 
 
 class _Model(BaseModel):
@@ -100,11 +102,13 @@ class Topic(Cited):
     hold_seconds: tuple[int, int] | None = None
     cautions: list[Text] = Field(default_factory=list)
     situations: list[Id] = Field(default_factory=list)  # prevention planner tags
-    urgency: Literal["emergency", "soon", "routine"] | None = None
+    # One of the levels in urgency.yaml (checked on load); every red flag has one.
+    urgency: Id | None = None
     evidence_note: str | None = None
+    # One of the verdicts in verdicts.yaml (checked on load); every prevention measure has one.
     # The tag says how sure the evidence is; the verdict says which way it points, so a
     # well-tested remedy that does not work never reads as a green light.
-    verdict: Literal["helps", "does not help", "unclear", "not for routine use"] | None = None
+    verdict: VerdictId | None = None
 
     @field_validator("hold_seconds")
     @classmethod
@@ -112,6 +116,38 @@ class Topic(Cited):
         if v is not None and not (0 < v[0] <= v[1]):
             raise ValueError("hold_seconds must be [low, high] with 0 < low <= high")
         return v
+
+
+# --------------------------------------------------------------------------- scales
+class UrgencyLevel(_Model):
+    """One level of the course's urgency scale (``urgency.yaml``): how soon a sign needs a doctor."""
+
+    id: Id
+    order: Annotated[int, Field(ge=1)]  # 1 = most urgent
+    label: Text  # the heading shown with every sign at this level
+    action: Text  # what to do, in plain words
+    icon: Text
+    note: str | None = None
+    references: list[Id] = Field(min_length=1)
+
+
+class Verdict(_Model):
+    """Which way the evidence points for a preventive measure (``verdicts.yaml``)."""
+
+    id: VerdictId
+    order: Annotated[int, Field(ge=1)]  # the ranked table's order: best shown to prevent cramps first
+    meaning: Text
+    plan: Literal["to_do", "safety", "optional", "not_advised"]  # how the planner lists it
+    evidence: list[EvidenceTag] = Field(min_length=1)  # the evidence tags it may go with
+
+
+def _ordered(items: list[Any], what: str) -> None:
+    _unique([i.id for i in items], what)
+    seen: dict[int, str] = {}
+    for i in items:
+        if i.order in seen:
+            raise ValueError(f"{i.id!r} and {seen[i.order]!r} share order {i.order}; each needs its own")
+        seen[i.order] = i.id
 
 
 # --------------------------------------------------------------------------- questions
@@ -282,9 +318,35 @@ class ReferencesFile(_Model):
     references: list[Reference] = Field(min_length=1)
 
 
+class UrgencyFile(_Model):
+    levels: list[UrgencyLevel] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _distinct(self) -> UrgencyFile:
+        _ordered(self.levels, "levels")
+        return self
+
+
+class VerdictsFile(_Model):
+    verdicts: list[Verdict] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _distinct(self) -> VerdictsFile:
+        _ordered(self.verdicts, "verdicts")
+        return self
+
+
 class TopicsFile(_Model):
     kind: Literal[
-        "definition", "physiology", "cause", "relief", "prevention", "red_flag", "correction", "situation"
+        "definition",
+        "physiology",
+        "cause",
+        "secondary_cause",  # conditions the sources name as causes of cramps (neuropathy, kidney...)
+        "relief",
+        "prevention",
+        "red_flag",
+        "correction",
+        "situation",
     ]
     items: list[Topic] = Field(min_length=1)
 
@@ -301,6 +363,31 @@ class Course:
     documents: dict[str, str]  # Markdown documents by stem, e.g. "disclaimer"
     sequences: dict[str, list[Step]]  # stepped diagrams by stem, e.g. "coupling"
     tables: dict[str, str]  # other top-level YAML (the cause finder's rules), checked by their own module
+    urgency: tuple[UrgencyLevel, ...] = ()  # the urgency scale, most urgent first
+    verdicts: tuple[Verdict, ...] = ()  # the prevention verdicts, in the ranked table's order
+
+    @property
+    def urgency_rank(self) -> dict[str, int]:
+        """Level id -> position on the scale (0 = most urgent), read from ``urgency.yaml``."""
+        return {lv.id: k for k, lv in enumerate(self.urgency)}
+
+    def level(self, level_id: str) -> UrgencyLevel:
+        """The urgency level with this id."""
+        for lv in self.urgency:
+            if lv.id == level_id:
+                return lv
+        raise KeyError(
+            f"no urgency level {level_id!r}; the levels are: {', '.join(lv.id for lv in self.urgency)}"
+        )
+
+    def verdict(self, verdict_id: str) -> Verdict:
+        """The prevention verdict with this id ("may help", "not tested"...)."""
+        for v in self.verdicts:
+            if v.id == verdict_id:
+                return v
+        raise KeyError(
+            f"no verdict {verdict_id!r}; the verdicts are: {', '.join(v.id for v in self.verdicts)}"
+        )
 
     def question(self, qid: str) -> Any:
         try:
@@ -532,6 +619,17 @@ def collect_errors(content_dir: Path | str | None = None) -> tuple[Course | None
         if register(ref.id, "references.yaml", "reference"):
             references[ref.id] = ref
 
+    def required(model: Any, rel: str, why: str) -> Any:
+        if not (root / rel).exists():
+            errors.append(ContentError(rel, "-", "-", f"missing file: {why}"))
+            return None
+        return parse(model, rel)
+
+    uf = required(UrgencyFile, "urgency.yaml", "the course's levels of urgency are defined there")
+    urgency = tuple(sorted(uf.levels, key=lambda lv: lv.order)) if uf else ()
+    vf = required(VerdictsFile, "verdicts.yaml", "the prevention verdicts are defined there")
+    verdicts = tuple(sorted(vf.verdicts, key=lambda v: v.order)) if vf else ()
+
     topics: dict[str, Topic] = {}
     kinds: dict[str, str] = {}
     for path in sorted((root / "topics").glob("*.yaml")):
@@ -566,7 +664,7 @@ def collect_errors(content_dir: Path | str | None = None) -> tuple[Course | None
             errors.append(e)
             return None
 
-    modelled = {"lessons.yaml", "references.yaml"}
+    modelled = {"lessons.yaml", "references.yaml", "urgency.yaml", "verdicts.yaml"}
     documents = {p.stem: text for p in sorted(root.glob("*.md")) if (text := read(p)) is not None}
     tables = {
         p.stem: text
@@ -588,11 +686,60 @@ def collect_errors(content_dir: Path | str | None = None) -> tuple[Course | None
                     )
                 )
 
+    for lv in urgency:
+        check_refs(lv, "urgency.yaml")
+    level_ids = [lv.id for lv in urgency]
+    by_verdict = {v.id: v for v in verdicts}
+
     topic_src, bank_src = namespaces.get("topic", {}), namespaces.get("quiz bank", {})
     for tid, t in topics.items():
-        check_refs(t, topic_src[tid])
+        rel = topic_src[tid]
+        check_refs(t, rel)
         if t.lesson not in lessons:
-            errors.append(ContentError(topic_src[tid], tid, "lesson", f"unknown lesson {t.lesson!r}"))
+            errors.append(ContentError(rel, tid, "lesson", f"unknown lesson {t.lesson!r}"))
+        if uf is not None:  # a broken urgency.yaml is reported once, not again for every red flag
+            if t.urgency is not None and t.urgency not in level_ids:
+                errors.append(
+                    ContentError(
+                        rel,
+                        tid,
+                        "urgency",
+                        f"unknown urgency level {t.urgency!r}; urgency.yaml has: {', '.join(level_ids)}",
+                    )
+                )
+            elif t.urgency is None and kinds[tid] == "red_flag":
+                errors.append(
+                    ContentError(
+                        rel,
+                        tid,
+                        "urgency",
+                        f"a red flag needs an urgency level: one of {', '.join(level_ids)}",
+                    )
+                )
+        if vf is not None:
+            known = ", ".join(by_verdict)
+            if t.verdict is not None and t.verdict not in by_verdict:
+                errors.append(
+                    ContentError(
+                        rel, tid, "verdict", f"unknown verdict {t.verdict!r}; verdicts.yaml has: {known}"
+                    )
+                )
+            elif t.verdict is None and kinds[tid] == "prevention":
+                errors.append(
+                    ContentError(
+                        rel, tid, "verdict", f"every prevention measure needs a verdict: one of {known}"
+                    )
+                )
+            elif t.verdict is not None and t.evidence not in by_verdict[t.verdict].evidence:
+                fits = ", ".join(by_verdict[t.verdict].evidence)
+                errors.append(
+                    ContentError(
+                        rel,
+                        tid,
+                        "verdict",
+                        f"verdict {t.verdict!r} does not fit evidence {t.evidence!r}; it goes with: {fits}",
+                    )
+                )
     for bid, b in banks.items():
         if b.lesson not in lessons:
             errors.append(ContentError(bank_src[bid], bid, "lesson", f"unknown lesson {b.lesson!r}"))
@@ -601,7 +748,10 @@ def collect_errors(content_dir: Path | str | None = None) -> tuple[Course | None
 
     if errors:
         return None, errors
-    return Course(lessons, references, topics, kinds, banks, questions, documents, sequences, tables), []
+    course = Course(
+        lessons, references, topics, kinds, banks, questions, documents, sequences, tables, urgency, verdicts
+    )
+    return course, []
 
 
 def load_course(content_dir: Path | str | None = None) -> Course:

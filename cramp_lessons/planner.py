@@ -4,9 +4,13 @@ Pure logic, no IPython. Everything comes from the content:
 
 - the situations to tick are the ``situation`` topics (``situations.athlete`` -> ``athlete``);
   ``everyone`` is always included;
-- the checklist is every ``prevention`` topic whose ``situations`` tags meet the ticked ones
-  (or ``everyone``), strongest evidence first, each with its evidence tag and cautions;
-- red flags: every emergency, plus any red flag whose ``situations`` tags meet the ticked ones.
+- the measures are every ``prevention`` topic whose ``situations`` tags meet the ticked ones
+  (or ``everyone``), each with its evidence tag, verdict and cautions. The measure's verdict
+  (``content/verdicts.yaml``) decides its section: a to-do, a safety step, optional (never a
+  to-do: not shown to prevent cramps), or not advised (never a to-do). Within a section: best
+  verdict first, then strongest evidence;
+- red flags: every sign on the most urgent level of the scale (``content/urgency.yaml``), plus any
+  red flag whose ``situations`` tags meet the ticked ones, most urgent first, under the level's label.
 
 Plans are saved in the progress store (table ``plans``) by their situations, so a saved plan
 always shows the current content, and exported as Markdown or print-friendly HTML.
@@ -20,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from .course import EVIDENCE_TAGS, EVIDENCE_WORDS, Course, Topic, load_course
+from .course import EVIDENCE_TAGS, EVIDENCE_WORDS, Course, Topic, UrgencyLevel, load_course
 from .errors import CrampLessonsError
 
 __all__ = [
@@ -33,6 +37,9 @@ __all__ = [
     "plan_markdown",
     "plan_html",
     "plan_summary",
+    "plan_sections",
+    "measure_tag",
+    "SECTIONS",
     "save_plan",
     "load_plan",
     "list_plans",
@@ -40,12 +47,16 @@ __all__ = [
 ]
 
 EVERYONE = "everyone"
-URGENCY_ORDER = ("emergency", "soon", "routine")
-URGENCY_HEADING = {
-    "emergency": "Get help now",
-    "soon": "See a doctor soon (the same day, or within 1-2 days: see each sign)",
-    "routine": "Book an appointment with your doctor",
+# The plan's sections, in the order shown; a measure's verdict (content/verdicts.yaml) names its
+# section. Only "to_do" and "safety" items get a checkbox.
+SECTIONS = {
+    "to_do": "My checklist: may help prevent cramps (strongest evidence first)",
+    "safety": "Safety steps (not a way to prevent cramps)",
+    "optional": "Optional: not shown to prevent cramps (untested, or too little evidence)",
+    "not_advised": "Not advised for cramps",
 }
+MARK = {"to_do": "☐", "safety": "☐", "optional": "○", "not_advised": "✗"}
+MD_BULLET = {"to_do": "- [ ]", "safety": "- [ ]", "optional": "-", "not_advised": "- ✗"}
 DISCLAIMER_LINE = (
     "This plan is a teaching aid from Cramp Lessons, not medical advice. It cannot tell why your legs "
     "cramp. Ask a doctor, midwife or pharmacist before taking any supplement or changing a medicine."
@@ -75,25 +86,42 @@ class PlanItem:
     steps: tuple[str, ...]
     cautions: tuple[str, ...]
     because: tuple[str, ...]  # the situation ids (or "everyone") that brought it in
-    urgency: str | None = None  # red flags only
-    helps: bool = True  # False: the evidence says the measure does NOT help (magnesium)
+    level: UrgencyLevel | None = None  # red flags only: their level on the urgency scale
+    verdict: str | None = None  # measures only: "may help", "not tested"... (content/verdicts.yaml)
+    section: str | None = None  # measures only: a key of SECTIONS, from the verdict
+
+    @property
+    def urgency(self) -> str | None:
+        """A red flag's level id, or None."""
+        return self.level.id if self.level else None
+
+    @property
+    def to_do(self) -> bool:
+        """Shown with a checkbox (a measure that may help, or a safety step)."""
+        return self.section in ("to_do", "safety")
 
 
 @dataclass(frozen=True)
 class Plan:
     situations: tuple[str, ...]  # ticked, in content order (never includes "everyone")
     advice: tuple[PlanItem, ...]  # the situation topics themselves, ticked ones then everyone
-    items: tuple[PlanItem, ...]  # the checklist, strongest evidence first
-    red_flags: tuple[PlanItem, ...]  # emergency first
+    items: tuple[PlanItem, ...]  # the measures, by section, then best verdict and strongest evidence
+    red_flags: tuple[PlanItem, ...]  # most urgent first
     references: tuple[str, ...]  # citations behind every item, advice and flag
     notes: tuple[str, ...] = ()  # e.g. a saved situation that no longer exists
+    levels: tuple[UrgencyLevel, ...] = ()  # the urgency scale, most urgent first
+
+    def section(self, key: str) -> list[PlanItem]:
+        """The measures in one section (a key of SECTIONS)."""
+        return [i for i in self.items if i.section == key]
+
+    def flags_by_level(self) -> list[tuple[UrgencyLevel, list[PlanItem]]]:
+        """The red flags grouped by level, most urgent level first; empty levels left out."""
+        return [(lv, fs) for lv in self.levels if (fs := [f for f in self.red_flags if f.level == lv])]
 
 
-# A measure whose evidence says it does not help (or is not for routine use) is listed apart, not ticked.
-_NOT_ADVISED = {"does not help", "not for routine use"}
-
-
-def _item(t: Topic, because: Iterable[str]) -> PlanItem:
+def _item(t: Topic, because: Iterable[str], course: Course) -> PlanItem:
+    verdict = course.verdict(t.verdict) if t.verdict else None
     return PlanItem(
         t.id,
         t.title,
@@ -103,8 +131,9 @@ def _item(t: Topic, because: Iterable[str]) -> PlanItem:
         tuple(t.steps),
         tuple(t.cautions),
         tuple(because),
-        t.urgency,
-        t.verdict not in _NOT_ADVISED,
+        course.level(t.urgency) if t.urgency else None,
+        verdict.id if verdict else None,
+        verdict.plan if verdict else None,
     )
 
 
@@ -149,27 +178,38 @@ def make_plan(selected: Iterable[str] = (), course: Course | None = None, notes:
     for sid in (*sits, EVERYONE):
         t = _situation_topic(course, sid)
         if t is not None:
-            advice.append(_item(t, [sid]))
+            advice.append(_item(t, [sid], course))
 
     rank = {tag: k for k, tag in enumerate(EVIDENCE_TAGS)}
+    vrank = {v.id: k for k, v in enumerate(course.verdicts)}
+    srank = {key: k for k, key in enumerate(SECTIONS)}
     items = []
     for t in course.of_kind("prevention"):
         because = [s for s in t.situations if s in wanted]
         if because:
             # The ticked situations first, "everyone" last.
             because.sort(key=lambda s: (s == EVERYONE, sits.index(s) if s in sits else 0))
-            items.append(_item(t, because))
-    items.sort(key=lambda i: (rank[i.evidence], -sum(b != EVERYONE for b in i.because), order[i.topic_id]))
+            items.append(_item(t, because, course))
+    items.sort(
+        key=lambda i: (
+            srank[i.section or "optional"],
+            vrank.get(i.verdict or "", len(vrank)),
+            rank[i.evidence],
+            -sum(b != EVERYONE for b in i.because),
+            order[i.topic_id],
+        )
+    )
 
-    urgency_rank = {u: k for k, u in enumerate(URGENCY_ORDER)}
+    urgency_rank = course.urgency_rank
+    top = course.urgency[0].id if course.urgency else None
     flags = []
     for t in course.of_kind("red_flag"):
         because = [s for s in t.situations if s in wanted]
-        if t.urgency == "emergency" and not because:
+        if t.urgency == top and not because:
             because = [EVERYONE]
         if because:
-            flags.append(_item(t, because))
-    flags.sort(key=lambda i: (urgency_rank[i.urgency or "routine"], order[i.topic_id]))
+            flags.append(_item(t, because, course))
+    flags.sort(key=lambda i: (urgency_rank[i.urgency], order[i.topic_id]))  # type: ignore[index]
 
     refs: list[str] = []
     for i in (*advice, *items, *flags):
@@ -177,7 +217,7 @@ def make_plan(selected: Iterable[str] = (), course: Course | None = None, notes:
             c = course.references[r].citation
             if c not in refs:
                 refs.append(c)
-    return Plan(sits, tuple(advice), tuple(items), tuple(flags), tuple(refs), tuple(notes))
+    return Plan(sits, tuple(advice), tuple(items), tuple(flags), tuple(refs), tuple(notes), course.urgency)
 
 
 # --------------------------------------------------------------------------- text
@@ -187,19 +227,33 @@ def _label(sid: str, course: Course) -> str:
     return t.title if t is not None else sid.replace("_", " ")
 
 
+def plan_sections(plan: Plan) -> list[tuple[str, str, list[PlanItem]]]:
+    """(section key, heading, measures) for every section that has measures, in SECTIONS order."""
+    return [(key, heading, items) for key, heading in SECTIONS.items() if (items := plan.section(key))]
+
+
+def measure_tag(i: PlanItem) -> str:
+    """How a measure is labelled in the plan: its verdict (optional ones say so) and its evidence."""
+    verdict = f"optional, {i.verdict}" if i.section == "optional" else i.verdict
+    return f"{verdict}; {EVIDENCE_WORDS[i.evidence]}" if verdict else EVIDENCE_WORDS[i.evidence]
+
+
 def plan_summary(plan: Plan) -> str:
     """One line: what the plan holds."""
     who = (
         ", ".join(s.replace("_", " ") for s in plan.situations) or "no situation ticked (advice for everyone)"
     )
-    n_em = sum(f.urgency == "emergency" for f in plan.red_flags)
-    todo = [i for i in plan.items if i.helps]
-    skip = [i for i in plan.items if not i.helps]
-    top = f" Best supported: {todo[0].title} ({EVIDENCE_WORDS[todo[0].evidence]})." if todo else ""
-    skipped = f" {len(skip)} not worth it ({', '.join(i.title for i in skip)})." if skip else ""
+    todo, safety = plan.section("to_do"), plan.section("safety")
+    optional, skip = plan.section("optional"), plan.section("not_advised")
+    top_level = plan.levels[0] if plan.levels else None
+    n_top = sum(f.level == top_level for f in plan.red_flags)
+    top = f" Best supported: {todo[0].title} ({measure_tag(todo[0])})." if todo else ""
+    skipped = f" Not advised: {', '.join(i.title for i in skip)}." if skip else ""
+    at_top = f" ({n_top} at '{top_level.label}')" if top_level else ""
     return (
-        f"Your plan for {who}: {len(todo)} measures, strongest evidence first, and "
-        f"{len(plan.red_flags)} red flags ({n_em} emergencies).{top}{skipped}"
+        f"Your plan for {who}: {len(todo)} to do, {len(safety)} safety step{'s' if len(safety) != 1 else ''}, "
+        f"{len(optional)} optional and not shown to prevent cramps, and "
+        f"{len(plan.red_flags)} red flags{at_top}.{top}{skipped}"
     )
 
 
@@ -207,7 +261,7 @@ def _md_items(items: Iterable[PlanItem], bullet: str) -> str:
     lines = []
     for i in items:
         why = ", ".join(b.replace("_", " ") for b in i.because)
-        lines.append(f"{bullet} **{i.title}** *({EVIDENCE_WORDS[i.evidence]}; for: {why})*  \n  {i.summary}")
+        lines.append(f"{bullet} **{i.title}** *({measure_tag(i)}; for: {why})*  \n  {i.summary}")
         if i.evidence_note:
             lines.append(f"  - *Evidence:* {i.evidence_note}")
         for s in i.steps:
@@ -236,24 +290,20 @@ def plan_markdown(plan: Plan, course: Course | None = None, today: date | None =
             if a.cautions:
                 block += "\n" + "".join(f"\n- ⚠️ {c}" for c in a.cautions)
             out.append(block)
-    out.append("## My checklist (strongest evidence first)")
-    todo = [i for i in plan.items if i.helps]
-    skip = [i for i in plan.items if not i.helps]
-    out.append(_md_items(todo, "- [ ]") if todo else "No measures for these situations.")
-    if skip:
-        out.append("## Not advised: the evidence shows no benefit, or harms that outweigh it")
-        out.append(_md_items(skip, "- ✗"))
+    sections = plan_sections(plan)
+    if not sections:
+        out.append("No measures for these situations.")
+    for key, heading, items in sections:
+        out.append(f"## {heading}")
+        out.append(_md_items(items, MD_BULLET[key]))
     out.append("## Red flags: when to get help")
-    for level in URGENCY_ORDER:
-        flags = [f for f in plan.red_flags if f.urgency == level]
-        if flags:
-            out.append(
-                f"**{URGENCY_HEADING[level]}**\n"
-                + "\n".join(
-                    f"- **{f.title}**: {f.summary}" + "".join(f"\n  - ⚠️ {c}" for c in f.cautions)
-                    for f in flags
-                )
+    for lv, flags in plan.flags_by_level():
+        out.append(
+            f"**{lv.label}.** {lv.action}\n"
+            + "\n".join(
+                f"- **{f.title}**: {f.summary}" + "".join(f"\n  - ⚠️ {c}" for c in f.cautions) for f in flags
             )
+        )
     if plan.references:
         out.append("## Sources\n" + "\n".join(f"- {r}" for r in plan.references))
     return "\n\n".join(out) + "\n"
@@ -297,30 +347,24 @@ def plan_html(plan: Plan, course: Course | None = None, today: date | None = Non
             note = f"<br><span class='ev'>Evidence: {e(i.evidence_note)}</span>" if i.evidence_note else ""
             out.append(
                 f"<li><span class='box' aria-hidden='true'>{box}</span> <strong>{e(i.title)}</strong> "
-                f"<span class='ev'>({e(EVIDENCE_WORDS[i.evidence])}; for: {e(why)})</span><br>{e(i.summary)}{note}"
+                f"<span class='ev'>({e(measure_tag(i))}; for: {e(why)})</span><br>{e(i.summary)}{note}"
                 + (f"<ul>{sub}</ul>" if sub else "")
                 + "</li>"
             )
         return "<ul style='list-style:none;padding-left:0'>" + "".join(out) + "</ul>"
 
-    todo = [i for i in plan.items if i.helps]
-    skip = [i for i in plan.items if not i.helps]
-    parts.append("<h2>My checklist (strongest evidence first)</h2>")
-    parts.append(items_html(todo, "☐") if todo else "<p>No measures for these situations.</p>")
-    if skip:
-        parts.append(
-            "<h2>Not advised: the evidence shows no benefit, or harms that outweigh it</h2>"
-            + items_html(skip, "✗")
-        )
+    sections = plan_sections(plan)
+    if not sections:
+        parts.append("<p>No measures for these situations.</p>")
+    for key, heading, items in sections:
+        parts.append(f"<h2>{e(heading)}</h2>" + items_html(items, MARK[key]))
     parts.append("<h2>Red flags: when to get help</h2>")
-    for level in URGENCY_ORDER:
-        flags = [f for f in plan.red_flags if f.urgency == level]
-        if flags:
-            parts.append(
-                f"<h3>{e(URGENCY_HEADING[level])}</h3><ul>"
-                + "".join(f"<li><strong>{e(f.title)}</strong>: {e(f.summary)}</li>" for f in flags)
-                + "</ul>"
-            )
+    for lv, flags in plan.flags_by_level():
+        parts.append(
+            f"<h3>{e(lv.label)}</h3><p>{e(lv.action)}</p><ul>"
+            + "".join(f"<li><strong>{e(f.title)}</strong>: {e(f.summary)}</li>" for f in flags)
+            + "</ul>"
+        )
     if plan.references:
         parts.append("<h2>Sources</h2><ul>" + "".join(f"<li>{e(r)}</li>" for r in plan.references) + "</ul>")
     parts.append("</body></html>")

@@ -1,20 +1,21 @@
 """The red-flag checker: the learner ticks signs, the checker says how soon to get help.
 
-Pure logic, no IPython. The signs are the content's ``red_flag`` topics; the result lists
-the ticked ones emergency first, then soon, then routine. It says what a sign *needs*
-("Seek emergency help now", "This needs a doctor soon"); it never names what someone has.
+Pure logic, no IPython. The signs are the content's ``red_flag`` topics; the levels of urgency,
+their order, labels and wording are the course's one scale in ``content/urgency.yaml``. The result
+lists the ticked signs most urgent first and says what the most urgent one *needs* (the level's
+label and action); it never names what someone has.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from .course import Course, load_course
+from .course import Course, UrgencyLevel, load_course
 from .errors import CrampLessonsError
 
 __all__ = [
-    "URGENCY_ORDER",
     "NOTHING_TICKED",
     "TEACHING_NOTE",
     "Sign",
@@ -22,19 +23,9 @@ __all__ = [
     "RedFlagError",
     "signs",
     "check_signs",
+    "level_labels",
 ]
 
-URGENCY_ORDER = ("emergency", "soon", "routine")
-HEADLINE = {
-    "emergency": "Seek emergency help now: call an emergency number or go to an emergency department.",
-    "soon": "This needs a doctor soon: the same day or within 1-2 days, as each sign below says.",
-    "routine": "This needs a doctor's appointment: book one with your doctor.",
-}
-LEVEL_HEADING = {
-    "emergency": "Emergency: get help now",
-    "soon": "Soon: see a doctor",
-    "routine": "Routine: book an appointment",
-}
 NOTHING_TICKED = (
     "None of these signs: most cramps pass by themselves within seconds to minutes. "
     "See a doctor if you are worried."
@@ -54,30 +45,56 @@ class Sign:
     id: str
     title: str
     summary: str
-    urgency: str
+    level: UrgencyLevel  # from content/urgency.yaml
     cautions: tuple[str, ...] = ()
+
+    @property
+    def urgency(self) -> str:
+        """The level's id (``"emergency"``, ``"same_day"``...)."""
+        return self.level.id
+
+
+def headline(level: UrgencyLevel) -> str:
+    """What a level tells the learner to do: its label, then its action."""
+    return f"{level.label}. {level.action}"
 
 
 @dataclass(frozen=True)
 class RedFlagResult:
-    signs: tuple[Sign, ...]  # ticked, emergency first
+    signs: tuple[Sign, ...]  # ticked, most urgent first
+    most_urgent: bool = False  # the first sign is on the top level of the scale
+
+    @property
+    def level(self) -> UrgencyLevel | None:
+        """The most urgent level ticked, or None."""
+        return self.signs[0].level if self.signs else None
 
     @property
     def urgency(self) -> str | None:
-        """The most urgent level ticked, or None."""
-        return self.signs[0].urgency if self.signs else None
+        """The id of the most urgent level ticked, or None."""
+        return self.level.id if self.level else None
 
     @property
     def headline(self) -> str:
-        return HEADLINE[self.urgency] if self.urgency else NOTHING_TICKED
+        return headline(self.level) if self.level else NOTHING_TICKED
+
+    def by_level(self) -> list[tuple[UrgencyLevel, list[Sign]]]:
+        """The ticked signs grouped by level, most urgent level first."""
+        out: list[tuple[UrgencyLevel, list[Sign]]] = []
+        for s in self.signs:
+            if out and out[-1][0] == s.level:
+                out[-1][1].append(s)
+            else:
+                out.append((s.level, [s]))
+        return out
 
     def text(self) -> str:
-        """The result as plain text, one line per sign, emergencies first."""
+        """The result as plain text, one line per sign, most urgent first."""
         if not self.signs:
             return NOTHING_TICKED
         lines = [self.headline]
         for s in self.signs:
-            lines.append(f"- [{s.urgency}] {s.title}: {s.summary}")
+            lines.append(f"- [{s.level.label}] {s.title}: {s.summary}")
             lines += [f"  Take care: {c}" for c in s.cautions]
         lines.append(TEACHING_NOTE)
         return "\n".join(lines)
@@ -86,19 +103,17 @@ class RedFlagResult:
         """One line for screen readers and nbval."""
         if not self.signs:
             return NOTHING_TICKED
-        counts = {u: sum(s.urgency == u for s in self.signs) for u in URGENCY_ORDER}
-        parts = ", ".join(f"{n} {u}" for u, n in counts.items() if n)
-        return (
-            f"{self.headline} ({len(self.signs)} sign{'s' if len(self.signs) != 1 else ''} ticked: {parts}.)"
-        )
+        n = len(self.signs)
+        parts = "; ".join(f"{len(ss)} at '{lv.label}'" for lv, ss in self.by_level())
+        return f"{self.headline} ({n} sign{'s' if n != 1 else ''} ticked: {parts}.)"
 
 
 def signs(course: Course | None = None) -> list[Sign]:
-    """Every red-flag sign in the content, emergency first, then in content order."""
+    """Every red-flag sign in the content, most urgent first, then in content order."""
     course = course or load_course()
-    rank = {u: k for k, u in enumerate(URGENCY_ORDER)}
+    rank = course.urgency_rank
     flags = [
-        Sign(t.id, t.title, t.summary, t.urgency or "routine", tuple(t.cautions))
+        Sign(t.id, t.title, t.summary, course.level(t.urgency), tuple(t.cautions))  # type: ignore[arg-type]
         for t in course.of_kind("red_flag")
     ]
     return sorted(flags, key=lambda s: rank[s.urgency])  # stable: content order within a level
@@ -106,6 +121,7 @@ def signs(course: Course | None = None) -> list[Sign]:
 
 def check_signs(ticked: Iterable[str], course: Course | None = None) -> RedFlagResult:
     """The ticked signs (red-flag topic ids), most urgent first."""
+    course = course or load_course()
     if isinstance(ticked, str):
         ticked = [ticked]
     all_signs = signs(course)
@@ -115,4 +131,18 @@ def check_signs(ticked: Iterable[str], course: Course | None = None) -> RedFlagR
         if t not in by_id:
             raise RedFlagError(f"unknown sign {t!r}; known signs: {', '.join(by_id)}")
         want.add(t)
-    return RedFlagResult(tuple(s for s in all_signs if s.id in want))
+    chosen = tuple(s for s in all_signs if s.id in want)
+    return RedFlagResult(chosen, bool(chosen) and chosen[0].level == course.urgency[0])
+
+
+def level_labels(course: Course | None = None) -> dict[str, str]:
+    """Level id -> the label learners see, most urgent first (from ``content/urgency.yaml``)."""
+    course = course or load_course()
+    return {lv.id: lv.label for lv in course.urgency}
+
+
+def __getattr__(name: str) -> Any:
+    # The old constant, kept as a view of the content so callers read the one scale.
+    if name == "LEVEL_HEADING":
+        return level_labels()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -351,4 +351,8 @@ def build_routine(
         cautions += [c for c in t.cautions if c not in cautions]
     title = " + ".join(known[i].title for i in ids)
     flag = course.topics.get(LONG_CRAMP_FLAG)
-    return Routine(steps, title=title, cautions=cautions, long_cramp_text=flag.summary if flag else "")
+    # The red flag says what the sign is; its level (content/urgency.yaml) says what to do.
+    level = f" {course.level(flag.urgency).label}." if flag and flag.urgency else ""
+    return Routine(
+        steps, title=title, cautions=cautions, long_cramp_text=f"{flag.summary}{level}" if flag else ""
+    )

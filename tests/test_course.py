@@ -33,6 +33,14 @@ def test_shipped_content_loads_and_covers_the_article():
         "causes.pregnancy",
     }
     assert "disclaimer" in c.documents
+    # The conditions the course's sources name as causes (evidence sheet: "must not leave these out").
+    assert {t.id for t in c.of_kind("secondary_cause")} == {
+        "secondary.neuropathy",
+        "secondary.kidney",
+        "secondary.thyroid",
+        "secondary.liver",
+        "secondary.medicines",
+    }
 
 
 def test_every_cause_has_a_bank_of_three_questions_of_two_types():
@@ -54,6 +62,196 @@ def test_every_claim_is_tagged_and_cited_references_exist():
 def test_red_flags_include_an_emergency():
     c = load_course()
     assert any(t.urgency == "emergency" for t in c.of_kind("red_flag"))
+
+
+# ------------------------------------------------------------------ the urgency scale (issue 12 §3)
+def test_the_urgency_scale_is_defined_once_with_sources():
+    c = load_course()
+    assert [lv.id for lv in c.urgency] == ["emergency", "same_day", "within_days", "routine"]
+    assert [lv.order for lv in c.urgency] == sorted(lv.order for lv in c.urgency)
+    assert c.urgency_rank == {"emergency": 0, "same_day": 1, "within_days": 2, "routine": 3}
+    for lv in c.urgency:
+        assert lv.label and lv.action and lv.references
+        assert all(r in c.references for r in lv.references)
+    assert "urgency" not in c.tables  # modelled, not a loose table
+    for t in c.topics.values():
+        assert t.urgency is None or t.urgency in c.urgency_rank
+    assert all(t.urgency for t in c.of_kind("red_flag"))
+
+
+def test_a_red_flag_level_that_is_not_on_the_scale_is_refused(content_copy):
+    _edit(content_copy / "topics" / "flags.yaml", lambda d: d["items"][0].update(urgency="soon"))
+    e = _only_error(content_copy)
+    assert (e.file, e.item, e.field) == ("topics/flags.yaml", "redflags.chest", "urgency")
+    assert "'soon'" in e.problem and "emergency, routine" in e.problem
+
+
+def test_a_red_flag_without_a_level_is_refused(content_copy):
+    _edit(content_copy / "topics" / "flags.yaml", lambda d: d["items"][0].pop("urgency"))
+    e = _only_error(content_copy)
+    assert (e.item, e.field) == ("redflags.chest", "urgency") and "needs an urgency level" in e.problem
+
+
+def test_a_level_citing_an_unknown_reference_is_refused(content_copy):
+    _edit(content_copy / "urgency.yaml", lambda d: d["levels"][1].update(references=["nowhere2020"]))
+    e = _only_error(content_copy)
+    assert (e.file, e.item, e.field) == ("urgency.yaml", "routine", "references")
+
+
+def test_two_levels_with_one_order_are_refused(content_copy):
+    _edit(content_copy / "urgency.yaml", lambda d: d["levels"][1].update(order=1))
+    e = _only_error(content_copy)
+    assert e.file == "urgency.yaml" and "share order 1" in e.problem
+
+
+def test_the_urgency_file_is_required(content_copy):
+    (content_copy / "urgency.yaml").unlink()
+    e = _only_error(content_copy)  # reported once, not again for every red flag
+    assert e.file == "urgency.yaml" and "missing file" in e.problem
+
+
+def test_cli_check_refuses_a_red_flag_off_the_scale(tmp_path):
+    import shutil
+
+    from cramp_lessons.course import CONTENT_DIR
+
+    copy = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, copy)
+    f = copy / "topics" / "red_flags.yaml"
+    f.write_text(f.read_text().replace("urgency: same_day", "urgency: soon", 1))
+    r = _cli("check", str(copy))
+    assert r.returncode == 1 and "field 'urgency': unknown urgency level 'soon'" in r.stderr
+
+
+def _all_quiz_options(c):
+    for b in c.banks.values():
+        for q in b.questions:
+            for o in getattr(q, "options", []):
+                yield q, o
+
+
+def test_quiz_options_name_a_level_with_its_label():
+    """An option for a level of care shows that level's label, word for word, in every bank."""
+    c = load_course()
+    seen = set()
+    for q, o in _all_quiz_options(c):
+        if o.id in c.urgency_rank:
+            seen.add(q.id)
+            assert o.text.startswith(c.level(o.id).label), (q.id, o.id, o.text)
+    assert {"red_flags.q1", "red_flags.q9", "causes.pregnancy.q5", "causes.malnutrition.q4"} <= seen
+    rights = {p.right for p in c.question("red_flags.q8").pairs}
+    assert {lv.label for lv in c.urgency} <= rights
+
+
+OLD_LEVEL_WORDS = re.compile(
+    r"get help now|doctor soon|emergency help|emergency number|urgent medical help|urgent help|urgent now",
+    re.IGNORECASE,
+)
+# A sign the evidence sheet puts on the same-day level must not read as an emergency anywhere, unless
+# the sentence is about chest pain or breathlessness (the emergency signs).
+SAME_DAY_SIGN = re.compile(r"numb|weakness|twitch|fluid loss|loss of feeling", re.IGNORECASE)
+EMERGENCY_WORDS = re.compile(r"emergency|ambulance|at once|immediately", re.IGNORECASE)
+EMERGENCY_SIGN = re.compile(r"chest pain|breathless|stroke", re.IGNORECASE)
+
+
+def _course_texts(c):
+    for t in c.topics.values():
+        for field in ("title", "summary", "body", "correction", "evidence_note"):
+            if getattr(t, field):
+                yield t.id, getattr(t, field)
+        for x in (*t.steps, *t.cautions):
+            yield t.id, x
+    for q in c.questions.values():
+        yield q.id, q.prompt
+        yield q.id, q.explanation
+        for o in getattr(q, "options", []):
+            yield q.id, o.text
+            yield q.id, o.feedback
+        for x in (getattr(q, "feedback_true", None), getattr(q, "feedback_false", None)):
+            if x:
+                yield q.id, x
+    yield "disclaimer.md", c.documents["disclaimer"]
+    from cramp_lessons.causefinder import load_rules
+
+    rules = load_rules()
+    for r in rules.rules:
+        yield f"causefinder {r.target}", r.reason
+    for g in rules.inputs.values():
+        for label in g.options.values():
+            yield "causefinder inputs", label
+
+
+def test_every_text_uses_the_one_scale():
+    c = load_course()
+    for where, text in _course_texts(c):
+        assert not OLD_LEVEL_WORDS.search(text), (where, OLD_LEVEL_WORDS.search(text).group(), text)
+        for sentence in re.split(r"(?<=[.;:!?])\s+|\n\s*[-*]\s", text):
+            if SAME_DAY_SIGN.search(sentence) and EMERGENCY_WORDS.search(sentence):
+                assert EMERGENCY_SIGN.search(sentence), (where, sentence)
+
+
+def test_the_disclaimer_lists_the_levels_with_their_labels_in_order():
+    c = load_course()
+    brief = c.documents["disclaimer"].split("## Red flags in brief", 1)[1]
+    headings = re.findall(r"^\*\*(.+)\*\*$", brief, re.MULTILINE)
+    assert headings == [lv.label for lv in c.urgency]
+
+
+# ------------------------------------------------------------------ prevention verdicts (issue 12 §4)
+SHEET_VERDICTS = {
+    "prevention.stretch_before_sleep": "may help",  # moderate, Hallegraeff 2012
+    "prevention.magnesium": "does not help",  # strong, Garrison 2020
+    "prevention.quinine": "not for routine use",  # Katzberg 2010
+    "prevention.calcium_adolescents": "not shown to help",  # no trial shows it helps (unproven)
+    "prevention.vitamins_b1_e": "unclear",  # one small trial of B complex; vitamin E no good evidence
+    "prevention.medicine_review": "safety step",  # a check, not a preventive with trial evidence
+}
+
+
+def test_every_prevention_measure_has_the_verdict_the_sheet_supports():
+    c = load_course()
+    verdicts = {v.id: v for v in c.verdicts}
+    assert list(verdicts) == [
+        "may help", "unclear", "not tested", "not shown to help", "does not help", "not for routine use",
+        "safety step",
+    ]  # fmt: skip
+    for t in c.of_kind("prevention"):
+        assert t.verdict in verdicts, t.id
+        assert t.evidence in verdicts[t.verdict].evidence, t.id
+        want = SHEET_VERDICTS.get(t.id, "not tested" if t.evidence == "unproven" else None)
+        assert t.verdict == want, (t.id, t.verdict)
+
+
+def _prevention_file(root, **fields):
+    item = {"id": "prevention.test", "title": "A test measure", "summary": "For the test.", "lesson": "one",
+            "evidence": "unproven", **fields}  # fmt: skip
+    (root / "topics" / "prevention.yaml").write_text(
+        yaml.safe_dump({"kind": "prevention", "items": [item]}, sort_keys=False)
+    )
+
+
+@pytest.mark.parametrize(
+    "fields, problem",
+    [
+        ({}, "every prevention measure needs a verdict: one of may help, not tested"),
+        ({"verdict": "worth trying"}, "unknown verdict 'worth trying'"),
+        (
+            {"verdict": "may help"},
+            "verdict 'may help' does not fit evidence 'unproven'; it goes with: strong, moderate",
+        ),
+    ],
+)
+def test_a_prevention_verdict_is_required_known_and_fits_its_evidence(content_copy, fields, problem):
+    _prevention_file(content_copy, **fields)
+    e = _only_error(content_copy)
+    assert (e.file, e.item, e.field) == ("topics/prevention.yaml", "prevention.test", "verdict")
+    assert problem in e.problem
+
+
+def test_an_untested_measure_with_the_verdict_not_tested_loads(content_copy):
+    _prevention_file(content_copy, verdict="not tested")
+    c = load_course(content_copy)
+    assert c.verdict(c.topic("prevention.test").verdict).plan == "optional"
 
 
 def test_fixture_has_every_question_type(fixture_course):

@@ -75,3 +75,22 @@ def test_public_api_resolves():
     from cramp_lessons.grading import grade
 
     assert callable(cramp_lessons.quiz) and cramp_lessons.grade is grade
+
+
+def test_lesson_08_teaches_the_one_scale_and_the_conditions_that_cause_cramps():
+    lesson = COURSE.lessons["see_a_doctor"]
+    nb = _nb(lesson)
+    code = _source(nb, "code")
+    assert "urgency_scale()" in code and "by_level=True" in code
+    for t in COURSE.of_kind("secondary_cause"):
+        assert t.lesson == lesson.id and f'"{t.id}"' in code
+    # The summary names the levels with the labels of content/urgency.yaml, most urgent first.
+    summary = next(c for c in nb["cells"] if "".join(c["source"]).startswith("## Summary"))
+    bold = re.findall(r"^- \*\*(.+?)\*\*", "".join(summary["source"]), re.MULTILINE)
+    assert bold == [lv.label for lv in COURSE.urgency]
+
+
+def test_the_cause_finder_lesson_mentions_the_conditions_it_can_name():
+    md = _source(_nb(COURSE.lessons["pregnancy_and_life_stages"]), "markdown")
+    for words in ("nerve damage", "kidney", "thyroid", "liver", "medicines"):
+        assert words in md, words

@@ -1,4 +1,8 @@
-"""The prevention planner: situations -> checklist from the content, export, save and load."""
+"""The prevention planner: situations -> checklist from the content, export, save and load.
+
+Issue 12 §4: every measure has a verdict (content/verdicts.yaml); only measures that may help and
+safety steps are to-dos; untested ones are optional, and those that do not help are listed apart,
+never as to-dos. Red flags sit under the levels of content/urgency.yaml."""
 
 import html
 from datetime import date
@@ -9,6 +13,7 @@ from hypothesis import strategies as st
 
 from cramp_lessons.course import EVIDENCE_TAGS, load_course
 from cramp_lessons.planner import (
+    SECTIONS,
     Plan,
     PlannerError,
     delete_plan,
@@ -35,6 +40,15 @@ SITUATIONS = [
     "adolescent",
 ]
 RANK = {t: k for k, t in enumerate(EVIDENCE_TAGS)}
+COURSE = load_course()
+URGENCY = tuple(lv.id for lv in COURSE.urgency)  # the scale, read from content
+VRANK = {v.id: k for k, v in enumerate(COURSE.verdicts)}
+SRANK = {key: k for k, key in enumerate(SECTIONS)}
+
+
+def measure_key(i):
+    """How the plan orders its measures: section, then verdict, then evidence."""
+    return (SRANK[i.section], VRANK[i.verdict], RANK[i.evidence])
 
 
 @pytest.fixture(scope="module")
@@ -86,14 +100,18 @@ def test_any_selection_is_ordered_by_evidence(selected):
     course = load_course()
     plan = make_plan(selected, course)
     assert {i.topic_id for i in plan.items} == expected_ids(course, selected)
-    ranks = [RANK[i.evidence] for i in plan.items]
-    assert ranks == sorted(ranks)
-    urg = [("emergency", "soon", "routine").index(f.urgency) for f in plan.red_flags]
+    keys = [measure_key(i) for i in plan.items]
+    assert keys == sorted(keys)
+    urg = [URGENCY.index(f.urgency) for f in plan.red_flags]
     assert urg == sorted(urg)
-    emergencies = {t.id for t in course.of_kind("red_flag") if t.urgency == "emergency"}
+    emergencies = {t.id for t in course.of_kind("red_flag") if t.urgency == URGENCY[0]}
     assert emergencies <= {f.topic_id for f in plan.red_flags}
     for i in plan.items:  # every item is there for a reason the learner can see
         assert i.because and set(i.because) <= set(selected) | {"everyone"}
+        assert i.section == course.verdict(i.verdict).plan
+    md = plan_markdown(plan, course)
+    for i in plan.items:  # only measures that may help and safety steps get a checkbox
+        assert (f"- [ ] **{i.title}**" in md) == (i.section in ("to_do", "safety")), i.title
 
 
 def test_order_is_by_evidence_and_urgency_not_content_order(course):
@@ -111,19 +129,118 @@ def test_order_is_by_evidence_and_urgency_not_content_order(course):
     plan = make_plan(SITUATIONS, flipped)
     assert {"redflags.claudication", "redflags.sleep_daily_life"} <= {f.topic_id for f in plan.red_flags}
     assert "redflags.claudication" not in {f.topic_id for f in make_plan(["athlete"], flipped).red_flags}
-    ranks = [RANK[i.evidence] for i in plan.items]
-    assert ranks == sorted(ranks) and len(set(ranks)) > 1
-    urg = [("emergency", "soon", "routine").index(f.urgency) for f in plan.red_flags]
-    assert urg == sorted(urg)
+    keys = [measure_key(i) for i in plan.items]
+    assert keys == sorted(keys) and len({k[0] for k in keys}) == 4
+    urg = [URGENCY.index(f.urgency) for f in plan.red_flags]
+    assert urg == sorted(urg) and len(set(urg)) > 1
 
 
 def test_measure_shown_not_to_help_is_listed_apart(course):
     plan = make_plan(["older_adult"], course)
     mg = next(i for i in plan.items if i.topic_id == "prevention.magnesium")
-    assert not mg.helps
+    assert mg.verdict == "does not help" and mg.section == "not_advised" and not mg.to_do
     md = plan_markdown(plan, course)
     assert "- [ ] **Magnesium" not in md and "- ✗ **Magnesium" in md
     assert "Best supported: Magnesium" not in plan_summary(plan)
+
+
+def _section_of(md: str, title: str) -> str:
+    """The Markdown heading (##) under which a measure's title first appears."""
+    at = md.index(f"**{title}**")
+    return md[:at].rsplit("\n## ", 1)[1].split("\n", 1)[0]
+
+
+def test_calcium_is_never_a_to_do_for_a_teenager_or_anyone(course):
+    """Issue 12 §4: 'Calcium only after finding the real cause' used to be a tick-box to-do."""
+    for selected in (["adolescent"], ["older_adult"], ["pregnant"], SITUATIONS):
+        plan = make_plan(selected, course)
+        ca = next(i for i in plan.items if i.topic_id == "prevention.calcium_adolescents")
+        assert ca.verdict == "not shown to help" and ca.section == "not_advised" and not ca.to_do
+        md = plan_markdown(plan, course)
+        assert f"- [ ] **{ca.title}**" not in md and f"- ✗ **{ca.title}**" in md
+        assert _section_of(md, ca.title) == SECTIONS["not_advised"]
+        page = plan_html(plan, course)
+        assert f"☐</span> <strong>{html.escape(ca.title)}" not in page
+        assert f"✗</span> <strong>{html.escape(ca.title)}" in page
+    assert "Calcium only after finding the real cause" not in plan_markdown(make_plan(["adolescent"], course))
+
+
+def test_untested_measures_are_optional_never_to_dos(course):
+    plan = make_plan(SITUATIONS, course)
+    md = plan_markdown(plan, course)
+    untested = [i for i in plan.items if i.verdict in ("not tested", "unclear")]
+    assert {i.topic_id for i in untested} >= {
+        "prevention.sun",
+        "prevention.foot_soak",
+        "prevention.vitamins_b1_e",
+    }
+    for i in untested:
+        assert i.section == "optional" and not i.to_do
+        assert f"- **{i.title}** *(optional, {i.verdict};" in md
+        assert _section_of(md, i.title) == SECTIONS["optional"]
+    todo = [i.topic_id for i in plan.items if i.section == "to_do"]
+    assert todo == ["prevention.stretch_before_sleep"]  # the only measure that may help
+    assert "worth trying" not in md and "worth it" not in plan_summary(plan)
+
+
+def test_checking_medicines_is_a_safety_step_not_a_preventive(course):
+    plan = make_plan(["medicines"], course)
+    med = next(i for i in plan.items if i.topic_id == "prevention.medicine_review")
+    assert med.verdict == "safety step" and med.section == "safety" and med.to_do
+    md = plan_markdown(plan, course)
+    assert _section_of(md, med.title) == SECTIONS["safety"]
+    assert "Best supported: Check your medicines" not in plan_summary(plan)
+
+
+def test_a_verdict_places_a_measure_as_its_content_says(course):
+    """The verdict -> section mapping is read from verdicts.yaml, not decided in code."""
+    import dataclasses
+
+    verdicts = tuple(
+        v.model_copy(update={"plan": "not_advised"}) if v.id == "not tested" else v for v in course.verdicts
+    )
+    changed = dataclasses.replace(course, verdicts=verdicts)
+    plan = make_plan(["night_cramps"], changed)
+    sun = next(i for i in plan.items if i.topic_id == "prevention.sun")
+    assert sun.section == "not_advised"
+    assert (
+        sun.section
+        != next(
+            i for i in make_plan(["night_cramps"], course).items if i.topic_id == "prevention.sun"
+        ).section
+    )
+
+
+def test_red_flags_sit_under_their_level_label(course):
+    plan = make_plan(["athlete"], course)
+    fluid = next(f for f in plan.red_flags if f.topic_id == "redflags.fluid_loss")
+    assert fluid.urgency == "same_day"
+    md = plan_markdown(plan, course)
+    em, same = course.level("emergency"), course.level("same_day")
+    assert md.index(f"**{em.label}.** {em.action}") < md.index(f"**{same.label}.** {same.action}")
+    assert md.index(f"**{same.label}.**") < md.index(f"**{fluid.title}**")
+    assert f"at '{em.label}'" in plan_summary(plan)
+
+
+def test_ranked_table_ranks_by_evidence_that_a_measure_prevents_cramps(course):
+    from cramp_lessons.widgets.content import ranked, show
+
+    table = ranked("prevention", course=course).text
+    rows = [r for r in table.splitlines() if r.startswith("| ") and not r.startswith("| Measure")]
+    titles = [r.split(" | ")[0].removeprefix("| ") for r in rows]
+    verdicts = [r.split(" | ")[1] for r in rows]
+    assert titles[0] == "Stretch your calves before bed" and verdicts[0] == "may help"
+    assert verdicts == sorted(verdicts, key=VRANK.__getitem__)
+    assert verdicts[-1] == "safety step" and titles[-1] == "Check your medicines with your prescriber"
+    assert rows[-1].endswith("| not rated: not a way to prevent cramps |")  # its tag rates another claim
+    assert titles.index("Magnesium does not help (for most people)") > max(
+        k for k, v in enumerate(verdicts) if v == "not tested"
+    )
+    assert "worth trying" not in table
+    for v in set(verdicts):  # a legend says what each verdict means
+        assert f"- **{v}**: {course.verdict(v).meaning}" in table
+    card = show("prevention.quinine").text
+    assert "that it **not for routine use**" not in card and "Not for routine use." in card
 
 
 def test_markdown_contains_every_item_flag_and_caution(course):
@@ -137,8 +254,8 @@ def test_markdown_contains_every_item_flag_and_caution(course):
     for i in plan.items:
         assert i.summary in md
     assert "teaching aid" in md and "## Sources" in md
-    # checklist order follows the plan's evidence order
-    positions = [md.index(f"**{i.title}**") for i in plan.items if i.helps]
+    # the Markdown follows the plan's order: sections, then verdict, then evidence
+    positions = [md.index(f"**{i.title}**") for i in plan.items]
     assert positions == sorted(positions)
 
 
@@ -190,6 +307,12 @@ def test_widget_ticks_saves_and_exports(tmp_path, course):
     w.boxes["night_cramps"].value = True
     assert w.summary() != before and "night cramps" in w.summary()
     assert "Stretch your calves before bed" in w.checklist.value and "role='status'" in w.status.value
+    frag = w.checklist.value
+    assert (
+        frag.index(SECTIONS["to_do"]) < frag.index(SECTIONS["optional"]) < frag.index(SECTIONS["not_advised"])
+    )
+    assert "☐</span> <b>Sun exposure" not in frag and "○</span> <b>Sun exposure" in frag
+    assert COURSE.level("emergency").label in frag
     w.save()
     assert load_plan(store, course=course).situations == ("night_cramps",)
     md_path, html_path = w.export()

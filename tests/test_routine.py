@@ -94,6 +94,17 @@ def test_untimed_step_waits_for_skip_and_warns_after_ten_minutes():
     assert "10 minutes" in r.summary(10 + LONG_CRAMP_SECONDS + 1)
 
 
+def test_the_long_cramp_warning_says_how_soon_in_the_words_of_the_scale():
+    course = load_course()
+    same_day = course.level(course.topic("redflags.long_cramp").urgency)
+    r = build_routine("relief.toe_pull", course=course)
+    assert r.long_cramp_text.endswith(f" {same_day.label}.") and "10 minutes" in r.long_cramp_text
+    held = Routine(three_steps().steps, title="Test", long_cramp_text=r.long_cramp_text)
+    held.start(0)
+    assert held.tick(10 + LONG_CRAMP_SECONDS + 1).long_hold
+    assert held.summary(10 + LONG_CRAMP_SECONDS + 1).endswith(f"Warning: {r.long_cramp_text}")
+
+
 def test_skip_advances_and_done_at_the_end():
     r = three_steps()
     r.start(0)

@@ -6,16 +6,16 @@ which JupyterLab renders, screen readers read and nbval compares as text.
 
 from __future__ import annotations
 
-from ..course import EVIDENCE_WORDS, Course, Topic, load_course
+from ..course import EVIDENCE_TAGS, EVIDENCE_WORDS, Course, Topic, UrgencyLevel, load_course
 
 DISCLAIMER_PATH = "../cramp_lessons/content/disclaimer.md"  # relative to notebooks/
 _EMOJI = {"strong": "🟢", "moderate": "🔵", "weak": "🟠", "traditional practice": "🟣", "unproven": "⚪"}
 EVIDENCE_BADGE = {tag: f"{_EMOJI[tag]} {words}" for tag, words in EVIDENCE_WORDS.items()}
-URGENCY = {
-    "emergency": "🚨 Emergency: call for help now",
-    "soon": "⚠️ See a doctor soon",
-    "routine": "🩺 Mention it to your doctor",
-}
+
+
+def level_heading(lv: UrgencyLevel) -> str:
+    """A level of the urgency scale as a heading: its icon and label, from ``content/urgency.yaml``."""
+    return f"{lv.icon} {lv.label}"
 
 
 class Markdown:
@@ -38,9 +38,13 @@ def _refs(course: Course, ids: list[str]) -> str:
     return "".join(f"\n- {course.references[r].citation}" for r in ids)
 
 
-def topic_markdown(t: Topic, course: Course, heading: str = "###") -> str:
-    badge = f"*{EVIDENCE_BADGE[t.evidence]}*" + (f" that it **{t.verdict}**" if t.verdict else "")
-    parts = [f"{heading} {t.title}", badge + (f": {t.evidence_note}" if t.evidence_note else ""), t.summary]
+def topic_markdown(t: Topic, course: Course, heading: str = "###", show_level: bool = True) -> str:
+    badge = f"*{EVIDENCE_BADGE[t.evidence]}*"
+    parts = [f"{heading} {t.title}", badge + (f": {t.evidence_note}" if t.evidence_note else "")]
+    if t.verdict:
+        v = course.verdict(t.verdict)
+        parts.append(f"**Does it prevent cramps? {v.id.capitalize()}.** {v.meaning}")
+    parts.append(t.summary)
     if t.body:
         parts.append(t.body.strip())
     if t.article_says:
@@ -59,17 +63,33 @@ def topic_markdown(t: Topic, course: Course, heading: str = "###") -> str:
         )
     if t.cautions:
         parts.append("**Take care:**" + "".join(f"\n- ⚠️ {c}" for c in t.cautions))
-    if t.urgency:
-        parts.append(f"**{URGENCY[t.urgency]}**")
+    if t.urgency and show_level:
+        parts.append(f"**{level_heading(course.level(t.urgency))}**")
     if t.references:
         parts.append("<details><summary>Sources</summary>\n" + _refs(course, t.references) + "\n</details>")
     return "\n\n".join(parts)
 
 
-def show(*topic_ids: str, heading: str = "###") -> Markdown:
-    """Show one or more topics from the content as cards: ``show("causes.cold")``."""
+def show(*topic_ids: str, heading: str = "###", by_level: bool = False) -> Markdown:
+    """Show one or more topics from the content as cards: ``show("causes.cold")``.
+
+    ``by_level=True`` groups the cards under the levels of the urgency scale (``content/urgency.yaml``),
+    most urgent first, each with its label and what to do; cards without a level come last.
+    """
     course = load_course()
-    return Markdown("\n\n---\n\n".join(topic_markdown(course.topic(t), course, heading) for t in topic_ids))
+    topics = [course.topic(t) for t in topic_ids]
+    if not by_level:
+        return Markdown("\n\n---\n\n".join(topic_markdown(t, course, heading) for t in topics))
+    blocks = []
+    for lv in course.urgency:
+        group = [t for t in topics if t.urgency == lv.id]
+        if group:
+            intro = f"{heading} {level_heading(lv)}\n\n**What to do:** {lv.action}"
+            cards = [topic_markdown(t, course, heading + "#", show_level=False) for t in group]
+            blocks.append("\n\n".join([intro, *cards]))
+    rest = [t for t in topics if t.urgency not in course.urgency_rank]
+    blocks += [topic_markdown(t, course, heading) for t in rest]
+    return Markdown("\n\n---\n\n".join(blocks))
 
 
 def show_kind(kind: str, lesson: str | None = None, heading: str = "###") -> Markdown:
@@ -80,15 +100,36 @@ def show_kind(kind: str, lesson: str | None = None, heading: str = "###") -> Mar
 
 
 def red_flags_markdown(course: Course | None = None) -> str:
+    """Every red flag under its level's label and action, most urgent level first."""
     course = course or load_course()
-    order = {"emergency": 0, "soon": 1, "routine": 2}
-    flags = sorted(course.of_kind("red_flag"), key=lambda t: order[t.urgency or "routine"])
     lines = []
-    for level in ("emergency", "soon", "routine"):
-        items = [t for t in flags if t.urgency == level]
+    for lv in course.urgency:
+        items = [t for t in course.of_kind("red_flag") if t.urgency == lv.id]
         if items:
-            lines.append(f"**{URGENCY[level]}**" + "".join(f"\n- {t.title}: {t.summary}" for t in items))
+            lines.append(
+                f"**{level_heading(lv)}.** {lv.action}"
+                + "".join(f"\n- {t.title}: {t.summary}" for t in items)
+            )
     return "\n\n".join(lines)
+
+
+def urgency_scale(course: Course | None = None) -> Markdown:
+    """The course's levels of urgency, most urgent first: what to do, and the signs on each level.
+
+    Everything comes from ``content/urgency.yaml`` and the red-flag topics.
+    """
+    course = course or load_course()
+    rows = ["| Level | What to do | Signs on this level |", "|---|---|---|"]
+    notes, refs = [], []
+    for lv in course.urgency:
+        signs = "; ".join(t.title for t in course.of_kind("red_flag") if t.urgency == lv.id)
+        rows.append(f"| **{level_heading(lv)}** | {lv.action} | {signs or '-'} |")
+        if lv.note:
+            notes.append(f"*{lv.label}:* {lv.note}")
+        refs += [r for r in lv.references if r not in refs]
+    parts = ["\n".join(rows), *notes]
+    parts.append("<details><summary>Sources</summary>\n" + _refs(course, refs) + "\n</details>")
+    return Markdown("\n\n".join(parts))
 
 
 def disclaimer() -> Markdown:
@@ -149,16 +190,30 @@ def course_map() -> Markdown:
     return Markdown("\n".join(rows))
 
 
-def ranked(kind: str, lesson: str | None = None) -> Markdown:
-    """A table of a kind's topics, strongest evidence first, with which way the evidence points."""
-    course = load_course()
-    order = {
-        tag: k for k, tag in enumerate(("strong", "moderate", "weak", "traditional practice", "unproven"))
-    }
-    ts = sorted(
-        (t for t in course.of_kind(kind) if lesson is None or t.lesson == lesson),
-        key=lambda t: (t.verdict is not None, order[t.evidence]),
-    )
-    rows = ["| Measure | Evidence | Verdict |", "|---|---|---|"]
-    rows += [f"| {t.title} | {EVIDENCE_BADGE[t.evidence]} | {t.verdict or 'worth trying'} |" for t in ts]
-    return Markdown("\n".join(rows))
+def ranked(kind: str, lesson: str | None = None, course: Course | None = None) -> Markdown:
+    """A table of a kind's measures ranked by how well they are shown to prevent cramps.
+
+    The order is the verdicts' order in ``content/verdicts.yaml`` (best shown to help first), then
+    the strength of the evidence; a legend below says what each verdict means.
+    """
+    course = course or load_course()
+    erank = {tag: k for k, tag in enumerate(EVIDENCE_TAGS)}
+    vrank = {v.id: k for k, v in enumerate(course.verdicts)}
+    ts = [t for t in course.of_kind(kind) if lesson is None or t.lesson == lesson]
+    # Sorting is stable: within one verdict and tag, content order.
+    ts.sort(key=lambda t: (vrank.get(t.verdict or "", len(vrank)), erank[t.evidence]))
+    plan = {v.id: v.plan for v in course.verdicts}
+
+    def strength(t: Topic) -> str:
+        # A safety step's tag rates another claim (that medicines can cause cramps), not prevention.
+        return (
+            "not rated: not a way to prevent cramps"
+            if plan.get(t.verdict or "") == "safety"
+            else EVIDENCE_BADGE[t.evidence]
+        )
+
+    rows = ["| Measure | Does it prevent cramps? | How strong the evidence is |", "|---|---|---|"]
+    rows += [f"| {t.title} | {t.verdict or 'no verdict'} | {strength(t)} |" for t in ts]
+    used = {t.verdict for t in ts}
+    legend = [f"- **{v.id}**: {v.meaning}" for v in course.verdicts if v.id in used]
+    return Markdown("\n".join(rows) + ("\n\n" + "\n".join(legend) if legend else ""))

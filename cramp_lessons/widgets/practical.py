@@ -44,8 +44,12 @@ __all__ = [
 _STYLE = {"description_width": "initial"}
 _WIDE = W.Layout(width="min(100%, 560px)")
 _AUTO = W.Layout(width="auto")
-URGENCY_LABEL = {"emergency": "🚨 Emergency", "soon": "⚠️ Soon", "routine": "🩺 Routine"}
 e = html.escape
+
+
+def _level(lv: Any) -> str:
+    """A level of the urgency scale (content/urgency.yaml) as HTML: icon (decorative), then label."""
+    return f"<span aria-hidden='true'>{e(lv.icon)}</span> {e(lv.label)}"
 
 
 def _status(text: str, *, alert: bool = False) -> str:
@@ -339,31 +343,23 @@ def relief_routine(topic_ids: str | Iterable[str] = "relief.toe_pull") -> Routin
 
 # =========================================================================== planner
 def _plan_fragment(plan: Any) -> str:
-    from ..planner import URGENCY_HEADING
-
-    todo = [i for i in plan.items if i.helps]
-    skip = [i for i in plan.items if not i.helps]
+    from ..planner import MARK, measure_tag, plan_sections
 
     def li(i: Any, mark: str) -> str:
         cautions = "".join(f"<li>⚠ {e(c)}</li>" for c in i.cautions)
         return (
             f"<li><span aria-hidden='true'>{mark}</span> <b>{e(i.title)}</b> "
-            f"<i>({e(EVIDENCE_WORDS[i.evidence])})</i><br>{e(i.summary)}"
+            f"<i>({e(measure_tag(i))})</i><br>{e(i.summary)}"
             + (f"<ul>{cautions}</ul>" if cautions else "")
             + "</li>"
         )
 
     parts = [
-        "<h5>Your checklist, strongest evidence first</h5><ul style='list-style:none;padding-left:0'>"
-        + "".join(li(i, "☐") for i in todo)
+        f"<h5>{e(heading)}</h5><ul style='list-style:none;padding-left:0'>"
+        + "".join(li(i, MARK[key]) for i in items)
         + "</ul>"
-    ]
-    if skip:
-        parts.append(
-            "<h5>Not advised: the evidence shows no benefit, or harms that outweigh it</h5><ul style='list-style:none;padding-left:0'>"
-            + "".join(li(i, "✗") for i in skip)
-            + "</ul>"
-        )
+        for key, heading, items in plan_sections(plan)
+    ] or ["<p>No measures for these situations.</p>"]
     adv = [a for a in plan.advice if a.cautions]
     if adv:
         parts.append(
@@ -374,14 +370,12 @@ def _plan_fragment(plan: Any) -> str:
             + "</ul>"
         )
     parts.append("<h5>Red flags: when to get help</h5>")
-    for level in ("emergency", "soon", "routine"):
-        flags = [f for f in plan.red_flags if f.urgency == level]
-        if flags:
-            parts.append(
-                f"<p><b>{e(URGENCY_HEADING[level])}</b></p><ul>"
-                + "".join(f"<li>{e(f.title)}</li>" for f in flags)
-                + "</ul>"
-            )
+    for lv, flags in plan.flags_by_level():
+        parts.append(
+            f"<p><b>{_level(lv)}.</b> {e(lv.action)}</p><ul>"
+            + "".join(f"<li>{e(f.title)}</li>" for f in flags)
+            + "</ul>"
+        )
     return "".join(parts)
 
 
@@ -656,9 +650,14 @@ class DiaryWidget(_Tool):
             return None
         extra = ""
         if entry.long:
+            from ..routine import LONG_CRAMP_FLAG
+
+            course = load_course()
+            flag = course.topics.get(LONG_CRAMP_FLAG)
+            level = f" {course.level(flag.urgency).label}." if flag and flag.urgency else ""
             extra = (
                 " It lasted more than 10 minutes: a cramp that lasts that long despite stretching "
-                "needs urgent medical help."
+                f"is a red flag.{level}"
             )
         self.message.value = _status(
             f"Saved: {entry.muscle_text}, {entry.duration_seconds:g} s, {entry.when:%Y-%m-%d %H:%M}.{extra}",
@@ -779,26 +778,24 @@ class RedFlagWidget(_Tool):
 
     def update(self) -> None:
         self.last = r = self.R.check_signs(self.ticked(), self.course)
-        alert = r.urgency == "emergency"
+        alert = r.most_urgent  # a sign on the top level of the scale
         role = "alert" if alert else "status"
         live = "assertive" if alert else "polite"
         if not r.signs:
             self.result.value = f"<div role='{role}' aria-live='{live}'><p>{e(r.headline)}</p></div>"
             return
         rows = []
-        for level in self.R.URGENCY_ORDER:
-            signs = [s for s in r.signs if s.urgency == level]
-            if signs:
-                rows.append(
-                    f"<p><b>{e(self.R.LEVEL_HEADING[level])}</b></p><ul>"
-                    + "".join(
-                        f"<li><b>{e(s.title)}</b>: {e(s.summary)}"
-                        + "".join(f"<br>⚠ {e(c)}" for c in s.cautions)
-                        + "</li>"
-                        for s in signs
-                    )
-                    + "</ul>"
+        for lv, signs in r.by_level():
+            rows.append(
+                f"<p><b>{_level(lv)}</b></p><ul>"
+                + "".join(
+                    f"<li><b>{e(s.title)}</b>: {e(s.summary)}"
+                    + "".join(f"<br>⚠ {e(c)}" for c in s.cautions)
+                    + "</li>"
+                    for s in signs
                 )
+                + "</ul>"
+            )
         self.result.value = (
             f"<div role='{role}' aria-live='{live}'><p style='font-size:1.15em'><b>{e(r.headline)}</b></p>"
             + "".join(rows)
@@ -894,7 +891,7 @@ class CauseFinderWidget(_Tool):
 
     def update(self) -> None:
         self.last = r = self.C.find_causes(self.answers(), rules=self.rules, course=self.course)
-        alert = any(f.urgency == "emergency" for f in r.red_flags)
+        alert = r.most_urgent  # a red flag on the top level of the scale
         role, live = ("alert", "assertive") if alert else ("status", "polite")
         parts = [f"<p style='font-size:1.1em'><b>{e(r.message)}</b></p>"]
         if r.problems:
@@ -903,7 +900,7 @@ class CauseFinderWidget(_Tool):
             parts.append(
                 "<p><b>Red flags first: these need a doctor</b></p><ul>"
                 + "".join(
-                    f"<li>{e(URGENCY_LABEL[f.urgency or 'routine'])}: <b>{e(f.title)}</b>. {e(f.summary)}"
+                    f"<li>{_level(f.level)}: <b>{e(f.title)}</b>. {e(f.summary)}"
                     f"<br><small>Because: {e(' '.join(f.reasons))}</small></li>"
                     for f in r.red_flags
                 )
