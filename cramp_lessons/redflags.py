@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from .course import Course, UrgencyLevel, load_course
 from .errors import CrampLessonsError
@@ -139,10 +138,3 @@ def level_labels(course: Course | None = None) -> dict[str, str]:
     """Level id -> the label learners see, most urgent first (from ``content/urgency.yaml``)."""
     course = course or load_course()
     return {lv.id: lv.label for lv in course.urgency}
-
-
-def __getattr__(name: str) -> Any:
-    # The old constant, kept as a view of the content so callers read the one scale.
-    if name == "LEVEL_HEADING":
-        return level_labels()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
