@@ -28,6 +28,7 @@ _API = {
     "quiz": "widgets.quiz",
     "show": "widgets.content",
     "disclaimer": "widgets.content",
+    "glossary": "widgets.content",
     "lesson_header": "widgets.content",
     "lesson_footer": "widgets.content",
     "course_map": "widgets.content",

@@ -29,6 +29,8 @@ def _check(args: argparse.Namespace) -> int:
         except ContentError as e:
             print(f"error: {e}", file=sys.stderr)
             return 1
+    if _check_words(course, args) > 0:
+        return 1
     print(
         f"ok: {root}: {len(course.lessons)} lessons, {len(course.topics)} topics, "
         f"{len(course.banks)} quiz banks, {len(course.questions)} questions, {len(course.references)} references"
@@ -36,11 +38,54 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_words(course: object, args: argparse.Namespace) -> int:
+    """The glossary rules (errors) and the cards' readability (warnings); returns the number of errors."""
+    from .readability import CARD_LIMIT, hard_cards
+    from .rendered import lesson_notebooks, resolve_notebooks_dir
+    from .terms import check_glossary
+
+    nb_dir = resolve_notebooks_dir(args.notebooks)
+    if nb_dir is None:
+        print(
+            "note: no notebooks folder next to the package; the glossary's first-use check was skipped "
+            "(pass --notebooks DIR)",
+            file=sys.stderr,
+        )
+    else:
+        found = lesson_notebooks(course, nb_dir)  # type: ignore[arg-type]
+        for les in course.in_order():  # type: ignore[attr-defined]
+            if les.status == "available" and les.id not in found:
+                print(
+                    f"WARNING: lesson {les.id!r}: notebook {les.notebook} is not in {nb_dir}", file=sys.stderr
+                )
+    findings = check_glossary(course, nb_dir)  # type: ignore[arg-type]
+    errors = [f for f in findings if f.level == "error"]
+    for f in errors:
+        print(f"error: {f}", file=sys.stderr)
+    for f in findings:
+        if f.level == "warning":
+            print(f"WARNING: {f}", file=sys.stderr)
+    for tid, grade in hard_cards(course):  # type: ignore[arg-type]
+        print(
+            f"WARNING: readability: card {tid} reads at grade {grade:.1f}, above {CARD_LIMIT:g} "
+            "(shorter sentences and everyday words bring it down)",
+            file=sys.stderr,
+        )
+    if errors:
+        print(f"{len(errors)} glossary problem(s)", file=sys.stderr)
+    return len(errors)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="cramp-lessons", description="Cramp Lessons: tools for the course.")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     c = sub.add_parser("check", help="validate course content (the installed content by default)")
     c.add_argument("content_dir", nargs="?", help="a content folder to check")
+    c.add_argument(
+        "--notebooks",
+        metavar="DIR",
+        help="the lesson notebooks, for the glossary check (default: the repository's notebooks/)",
+    )
     from .classroom.cli import register as register_classroom
     from .commands import _guarded, register
 

@@ -169,6 +169,35 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+# ------------------------------------------------------------------ readability
+@_guarded
+def _readability(args: argparse.Namespace) -> int:
+    from .readability import CARD_LIMIT, TARGET_GRADE, card_grades, lesson_grades
+    from .rendered import resolve_notebooks_dir
+
+    course = _course(args)
+    nb_dir = resolve_notebooks_dir(args.notebooks)
+    print(
+        f"Flesch-Kincaid grade (school grade a reader needs; the course aims at about {TARGET_GRADE:g}, "
+        f"`check` warns about cards above {CARD_LIMIT:g})"
+    )
+    if nb_dir is None:
+        print("\nLessons: no notebooks folder next to the package (pass --notebooks DIR)")
+    else:
+        grades = lesson_grades(course, nb_dir)
+        print(f"\nLessons, hardest first ({nb_dir}):")
+        for lid, g in sorted(grades.items(), key=lambda x: -x[1]):
+            les = course.lessons[lid]
+            print(f"  {g:5.1f}  {les.number} {lid}: {les.title}")
+        if not grades:
+            print("  (no lesson notebook found)")
+    print("\nCards (summary and body), hardest first:")
+    for tid, g in sorted(card_grades(course).items(), key=lambda x: -x[1]):
+        flag = "  <- above " + f"{CARD_LIMIT:g}" if g > CARD_LIMIT else ""
+        print(f"  {g:5.1f}  {tid} ({course.topics[tid].lesson}){flag}")
+    return 0
+
+
 def register(subparsers: Any) -> None:
     """Add ``progress``, ``export`` and ``import`` to the ``cramp-lessons`` subcommands."""
     p = subparsers.add_parser("progress", help="export, import or reset your progress (answers and reviews)")
@@ -207,6 +236,15 @@ def register(subparsers: Any) -> None:
     x.add_argument("-o", "--output", help="write to this file (default: standard output)")
     x.add_argument("--content-dir", help="a content folder other than the installed course")
     x.set_defaults(func=_export)
+
+    rd = subparsers.add_parser(
+        "readability", help="Flesch-Kincaid grade of each lesson and card, hardest first"
+    )
+    rd.add_argument(
+        "--notebooks", metavar="DIR", help="the lesson notebooks (default: the repository's notebooks/)"
+    )
+    rd.add_argument("--content-dir", help="a content folder other than the installed course")
+    rd.set_defaults(func=_readability)
 
     m = subparsers.add_parser("import", help="turn a jupyterquiz JSON file into a quiz bank (YAML)")
     m.add_argument("--format", required=True, choices=["jupyterquiz"])

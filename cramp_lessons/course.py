@@ -309,6 +309,50 @@ class Step(_Model):
     text: Text
 
 
+# --------------------------------------------------------------------------- glossary
+GlossaryId = Annotated[str, Field(pattern=r"^[a-z0-9]+(_[a-z0-9]+)*$", max_length=80)]
+# A term or alias: words, spaces, hyphens, apostrophes and dots ("Q10", "Ib fibre", "ankle-brachial
+# index"). No markup: the checker and the hover text match it as plain words.
+GlossaryWord = Annotated[str, Field(pattern=r"^\w[\w' .-]*$", max_length=80)]
+
+
+def term_key(word: str) -> str:
+    """How terms are compared: case, spaces and hyphens ignored ("Cross-bridge" == "crossbridge")."""
+    return re.sub(r"[\s-]+", "", word.casefold())
+
+
+class GlossaryTerm(_Model):
+    """One entry of ``glossary.yaml``: a word a lay reader may not know, defined in plain words."""
+
+    id: GlossaryId
+    term: GlossaryWord
+    aliases: list[GlossaryWord] = Field(default_factory=list)
+    definition: Text
+
+    @property
+    def names(self) -> list[str]:
+        """The term and its aliases."""
+        return [self.term, *self.aliases]
+
+
+class GlossaryFile(_Model):
+    terms: list[GlossaryTerm] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _distinct(self) -> GlossaryFile:
+        _unique([t.id for t in self.terms], "terms")
+        owner: dict[str, str] = {}
+        for t in self.terms:
+            for name in t.names:
+                key = term_key(name)
+                if key in owner and owner[key] != t.id:
+                    raise ValueError(f"{name!r} of {t.id!r} is already a name of {owner[key]!r}; keep one")
+                if key in owner:
+                    raise ValueError(f"{name!r} is listed twice for {t.id!r}")
+                owner[key] = t.id
+        return self
+
+
 # --------------------------------------------------------------------------- files
 class LessonsFile(_Model):
     lessons: list[Lesson] = Field(min_length=1)
@@ -365,6 +409,7 @@ class Course:
     tables: dict[str, str]  # other top-level YAML (the cause finder's rules), checked by their own module
     urgency: tuple[UrgencyLevel, ...] = ()  # the urgency scale, most urgent first
     verdicts: tuple[Verdict, ...] = ()  # the prevention verdicts, in the ranked table's order
+    glossary: tuple[GlossaryTerm, ...] = ()  # glossary.yaml, in file order (empty if the file is absent)
 
     @property
     def urgency_rank(self) -> dict[str, int]:
@@ -420,6 +465,10 @@ class Course:
 
     def cite(self, ref_ids: list[str]) -> list[str]:
         return [self.references[r].citation for r in ref_ids]
+
+    def in_order(self) -> list[Lesson]:
+        """The lessons in course order (by number, as in ``lessons.yaml``)."""
+        return sorted(self.lessons.values(), key=lambda les: les.number)
 
 
 class _DuplicateKey(yaml.constructor.ConstructorError):
@@ -664,7 +713,11 @@ def collect_errors(content_dir: Path | str | None = None) -> tuple[Course | None
             errors.append(e)
             return None
 
-    modelled = {"lessons.yaml", "references.yaml", "urgency.yaml", "verdicts.yaml"}
+    # The glossary is optional: a content folder without one simply has no glossary terms.
+    gf = parse(GlossaryFile, "glossary.yaml") if (root / "glossary.yaml").exists() else None
+    glossary = tuple(gf.terms) if gf else ()
+
+    modelled = {"lessons.yaml", "references.yaml", "urgency.yaml", "verdicts.yaml", "glossary.yaml"}
     documents = {p.stem: text for p in sorted(root.glob("*.md")) if (text := read(p)) is not None}
     tables = {
         p.stem: text
@@ -749,7 +802,18 @@ def collect_errors(content_dir: Path | str | None = None) -> tuple[Course | None
     if errors:
         return None, errors
     course = Course(
-        lessons, references, topics, kinds, banks, questions, documents, sequences, tables, urgency, verdicts
+        lessons,
+        references,
+        topics,
+        kinds,
+        banks,
+        questions,
+        documents,
+        sequences,
+        tables,
+        urgency,
+        verdicts,
+        glossary,
     )
     return course, []
 

@@ -6,7 +6,11 @@ which JupyterLab renders, screen readers read and nbval compares as text.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..course import EVIDENCE_TAGS, EVIDENCE_WORDS, Course, Topic, UrgencyLevel, load_course
+from ..rendered import default_notebooks_dir
+from ..terms import glosser, terms_used
 
 DISCLAIMER_PATH = "../cramp_lessons/content/disclaimer.md"  # relative to notebooks/
 _EMOJI = {"strong": "🟢", "moderate": "🔵", "weak": "🟠", "traditional practice": "🟣", "unproven": "⚪"}
@@ -38,31 +42,43 @@ def _refs(course: Course, ids: list[str]) -> str:
     return "".join(f"\n- {course.references[r].citation}" for r in ids)
 
 
-def topic_markdown(t: Topic, course: Course, heading: str = "###", show_level: bool = True) -> str:
+def topic_markdown(
+    t: Topic,
+    course: Course,
+    heading: str = "###",
+    show_level: bool = True,
+    lesson: str | None = None,
+    notebooks_dir: Path | None = None,
+) -> str:
+    """A topic as a card. Glossary terms defined in a lesson before ``lesson`` (default: the topic's own)
+    show their definition on hover, at their first use in the card (``notebooks_dir``: where the lessons
+    are read to find each term's defining lesson; default: the repository's ``notebooks/``).
+    """
+    g = glosser(course, lesson or t.lesson, notebooks_dir or default_notebooks_dir())
     badge = f"*{EVIDENCE_BADGE[t.evidence]}*"
-    parts = [f"{heading} {t.title}", badge + (f": {t.evidence_note}" if t.evidence_note else "")]
+    parts = [f"{heading} {t.title}", badge + (f": {g(t.evidence_note)}" if t.evidence_note else "")]
     if t.verdict:
         v = course.verdict(t.verdict)
         parts.append(f"**Does it prevent cramps? {v.id.capitalize()}.** {v.meaning}")
-    parts.append(t.summary)
+    parts.append(g(t.summary))
     if t.body:
-        parts.append(t.body.strip())
+        parts.append(g(t.body.strip()))
     if t.article_says:
-        parts.append(f"> **The article says:** {t.article_says}")
+        parts.append(f"> **The article says:** {g(t.article_says)}")
     if t.correction:
-        parts.append(f"**What the evidence says:** {t.correction}")
+        parts.append(f"**What the evidence says:** {g(t.correction)}")
     for label, values in (("Who is most at risk", t.risk_groups), ("Where it happens", t.where)):
         if values:
-            parts.append(f"**{label}:**" + "".join(f"\n- {v}" for v in values))
+            parts.append(f"**{label}:**" + "".join(f"\n- {g(v)}" for v in values))
     if t.steps:
         hold = f" Hold {t.hold_seconds[0]}–{t.hold_seconds[1]} seconds." if t.hold_seconds else ""
         parts.append(
             "**How to do it:**"
-            + "".join(f"\n{k}. {s}" for k, s in enumerate(t.steps, 1))
+            + "".join(f"\n{k}. {g(s)}" for k, s in enumerate(t.steps, 1))
             + (f"\n\n{hold.strip()}" if hold else "")
         )
     if t.cautions:
-        parts.append("**Take care:**" + "".join(f"\n- ⚠️ {c}" for c in t.cautions))
+        parts.append("**Take care:**" + "".join(f"\n- ⚠️ {g(c)}" for c in t.cautions))
     if t.urgency and show_level:
         parts.append(f"**{level_heading(course.level(t.urgency))}**")
     if t.references:
@@ -70,25 +86,29 @@ def topic_markdown(t: Topic, course: Course, heading: str = "###", show_level: b
     return "\n\n".join(parts)
 
 
-def show(*topic_ids: str, heading: str = "###", by_level: bool = False) -> Markdown:
+def show(
+    *topic_ids: str, heading: str = "###", by_level: bool = False, lesson: str | None = None
+) -> Markdown:
     """Show one or more topics from the content as cards: ``show("causes.cold")``.
 
     ``by_level=True`` groups the cards under the levels of the urgency scale (``content/urgency.yaml``),
     most urgent first, each with its label and what to do; cards without a level come last.
+    ``lesson``: the lesson showing the cards, if not their own (it decides which glossary terms
+    explain themselves on hover).
     """
     course = load_course()
     topics = [course.topic(t) for t in topic_ids]
     if not by_level:
-        return Markdown("\n\n---\n\n".join(topic_markdown(t, course, heading) for t in topics))
+        return Markdown("\n\n---\n\n".join(topic_markdown(t, course, heading, lesson=lesson) for t in topics))
     blocks = []
     for lv in course.urgency:
         group = [t for t in topics if t.urgency == lv.id]
         if group:
             intro = f"{heading} {level_heading(lv)}\n\n**What to do:** {lv.action}"
-            cards = [topic_markdown(t, course, heading + "#", show_level=False) for t in group]
+            cards = [topic_markdown(t, course, heading + "#", show_level=False, lesson=lesson) for t in group]
             blocks.append("\n\n".join([intro, *cards]))
     rest = [t for t in topics if t.urgency not in course.urgency_rank]
-    blocks += [topic_markdown(t, course, heading) for t in rest]
+    blocks += [topic_markdown(t, course, heading, lesson=lesson) for t in rest]
     return Markdown("\n\n---\n\n".join(blocks))
 
 
@@ -130,6 +150,24 @@ def urgency_scale(course: Course | None = None) -> Markdown:
     parts = ["\n".join(rows), *notes]
     parts.append("<details><summary>Sources</summary>\n" + _refs(course, refs) + "\n</details>")
     return Markdown("\n\n".join(parts))
+
+
+def glossary_markdown(course: Course, lesson_id: str, notebooks_dir: Path | None = None) -> str:
+    """The glossary terms a lesson uses, A to Z, each with its definition (from ``content/glossary.yaml``)."""
+    terms = terms_used(course, lesson_id, notebooks_dir or default_notebooks_dir())
+    if not terms:
+        return "### Words in this lesson\n\nThis lesson uses no words from the course glossary."
+    rows = []
+    for t in sorted(terms, key=lambda t: t.term.casefold()):
+        short = [a for a in t.aliases if a.isupper()]  # abbreviations help; spelling variants do not
+        also = f" ({', '.join(short)})" if short else ""
+        rows.append(f"- **{t.term}**{also}: {' '.join(t.definition.split())}")
+    return "### Words in this lesson\n\n" + "\n".join(rows)
+
+
+def glossary(lesson_id: str) -> Markdown:
+    """The words of the course glossary that a lesson uses, with what they mean: ``glossary("relief")``."""
+    return Markdown(glossary_markdown(load_course(), lesson_id))
 
 
 def disclaimer() -> Markdown:
