@@ -28,7 +28,8 @@ def test_progress_by_lesson_and_next_step(tmp_path):
     assert mastery_timeline(store) == [("1970-01-03", 1)]
     text = progress_summary(list(rows.values()))
     assert "answered 2 of" in text and "1 question(s) are due" in text
-    assert "| 01 What is a cramp? | 2/9 answered | 17% | 1 |" in progress_table(list(rows.values()))
+    row = f"| 01 What is a cramp? | 2/{len(basics)} answered | {b.score:.0%} | 1 |"
+    assert row in progress_table(list(rows.values()))
 
 
 def test_empty_store(tmp_path):
