@@ -15,7 +15,8 @@ class ContentError(CrampLessonsError):
 
     def __init__(self, file: str, item: str, field: str, problem: str):
         self.file, self.item, self.field, self.problem = file, item, field, problem
-        super().__init__(f"{file}: item {item!r}, field {field!r}: {problem}")
+        # An item id or field name comes from the file itself: echo it cut short, never whole.
+        super().__init__(f"{file}: item {echo(item, 100)}, field {echo(field, 100)}: {problem}")
 
 
 class AnswerError(CrampLessonsError, ValueError):

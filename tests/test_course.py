@@ -604,3 +604,11 @@ def test_cli_check_reports_broken_files_without_a_traceback(content_copy, rel, c
     r = _cli("check", str(content_copy))
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert f"error: {rel}: " in r.stderr and problem in r.stderr
+
+
+def test_a_huge_item_id_is_echoed_cut_short(content_copy):
+    # Found by hypothesis: a 5000-character question id used to be echoed whole in the message.
+    f = content_copy / COLD
+    f.write_text(f.read_text().replace("id: causes.cold.q4", "id: causes.col" + "9" * 5000 + "d.q4", 1))
+    e = _only_error(content_copy)
+    assert e.file == COLD and e.field == "id" and len(str(e)) < 400
