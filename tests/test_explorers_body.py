@@ -2,6 +2,7 @@ import ipywidgets as W
 import numpy as np
 import plotly.graph_objects as go
 import pytest
+from ipywidgets.widgets.widget_description import DescriptionWidget
 
 from cramp_lessons.figures import body as F
 from cramp_lessons.figures.palette import OKABE_ITO
@@ -9,6 +10,7 @@ from cramp_lessons.physiology import circulation as circ
 from cramp_lessons.physiology import leg as legm
 from cramp_lessons.widgets import explorers_body as X
 from cramp_lessons.widgets.base import Explorer
+from cramp_lessons.widgets.controls import IntSlider
 
 PALETTE = {c.upper() for c in OKABE_ITO.values()} | {"#FFFFFF"}
 
@@ -39,6 +41,7 @@ def explorers():
         "flow": X.flow_explorer(),
         "abi": X.abi_calculator(),
         "sweat": X.sweat_calculator(),
+        "stretch": X.stretch_animation("toe_pull_knee_straight", 5),
     }
 
 
@@ -51,8 +54,9 @@ def test_explorers_are_explorers_with_labelled_controls(explorers):
         assert e.controls
         for cname, w in e.controls.items():
             assert w.description.strip(), f"{name}.{cname} has no description"
-            assert w.style.description_width == "initial"
-            if isinstance(w, (W.IntSlider, W.FloatSlider, W.BoundedFloatText)):
+            if isinstance(w, DescriptionWidget):  # ours (the sliders) have no ipywidgets style
+                assert w.style.description_width == "initial"
+            if isinstance(w, (IntSlider, W.BoundedFloatText)):
                 assert "(" in w.description and ")" in w.description, f"{name}.{cname}: no unit"
         assert e.summary() and "\n" not in e.summary()
         assert isinstance(e.widget, W.Box)
@@ -61,7 +65,6 @@ def test_explorers_are_explorers_with_labelled_controls(explorers):
 
 def test_figures_use_only_palette_colours(explorers):
     figs = [e.figure for e in explorers.values()] + [
-        X.stretch_animation("toe_pull_knee_straight", 5),
         X.spine_nerve_roots_figure(),
         X.acupressure_map_figure(),
         X.stenosis_flow_figure(),
@@ -160,23 +163,24 @@ def test_sweat_calculator_updates_bars_and_reports_bad_input():
 
 
 @pytest.mark.parametrize("tid", list(legm.TECHNIQUES))
-def test_stretch_animation_frames_match_the_model(tid):
-    fig = X.stretch_animation(tid, n_frames=12)
-    assert isinstance(fig, go.Figure) and len(fig.frames) == 12
-    labels = [b.label for b in fig.layout.updatemenus[0].buttons]
-    assert labels == ["Play", "Pause"]
-    assert len(fig.layout.sliders[0].steps) == 12
+def test_stretch_animation_steps_match_the_model(tid):
+    a = X.stretch_animation(tid, n_frames=12)
+    step = a.controls["step"]
+    assert (step.min, step.max, step.value) == (1, 12, 1) and step.play_interval_ms > 0  # Play/Pause
+    fig = a.figure
+    g0 = fig.data[1].customdata[0]
+    step.value = 12
     end = legm.TECHNIQUES[tid].end
     model = legm.leg_state(end.knee, end.ankle)
-    last = fig.frames[-1]
-    assert last.data[1].customdata[0] == pytest.approx(model.gastrocnemius_fraction)
-    assert last.data[2].customdata[0] == pytest.approx(model.soleus_fraction)
-    assert f"gastrocnemius {F.pct(model.gastrocnemius_fraction)}%" in last.data[4].text[0]
-    first = fig.frames[0]
-    assert first.data[1].customdata[0] < last.data[1].customdata[0]
+    assert fig.data[1].customdata[0] == pytest.approx(model.gastrocnemius_fraction)
+    assert fig.data[2].customdata[0] == pytest.approx(model.soleus_fraction)
+    assert f"gastrocnemius {F.pct(model.gastrocnemius_fraction)}%" in fig.data[4].text[0]
+    assert g0 < fig.data[1].customdata[0]
     assert fig.layout.xaxis.title.text and fig.layout.yaxis.title.text
     s = X.stretch_animation_summary(tid)
     assert f"soleus {F.pct(model.soleus_fraction)}%" in s
+    assert a.summary().startswith(f"Step 12 of 12: knee {model.knee_deg:.0f} deg") and a.summary().endswith(s)
+    assert "llustrative" in a.caption
 
 
 def test_stretch_animation_unknown_technique():
@@ -213,7 +217,7 @@ def test_acupressure_map():
 
 
 def test_static_figures_have_titles_and_captions():
-    for fig in (X.stenosis_flow_figure(), X.stretch_animation("sitting_forefoot_pull", 3)):
+    for fig in (X.stenosis_flow_figure(),):
         assert fig.layout.title.text
         assert fig.layout.xaxis.title.text and fig.layout.yaxis.title.text
         assert any("llustrative" in (a.text or "") for a in fig.layout.annotations)

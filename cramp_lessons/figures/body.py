@@ -26,7 +26,8 @@ __all__ = [
     "leg_panel_data",
     "calf_curve_data",
     "leg_figure",
-    "stretch_animation_figure",
+    "stretch_figure",
+    "stretch_frame_data",
     "flow_data",
     "flow_figure",
     "stenosis_figure",
@@ -287,29 +288,24 @@ def leg_figure(state: legm.LegState) -> go.Figure:
     return fig
 
 
-def stretch_animation_figure(
-    states: Sequence[legm.LegState], title: str, caption: str = "", frame_ms: int = 80
-) -> go.Figure:
-    """Animate the leg through ``states`` with Play/Pause buttons and a slider.
+def stretch_frame_data(state: legm.LegState) -> list[dict]:
+    """Trace properties of one pose of :func:`stretch_figure`: the leg, and a headline of its lengths."""
+    headline = {
+        "x": [_LEG_XRANGE[0] + 0.01],
+        "y": [_LEG_YRANGE[0] + 0.1],
+        "text": [
+            f"knee {state.knee_deg:.0f} deg, ankle {state.ankle_deg:+.0f} deg<br>gastrocnemius "
+            f"{pct(state.gastrocnemius_fraction)}%, soleus {pct(state.soleus_fraction)}%<br>of standing length"
+        ],
+    }
+    return [*leg_panel_data(state), headline]
 
-    Every frame carries the calf lengths: in the label text, in the muscles' ``customdata``
-    (length fraction), and in a headline text trace.
-    """
-    if len(states) < 2:
-        raise ValueError("an animation needs at least two states")
 
-    def headline(s: legm.LegState) -> dict:
-        return {
-            "x": [_LEG_XRANGE[0] + 0.01],
-            "y": [_LEG_YRANGE[0] + 0.1],
-            "text": [
-                f"knee {s.knee_deg:.0f} deg, ankle {s.ankle_deg:+.0f} deg<br>gastrocnemius "
-                f"{pct(s.gastrocnemius_fraction)}%, soleus {pct(s.soleus_fraction)}%<br>of standing length"
-            ],
-        }
-
-    first = states[0]
-    fig = go.Figure(data=_leg_traces(first))
+def stretch_figure(state: legm.LegState, title: str) -> go.Figure:
+    """The leg in one pose of a stretch, with both calf lengths in its labels, the muscles'
+    ``customdata`` (length fraction) and a headline; an explorer steps it through the poses
+    with :func:`stretch_frame_data`."""
+    fig = go.Figure(data=_leg_traces(state))
     fig.add_trace(
         go.Scatter(
             mode="text",
@@ -319,74 +315,20 @@ def stretch_animation_figure(
             cliponaxis=False,
             textfont={"size": 13, "color": BONE},
             name="headline",
-            **headline(first),
+            **stretch_frame_data(state)[4],
         )
     )
-    frames = []
-    for i, s in enumerate(states):
-        d = leg_panel_data(s)
-        frames.append(
-            go.Frame(
-                name=str(i),
-                data=[
-                    go.Scatter(**d[0]),
-                    go.Scatter(**d[1]),
-                    go.Scatter(**d[2]),
-                    go.Scatter(**d[3]),
-                    go.Scatter(**headline(s)),
-                ],
-                traces=[0, 1, 2, 3, 4],
-            )
-        )
-    fig.frames = frames
-    play = {
-        "frame": {"duration": frame_ms, "redraw": False},
-        "transition": {"duration": 0},
-        "fromcurrent": True,
-    }
-    pause = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate", "transition": {"duration": 0}}
     fig.update_layout(
         template=TEMPLATE,
         title={"text": title, "y": 0.97},
         font=FONT,
-        height=600,
+        height=560,
         legend={"orientation": "h", "y": 1.0, "x": 0, "yanchor": "bottom"},
-        margin={"t": 120, "b": 190},
-        updatemenus=[
-            {
-                "type": "buttons",
-                "direction": "left",
-                "x": 0,
-                "y": -0.16,
-                "xanchor": "left",
-                "yanchor": "top",
-                "showactive": False,
-                "buttons": [
-                    {"label": "Play", "method": "animate", "args": [None, play]},
-                    {"label": "Pause", "method": "animate", "args": [[None], pause]},
-                ],
-            }
-        ],
-        sliders=[
-            {
-                "active": 0,
-                "x": 0.2,
-                "len": 0.8,
-                "y": -0.14,
-                "yanchor": "top",
-                "currentvalue": {"prefix": "ankle angle (deg): "},
-                "steps": [
-                    {"label": f"{s.ankle_deg:+.0f}", "method": "animate", "args": [[str(i)], pause]}
-                    for i, s in enumerate(states)
-                ],
-            }
-        ],
+        margin={"t": 120, "b": 60},
     )
     _style_leg_axes(fig)
     fig.update_xaxes(constrain="domain")
     fig.update_yaxes(scaleanchor="x", scaleratio=1)
-    if caption:
-        _caption(fig, caption, y=-0.5)
     return fig
 
 
@@ -797,7 +739,8 @@ def spine_nerve_roots_figure() -> go.Figure:
             hoverinfo="text",
             hovertext=(
                 "Lumbar spinal canal stenosis: the canal narrows and can press the roots running down it. "
-                "70.8% of surgical patients with it had leg cramps vs 37.2% of controls (Matsumoto 2009)."
+                "70.8% of patients waiting for surgery had leg cramps, vs 37.2% of older people from the general "
+                "population, not checked for stenosis (Matsumoto 2009)."
             ),
         )
     )
@@ -829,7 +772,8 @@ def spine_nerve_roots_figure() -> go.Figure:
 ACUPOINTS: dict[str, dict] = {
     "BL40": {
         "name": "BL40 Weizhong",
-        "where": "midpoint of the crease behind the knee, between the biceps femoris and semitendinosus tendons",
+        "where": "midpoint of the crease behind the knee, between the biceps femoris and semitendinosus tendons; "
+        "never press over a swelling or a possible blood clot",
     },
     "BL56": {
         "name": "BL56 Chengjin",

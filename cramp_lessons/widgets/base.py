@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as W
+import numpy as np
 
 
 class Panel(W.VBox):
@@ -29,13 +31,42 @@ class Panel(W.VBox):
         return bundle
 
 
+def plain(value: Any) -> Any:
+    """``value`` with every numpy array in it (at any depth) as a list, and NaN as None.
+
+    What a ``FigureWidget`` is given must be lists: it sends a numpy array to the browser as a
+    typed-array buffer, the browser's answer to a redraw (``_js2py_traceDeltas``) can carry it back
+    as a dict of its elements, and plotly 7.1's ``_remove_overlapping_props`` then tests the array
+    for truth: ``ValueError ... ambiguous`` in the kernel log, on nearly every slider step. A list
+    comes back equal, so not at all. NaN is not JSON (jupyter_client would warn on every message).
+    """
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind == "f" and np.isnan(value).any():
+            value = np.where(np.isnan(value), None, value)
+        return value.tolist()
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    return None if isinstance(value, float) and math.isnan(value) else value
+
+
+def figure_widget(fig: Any) -> Any:
+    """A ``FigureWidget`` of a figure builder's ``go.Figure``, its data as plain lists (see :func:`plain`)."""
+    import plotly.graph_objects as go
+
+    return go.FigureWidget(plain(fig.to_dict()))
+
+
 class Explorer:
     """An interactive figure driven by labelled controls.
 
-    Subclasses build ``self.figure`` (a plotly ``FigureWidget``) and ``self.controls``
+    Subclasses build ``self.figure`` with :func:`figure_widget` and ``self.controls``
     (name -> ipywidget with a ``value``), then call ``self._wire()``. ``update()`` must
-    replace trace data in place (inside ``figure.batch_update()``), never rebuild the figure,
-    so a dragged slider stays live. Benchmarks set control values and time ``update``.
+    replace trace data in place through :meth:`restyle`, never rebuild the figure, so a
+    dragged slider stays live. Benchmarks set control values and time ``update``.
     """
 
     title: str = ""
@@ -56,6 +87,15 @@ class Explorer:
         raise NotImplementedError
 
     # -- shared -------------------------------------------------------------
+    def restyle(self, traces: dict[int, dict[str, Any]], layout: dict[str, Any] | None = None) -> None:
+        """Replace properties of traces (by index) and the layout in one message, as plain lists."""
+        fig = self.figure
+        with fig.batch_update():
+            for i, props in traces.items():
+                fig.data[i].update(plain(props))
+            if layout:
+                fig.layout.update(plain(layout))
+
     def values(self) -> dict[str, Any]:
         return {name: w.value for name, w in self.controls.items()}
 

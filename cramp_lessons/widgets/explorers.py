@@ -17,12 +17,12 @@ EXPLORERS: dict[str, tuple[str, str]] = {
     "flow": ("explorers_body", "flow_explorer"),
     "abi": ("explorers_body", "abi_calculator"),
     "sweat": ("explorers_body", "sweat_calculator"),
+    "stretch": ("explorers_body", "stretch_animation"),
 }
-# Static (or self-animating) figures: name -> (module, figure function, summary function)
+# Static figures: name -> (module, figure function, summary function)
 PICTURES: dict[str, tuple[str, str, str]] = {
     "spine": ("explorers_body", "spine_nerve_roots_figure", "spine_nerve_roots_summary"),
     "acupressure": ("explorers_body", "acupressure_map_figure", "acupressure_map_summary"),
-    "stretch": ("explorers_body", "stretch_animation", "stretch_animation_summary"),
 }
 
 

@@ -18,10 +18,12 @@ from cramp_lessons.figures import body as F
 from cramp_lessons.physiology import circulation as circ
 from cramp_lessons.physiology import leg as legm
 from cramp_lessons.physiology import sweat as sw
-from cramp_lessons.widgets.base import Explorer
+from cramp_lessons.widgets.base import Explorer, figure_widget
+from cramp_lessons.widgets.controls import IntSlider
 
 __all__ = [
     "LegExplorer",
+    "StretchAnimation",
     "FlowExplorer",
     "AbiCalculator",
     "SweatCalculator",
@@ -105,28 +107,22 @@ class LegExplorer(Explorer):
                 style=_STYLE,
                 layout=_WIDE,
             ),
-            "knee": W.IntSlider(
+            "knee": IntSlider(
                 value=round(knee),
                 min=int(legm.KNEE_RANGE[0]),
                 max=int(legm.KNEE_RANGE[1]),
-                step=1,
                 description="Knee bend (deg, 0 = straight)",
-                style=_STYLE,
                 layout=_WIDE,
-                continuous_update=True,
             ),
-            "ankle": W.IntSlider(
+            "ankle": IntSlider(
                 value=round(ankle),
                 min=int(legm.ANKLE_RANGE[0]),
                 max=int(legm.ANKLE_RANGE[1]),
-                step=1,
                 description="Ankle (deg, + = toes up, - = pointed)",
-                style=_STYLE,
                 layout=_WIDE,
-                continuous_update=True,
             ),
         }
-        self.figure = go.FigureWidget(F.leg_figure(state))
+        self.figure = figure_widget(F.leg_figure(state))
         self._state = state
         # Registered before _wire(), so they run before the shared update handler.
         self.controls["posture"].observe(self._on_posture, names="value")
@@ -174,15 +170,9 @@ class LegExplorer(Explorer):
         ankle = values.get("ankle", self.controls["ankle"].value)
         state = legm.leg_state(knee, ankle)
         self._state = state
-        leg = F.leg_panel_data(state)
-        curves = F.calf_curve_data(state.knee_deg, state.ankle_deg)
-        data = self.figure.data
-        with self.figure.batch_update():
-            for i in range(4):
-                data[i].update(leg[i])
-            data[4].update(curves[0])  # gastrocnemius curve depends on the knee
-            data[6].update(curves[2])
-            data[7].update(curves[3])  # the soleus curve (trace 5) never changes
+        g_curve, _soleus, g_now, s_now = F.calf_curve_data(state.knee_deg, state.ankle_deg)
+        # Traces 0-3 draw the leg; the soleus curve (trace 5) never changes.
+        self.restyle({**dict(enumerate(F.leg_panel_data(state))), 4: g_curve, 6: g_now, 7: s_now})
 
     def summary(self) -> str:
         s = self._state
@@ -198,21 +188,56 @@ def leg_explorer(**defaults: Any) -> LegExplorer:
     return LegExplorer(**defaults)
 
 
-def stretch_animation(technique_id: str, n_frames: int = 16) -> go.Figure:
-    """Animated leg from the cramp position (foot pointed) to a technique's end posture.
+class StretchAnimation(Explorer):
+    """A technique's stretch, from the cramp position (foot pointed) to its end posture.
 
-    ``technique_id`` is one of :data:`cramp_lessons.physiology.leg.TECHNIQUES`. Each frame
-    shows both calf lengths; Play/Pause buttons and a slider step through the motion.
+    The poses are computed once; a Play/Pause button and a step slider (both keyboard controls
+    in the browser) pick the pose shown, and the kernel swaps in its precomputed trace data.
     """
-    t = legm.TECHNIQUES.get(technique_id)
-    if t is None:
-        raise legm.PostureError(f"unknown technique {technique_id!r}; known: {', '.join(legm.TECHNIQUES)}")
-    states = legm.technique_frames(technique_id, n_frames)
-    caption = (
-        f"From a calf cramp (foot pulled into a pointed position) to: {t.end.label.lower()}. {t.note}<br>"
-        "Lengths from a simple geometric model with illustrative attachment points."
-    )
-    return F.stretch_animation_figure(states, title=f"Stretch technique: {t.label}", caption=caption)
+
+    def __init__(self, technique_id: str, n_frames: int = 16) -> None:
+        super().__init__()
+        t = legm.TECHNIQUES.get(technique_id)
+        if t is None:
+            raise legm.PostureError(
+                f"unknown technique {technique_id!r}; known: {', '.join(legm.TECHNIQUES)}"
+            )
+        self.technique_id = technique_id
+        self.states = legm.technique_frames(technique_id, n_frames)
+        self.frames = [F.stretch_frame_data(s) for s in self.states]
+        self.title = f"Stretch technique: {t.label}"
+        self.caption = (
+            f"From a calf cramp (foot pulled into a pointed position) to: {t.end.label.lower()}. {t.note} "
+            "Lengths from a simple geometric model with illustrative attachment points."
+        )
+        self.controls = {
+            "step": IntSlider(
+                value=1,
+                min=1,
+                max=len(self.states),
+                description=f"Stretch step (1 = cramp position, {len(self.states)} = stretched)",
+                play_interval_ms=120,
+                layout=_WIDE,
+            )
+        }
+        self.figure = figure_widget(F.stretch_figure(self.states[0], self.title))
+        self._wire()
+
+    def update(self, step: int, **_: Any) -> None:
+        self._step = int(step) - 1
+        self.restyle(dict(enumerate(self.frames[self._step])))
+
+    def summary(self) -> str:
+        s = self.states[self._step]
+        return (
+            f"Step {self._step + 1} of {len(self.states)}: knee {s.knee_deg:.0f} deg, ankle {_signed(s.ankle_deg)} "
+            f"deg. {stretch_animation_summary(self.technique_id)}"
+        )
+
+
+def stretch_animation(technique_id: str, n_frames: int = 16) -> StretchAnimation:
+    """A technique's stretch, step by step. ``technique_id``: one of :data:`cramp_lessons.physiology.leg.TECHNIQUES`."""
+    return StretchAnimation(technique_id, n_frames)
 
 
 def stretch_animation_summary(technique_id: str) -> str:
@@ -243,25 +268,18 @@ class FlowExplorer(Explorer):
     def __init__(self, radius: float = 50) -> None:
         super().__init__()
         self.controls = {
-            "radius": W.IntSlider(
-                value=round(radius),
-                min=10,
-                max=120,
-                step=1,
-                description="Artery radius (% of normal)",
-                style=_STYLE,
-                layout=_WIDE,
+            "radius": IntSlider(
+                value=round(radius), min=10, max=120, description="Artery radius (% of normal)", layout=_WIDE
             ),
         }
-        self.figure = go.FigureWidget(F.flow_figure(self.controls["radius"].value / 100))
+        self.figure = figure_widget(F.flow_figure(self.controls["radius"].value / 100))
         self._r = self.controls["radius"].value
         self._wire()
 
     def update(self, **values: Any) -> None:
         r = values.get("radius", self.controls["radius"].value)
         self._r = r
-        with self.figure.batch_update():
-            self.figure.data[1].update(F.flow_data(r / 100)[0])
+        self.restyle({1: F.flow_data(r / 100)[0]})
 
     def summary(self) -> str:
         r = self._r
@@ -319,7 +337,7 @@ class AbiCalculator(Explorer):
                 style=_STYLE,
             ),
         }
-        self.figure = go.FigureWidget(F.abi_figure(None))
+        self.figure = figure_widget(F.abi_figure(None))
         self.abi: float | None = None
         self.band: circ.AbiBand | None = None
         self.error: str | None = None
@@ -335,8 +353,7 @@ class AbiCalculator(Explorer):
             self.error = None
         except circ.MeasurementError as exc:
             self.abi, self.band, self.error = None, None, str(exc)
-        with self.figure.batch_update():
-            self.figure.data[0].update(F.abi_data(self.abi)[0])
+        self.restyle({0: F.abi_data(self.abi)[0]})
 
     def summary(self) -> str:
         if self.error is not None:
@@ -388,7 +405,7 @@ class SweatCalculator(Explorer):
             )
             for name in sw.DEFAULTS
         }
-        self.figure = go.FigureWidget(F.sweat_figure(None))
+        self.figure = figure_widget(F.sweat_figure(None))
         self.balance: sw.SweatBalance | None = None
         self.error: str | None = None
         self._wire()
@@ -399,10 +416,7 @@ class SweatCalculator(Explorer):
             self.balance, self.error = sw.sweat_balance(**args), None
         except sw.SweatInputError as exc:
             self.balance, self.error = None, str(exc)
-        data = F.sweat_data(self.balance)
-        with self.figure.batch_update():
-            for i, d in enumerate(data):
-                self.figure.data[i].update(d)
+        self.restyle(dict(enumerate(F.sweat_data(self.balance))))
 
     def summary(self) -> str:
         if self.error is not None:
@@ -426,8 +440,9 @@ def spine_nerve_roots_summary() -> str:
         "The calf muscles (gastrocnemius and soleus) get their nerve supply through the tibial nerve, mainly "
         "from the S1 and S2 roots; the L5 root mainly supplies the front and side of the shin. A herniated disc "
         "(for example L5-S1, pressing the S1 root) or a narrowed spinal canal (stenosis) can press these roots. "
-        "In surgical patients with lumbar spinal stenosis, 70.8% had leg cramps against 37.2% of controls "
-        "(Matsumoto 2009); the article's '70%' belongs to stenosis, not to disc herniation."
+        "In patients waiting for surgery for lumbar spinal stenosis, 70.8% had leg cramps, against 37.2% of "
+        "older people from the general population who were not checked for stenosis (Matsumoto 2009); the "
+        "article's '70%' belongs to stenosis, not to disc herniation."
     )
 
 

@@ -12,7 +12,6 @@ from typing import Any
 
 import ipywidgets as W
 import numpy as np
-import plotly.graph_objects as go
 
 from cramp_lessons.course import load_course
 from cramp_lessons.figures import physiology as figs
@@ -20,7 +19,8 @@ from cramp_lessons.physiology import excitability as hh
 from cramp_lessons.physiology import reflex as rx
 from cramp_lessons.physiology import twitch as tw
 
-from .base import Explorer
+from .base import Explorer, figure_widget
+from .controls import FloatSlider, IntSlider
 
 __all__ = [
     "TwitchExplorer",
@@ -39,20 +39,8 @@ _STYLE = {"description_width": "initial"}
 _LAYOUT = W.Layout(width="min(100%, 560px)")
 
 
-def _slider(cls, description: str, value, lo, hi, step, fmt: str | None = None):
-    kw = dict(
-        value=value,
-        min=lo,
-        max=hi,
-        step=step,
-        description=description,
-        style=_STYLE,
-        continuous_update=True,
-        layout=_LAYOUT,
-    )
-    if fmt:
-        kw["readout_format"] = fmt
-    return cls(**kw)
+def _slider(cls, description: str, value, lo, hi, step):
+    return cls(value=value, min=lo, max=hi, step=step, description=description, layout=_LAYOUT)
 
 
 def _snap(value: float, grid: np.ndarray, what: str) -> float:
@@ -81,29 +69,26 @@ class TwitchExplorer(Explorer):
         super().__init__()
         self.t_end_ms = float(t_end_ms)
         self.controls = {
-            "rate_hz": _slider(W.IntSlider, "Motor-unit firing rate (Hz)", int(rate_hz), 1, 60, 1),
-            "temp_c": _slider(
-                W.FloatSlider, "Muscle temperature (°C)", float(temp_c), 20.0, 37.0, 0.5, ".1f"
-            ),
+            "rate_hz": _slider(IntSlider, "Motor-unit firing rate (Hz)", int(rate_hz), 1, 60, 1),
+            "temp_c": _slider(FloatSlider, "Muscle temperature (°C)", float(temp_c), 20.0, 37.0, 0.5),
         }
         r = tw.tetanus(rate_hz, temp_c, self.t_end_ms)
         self.result = r
-        self.figure = go.FigureWidget(
-            figs.twitch_figure(r.t, r.force, r.single, r.spikes, y_max=r.peak_force)
-        )
+        self.figure = figure_widget(figs.twitch_figure(r.t, r.force, r.single, r.spikes, y_max=r.peak_force))
         self._wire()
 
     def update(self, rate_hz: int, temp_c: float, **_: Any) -> None:
         r = tw.tetanus(float(rate_hz), float(temp_c), self.t_end_ms)
         self.result = r
         y_max = max(1.0, r.peak_force)
-        fig = self.figure
-        with fig.batch_update():
-            fig.data[0].y = r.force.astype(np.float32)  # float32: half the bytes to the browser
-            fig.data[1].y = r.single.astype(np.float32)
-            fig.data[2].x = r.spikes
-            fig.data[2].y = np.full(r.spikes.shape, -0.04 * y_max)
-            fig.layout.yaxis.range = [-0.08 * y_max, 1.05 * y_max]
+        self.restyle(
+            {
+                0: {"y": r.force},
+                1: {"y": r.single},
+                2: {"x": r.spikes, "y": np.full(r.spikes.shape, -0.04 * y_max)},
+            },
+            layout={"yaxis": {"range": [-0.08 * y_max, 1.05 * y_max]}},
+        )
 
     def summary(self) -> str:
         r = self.result
@@ -131,10 +116,12 @@ class ExcitabilityExplorer(Explorer):
     title = "Calcium and nerve excitability"
     caption = (
         "Low ionised calcium outside the nerve shifts its sodium and potassium channels to open at more negative "
-        "voltages (about 10 mV per tenfold change; an approximation of Frankenhaeuser & Hodgkin 1957, strong): the "
+        "voltages (the direction is Frankenhaeuser & Hodgkin 1957, strong; the size, 10 mV per tenfold change, is "
+        "this model's teaching approximation): the "
         "threshold falls and the axon can fire on its own, as in tetany. Model: the Hodgkin-Huxley (1952) squid "
         "axon, a teaching model, so rates and temperatures are the squid's, not a human nerve's; warmed much "
-        "above 20 °C it stops firing repetitively. The shaded band is the normal ionised range, 1.16-1.32 mmol/L (MedlinePlus)."
+        "above 20 °C it stops firing repetitively. The shaded band is the normal ionised range, 1.16-1.32 mmol/L (MedlinePlus). "
+        "The calcium level where the model starts firing is illustrative, not a clinical threshold."
     )
 
     def __init__(
@@ -154,23 +141,19 @@ class ExcitabilityExplorer(Explorer):
         drive = _snap(drive, grid_i, "drive")
         self.controls = {
             "ca_mmol": _slider(
-                W.FloatSlider, "Blood ionised calcium (mmol/L)", ca_mmol, grid_ca[0], grid_ca[-1], 0.02, ".2f"
+                FloatSlider, "Blood ionised calcium (mmol/L)", ca_mmol, grid_ca[0], grid_ca[-1], 0.02
             ),
-            "temp_c": _slider(
-                W.FloatSlider, "Axon temperature (°C)", temp_c, grid_t[0], grid_t[-1], 2.5, ".1f"
-            ),
-            "drive": _slider(
-                W.FloatSlider, "Background drive (µA/cm²)", drive, grid_i[0], grid_i[-1], 0.5, ".1f"
-            ),
+            "temp_c": _slider(FloatSlider, "Axon temperature (°C)", temp_c, grid_t[0], grid_t[-1], 2.5),
+            "drive": _slider(FloatSlider, "Background drive (µA/cm²)", drive, grid_i[0], grid_i[-1], 0.5),
         }
         if precompute:  # every slider position now (once per kernel with the shared cache)
             self.cache.precompute()
         res, curve = self.cache.lookup(ca_mmol, temp_c, drive)
         self.result, self.curve = res, curve
-        self.figure = go.FigureWidget(
+        self.figure = figure_widget(
             figs.excitability_figure(
                 res.t,
-                res.v.astype(np.float32),
+                res.v,
                 res.spike_times,
                 grid_ca,
                 curve,
@@ -190,14 +173,14 @@ class ExcitabilityExplorer(Explorer):
         )
         self.result, self.curve = res, curve
         spikes = res.spike_times
-        fig = self.figure
-        with fig.batch_update():
-            fig.data[0].y = res.v.astype(np.float32)
-            fig.data[1].x = spikes
-            fig.data[1].y = np.full(spikes.shape, 55.0)
-            fig.data[2].y = curve
-            fig.data[3].x = [res.ca_mmol]
-            fig.data[3].y = [res.rate_hz]
+        self.restyle(
+            {
+                0: {"y": res.v},
+                1: {"x": spikes, "y": np.full(spikes.shape, 55.0)},
+                2: {"y": curve},
+                3: {"x": [res.ca_mmol], "y": [res.rate_hz]},
+            }
+        )
 
     def onset_mmol(self) -> float | None:
         """Highest calcium on the grid at which the axon still fires on its own (None: never)."""
@@ -224,7 +207,9 @@ class ExcitabilityExplorer(Explorer):
         tail = (
             " It would fire on its own at no calcium level shown."
             if onset is None
-            else f" It fires on its own at {onset:.2f} mmol/L and below."
+            else f" In this model it starts firing on its own at {onset:.2f} mmol/L and below; that level comes "
+            "from how the model was tuned and is illustrative, not a clinical threshold (real tetany usually "
+            "needs a much lower calcium)."
         )
         return head + body + tail
 
@@ -271,26 +256,18 @@ class ReflexExplorer(Explorer):
             self.caption = caption
         all_controls = {
             "fatigue": _slider(
-                W.FloatSlider,
-                "Muscle fatigue (0 = fresh, 1 = exhausted)",
-                float(fatigue),
-                0.0,
-                1.0,
-                0.05,
-                ".2f",
+                FloatSlider, "Muscle fatigue (0 = fresh, 1 = exhausted)", float(fatigue), 0.0, 1.0, 0.05
             ),
             "stretch": W.Checkbox(
                 value=bool(stretch), description="Stretch the muscle", indent=False, style=_STYLE
             ),
-            "stretch_time": _slider(
-                W.FloatSlider, "Stretch starts at (s)", float(stretch_time), 2.0, 9.0, 0.5, ".1f"
-            ),
+            "stretch_time": _slider(FloatSlider, "Stretch starts at (s)", float(stretch_time), 2.0, 9.0, 0.5),
         }
         self.fixed = {k: w.value for k, w in all_controls.items() if k not in show}
         self.controls = {k: all_controls[k] for k in self.CONTROLS if k in show}
         self.result, self.no_stretch = self._simulate(**{k: w.value for k, w in all_controls.items()})
         r = self.result
-        self.figure = go.FigureWidget(
+        self.figure = figure_widget(
             figs.reflex_figure(
                 r.t,
                 r.drive,
@@ -317,20 +294,18 @@ class ReflexExplorer(Explorer):
         r, ref = self._simulate(v["fatigue"], v["stretch"], v["stretch_time"])
         self.result, self.no_stretch = r, ref
         bx, by = figs.cramp_band(r.t, r.episodes)
-        fig = self.figure
-        with fig.batch_update():
-            f32 = np.float32  # half the bytes to the browser; plenty for a plot
-            fig.data[0].y = r.drive.astype(f32)
-            fig.data[1].y = r.spindle.astype(f32)
-            fig.data[2].y = r.gto.astype(f32)
-            fig.data[3].x = bx
-            fig.data[3].y = by
-            fig.data[4].y = (100 * r.rate).astype(f32)
-            fig.data[5].y = (100 * r.force).astype(f32)
-            fig.data[6].y = (
-                np.full(r.t.shape, np.nan, dtype=f32) if ref is None else (100 * ref.force).astype(f32)
-            )
-            fig.data[7].y = (100 * r.stretch).astype(f32)
+        self.restyle(
+            {
+                0: {"y": r.drive},
+                1: {"y": r.spindle},
+                2: {"y": r.gto},
+                3: {"x": bx, "y": by},
+                4: {"y": 100 * r.rate},
+                5: {"y": 100 * r.force},
+                6: {"y": np.full(r.t.shape, np.nan) if ref is None else 100 * ref.force},
+                7: {"y": 100 * r.stretch},
+            }
+        )
 
     def summary(self) -> str:
         text = rx.describe(self.result)
@@ -370,16 +345,7 @@ class CouplingStepper(Explorer):
         self.steps = load_coupling_steps() if steps is None else steps
         n = len(self.steps)
         self.controls = {
-            "step": W.IntSlider(
-                value=int(step),
-                min=1,
-                max=n,
-                step=1,
-                description=f"Step (1-{n})",
-                style=_STYLE,
-                continuous_update=True,
-                layout=_LAYOUT,
-            )
+            "step": _slider(IntSlider, f"Step of the coupling chain (1-{n})", int(step), 1, n, 1)
         }
         self.prev_button = W.Button(
             description="Previous step",
@@ -397,7 +363,7 @@ class CouplingStepper(Explorer):
         self.next_button.on_click(lambda _b: self.go(+1))
         self.text = W.HTML(layout=W.Layout(width="min(100%, 340px)"))
         labels = [s["title"] for s in self.steps]
-        self.figure = go.FigureWidget(figs.coupling_figure(labels, int(step) - 1))
+        self.figure = figure_widget(figs.coupling_figure(labels, int(step) - 1))
         self._wire()
 
     def go(self, delta: int) -> None:
@@ -409,12 +375,12 @@ class CouplingStepper(Explorer):
         n = len(self.steps)
         i = int(step) - 1
         colors, sizes, text_colors = figs.coupling_style(n, i)
-        fig = self.figure
-        with fig.batch_update():
-            fig.data[0].marker.color = colors
-            fig.data[0].marker.size = sizes
-            fig.data[0].textfont.color = text_colors
-            fig.data[1].text = [figs.coupling_centre_text([s["title"] for s in self.steps], i)]
+        self.restyle(
+            {
+                0: {"marker": {"color": colors, "size": sizes}, "textfont": {"color": text_colors}},
+                1: {"text": [figs.coupling_centre_text([s["title"] for s in self.steps], i)]},
+            }
+        )
         st = self.steps[i]
         self.text.value = (
             f"<div role='region' aria-live='polite' aria-label='current step'>"

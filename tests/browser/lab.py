@@ -60,6 +60,41 @@ def shutdown_sessions(base: str, token: str) -> None:
         api(base, token, f"/api/sessions/{s['id']}", method="DELETE")
 
 
+# Kernel outputs that answer a widget's comm message: JupyterLab's widget manager logs each one to the
+# log console (error and stderr as errors, the rest as warnings), which is what its status-bar counter
+# counts. Cell outputs (answers to execute_request) go to their cells instead.
+_WATCH_KERNEL_LOG = """() => {
+    window.crampKernelLog = [];
+    window.jupyterapp.shell.currentWidget.context.sessionContext.iopubMessage.connect((_, m) => {
+        const type = m.header.msg_type, c = m.content;
+        window.crampKernelActive = performance.now();
+        if (m.parent_header.msg_type === 'comm_msg'
+                && ['stream', 'error', 'display_data', 'execute_result'].includes(type))
+            window.crampKernelLog.push(`${type}: ${c.text || (c.ename && c.ename + ': ' + c.evalue) || ''}`.slice(0, 300));
+    });
+}"""
+
+
+def watch_kernel_log(page: Page) -> None:
+    """From now on, record what JupyterLab's log console would get from the current notebook's kernel."""
+    page.evaluate(_WATCH_KERNEL_LOG)
+
+
+def kernel_log(page: Page) -> list[str]:
+    return page.evaluate("window.crampKernelLog")
+
+
+def settle(page: Page, quiet_ms: int = 500) -> None:
+    """Wait (after :func:`watch_kernel_log`) until the kernel has sent nothing for ``quiet_ms``: the
+    browser answers each redraw a moment after the kernel's update, and the kernel answers that."""
+    page.wait_for_function(
+        """q => window.jupyterapp.shell.currentWidget.sessionContext.kernelDisplayStatus === 'idle'
+            && performance.now() - (window.crampKernelActive || 0) >= q""",
+        arg=quiet_ms,
+        polling=100,
+    )
+
+
 def page_problems(page: Page) -> list[str]:
     """Visible signs that something failed to render or raised."""
     return page.evaluate(
