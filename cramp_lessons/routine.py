@@ -14,8 +14,8 @@ Durations come only from the content:
 - any other step (sit down, take hold of the foot...) waits for the learner.
 
 A hold that goes on for more than 10 minutes shows the content's long-cramp red flag
-(``redflags.long_cramp``: a cramp that lasts more than 10 minutes despite stretching needs
-urgent medical help).
+(``redflags.long_cramp``: a cramp that lasts more than 10 minutes despite stretching means
+seeing a doctor the same day).
 """
 
 from __future__ import annotations
@@ -268,7 +268,7 @@ class Routine:
             how = "press Skip when done"
         text = f"{where}: {t.step.text} [{how}]"
         if t.long_hold:
-            text += f" Warning: {self.long_cramp_text or 'a cramp lasting more than 10 minutes despite stretching needs urgent medical help.'}"
+            text += f" Warning: {self.long_cramp_text or 'a cramp lasting more than 10 minutes despite stretching means: see a doctor right away (the same day).'}"
         return text
 
 
@@ -305,7 +305,7 @@ def steps_from_topic(
     if stretch_seconds is not None and not (0 < stretch_seconds <= LONG_CRAMP_SECONDS):
         raise RoutineError(
             f"your stretch timer must be between 1 and {LONG_CRAMP_SECONDS} seconds, not {stretch_seconds:g}; "
-            f"a cramp lasting more than 10 minutes despite stretching needs urgent medical help"
+            f"a cramp lasting more than 10 minutes despite stretching means: see a doctor right away (the same day)"
         )
     timed_at = _timed_step_index(t) if t.hold_seconds else -1
     out = []
