@@ -41,6 +41,7 @@ _API = {
     "cramp_diary": "widgets.practical",
     "red_flag_checker": "widgets.practical",
     "cause_finder": "widgets.practical",
+    "worked_cases": "widgets.cases",
     "join": "classroom",
     "join_widget": "classroom",
 }

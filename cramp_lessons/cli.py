@@ -26,6 +26,10 @@ def _check(args: argparse.Namespace) -> int:
 
         try:
             load_rules(course.tables["causefinder"], course)
+            if "cases" in course.tables:  # the worked cases run on the cause finder's rules
+                from .cases import load_cases
+
+                load_cases(course)
         except ContentError as e:
             print(f"error: {e}", file=sys.stderr)
             return 1

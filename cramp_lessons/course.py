@@ -20,6 +20,7 @@ from pydantic import (
     Field,
     TypeAdapter,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -86,6 +87,28 @@ class Lesson(_Model):
 
 
 # --------------------------------------------------------------------------- topics
+# Tags a claim may carry with no source: "not tested" and "done by tradition" need none.
+UNCITED_TAGS = ("unproven", "traditional practice")
+
+
+class Part(_Model):
+    """One claim of a card whose parts differ in strength: the claim, its own tag and its sources."""
+
+    claim: Text  # one plain sentence, as the card says it
+    evidence: EvidenceTag
+    references: list[Id] = Field(default_factory=list)
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _cited(self) -> Part:
+        if not self.references and self.evidence not in UNCITED_TAGS:
+            raise ValueError(
+                f"a part tagged {self.evidence!r} needs its references; "
+                f"only {' or '.join(map(repr, UNCITED_TAGS))} may have none"
+            )
+        return self
+
+
 class Topic(Cited):
     """A teachable item: a definition, a cause, a technique, a measure, a red flag, a correction."""
 
@@ -109,6 +132,35 @@ class Topic(Cited):
     # The tag says how sure the evidence is; the verdict says which way it points, so a
     # well-tested remedy that does not work never reads as a green light.
     verdict: VerdictId | None = None
+    # A card whose parts differ in strength lists each part with its own tag. The FIRST part is the
+    # claim the card's badge rates: the card's `evidence` must be that part's tag.
+    parts: list[Part] = Field(default_factory=list)
+
+    @field_validator("parts")
+    @classmethod
+    def _parts(cls, v: list[Part], info: ValidationInfo) -> list[Part]:
+        if not v:
+            return v
+        if len(v) < 2 or len({p.evidence for p in v}) < 2:
+            raise ValueError(
+                "parts are for a card whose parts differ in strength: give at least 2 parts with at "
+                "least 2 different tags, or leave parts out and let the card's evidence tag rate it"
+            )
+        card = info.data.get("evidence")
+        if card is not None and card != v[0].evidence:
+            raise ValueError(
+                f"the card's evidence is {card!r} but its first part is tagged {v[0].evidence!r}; "
+                "the first part is the claim the card's badge rates, so the two must be the same"
+            )
+        return v
+
+    @property
+    def all_references(self) -> list[str]:
+        """The card's references, then any its parts cite that the card does not, in order."""
+        out = list(self.references)
+        for p in self.parts:
+            out += [r for r in p.references if r not in out]
+        return out
 
     @field_validator("hold_seconds")
     @classmethod
@@ -748,6 +800,17 @@ def collect_errors(content_dir: Path | str | None = None) -> tuple[Course | None
     for tid, t in topics.items():
         rel = topic_src[tid]
         check_refs(t, rel)
+        for k, part in enumerate(t.parts):
+            for r in part.references:
+                if r not in references:
+                    errors.append(
+                        ContentError(
+                            rel,
+                            tid,
+                            f"parts.{k}.references",
+                            f"reference {r!r} is not defined in references.yaml",
+                        )
+                    )
         if t.lesson not in lessons:
             errors.append(ContentError(rel, tid, "lesson", f"unknown lesson {t.lesson!r}"))
         if uf is not None:  # a broken urgency.yaml is reported once, not again for every red flag

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from .course import EVIDENCE_TAGS, EVIDENCE_WORDS, Course, Topic, UrgencyLevel, load_course
+from .course import EVIDENCE_TAGS, EVIDENCE_WORDS, Course, Part, Topic, UrgencyLevel, load_course
 from .errors import CrampLessonsError
 
 __all__ = [
@@ -89,6 +89,7 @@ class PlanItem:
     level: UrgencyLevel | None = None  # red flags only: their level on the urgency scale
     verdict: str | None = None  # measures only: "may help", "not tested"... (content/verdicts.yaml)
     section: str | None = None  # measures only: a key of SECTIONS, from the verdict
+    parts: tuple[Part, ...] = ()  # a card whose parts differ in strength: each part with its own tag
 
     @property
     def urgency(self) -> str | None:
@@ -134,6 +135,7 @@ def _item(t: Topic, because: Iterable[str], course: Course) -> PlanItem:
         course.level(t.urgency) if t.urgency else None,
         verdict.id if verdict else None,
         verdict.plan if verdict else None,
+        tuple(t.parts),
     )
 
 
@@ -213,7 +215,7 @@ def make_plan(selected: Iterable[str] = (), course: Course | None = None, notes:
 
     refs: list[str] = []
     for i in (*advice, *items, *flags):
-        for r in course.topics[i.topic_id].references:
+        for r in course.topics[i.topic_id].all_references:
             c = course.references[r].citation
             if c not in refs:
                 refs.append(c)
@@ -262,6 +264,9 @@ def _md_items(items: Iterable[PlanItem], bullet: str) -> str:
     for i in items:
         why = ", ".join(b.replace("_", " ") for b in i.because)
         lines.append(f"{bullet} **{i.title}** *({measure_tag(i)}; for: {why})*  \n  {i.summary}")
+        for p in i.parts:
+            note = f" {p.note}" if p.note else ""
+            lines.append(f"  - *{EVIDENCE_WORDS[p.evidence].capitalize()}:* {p.claim}{note}")
         if i.evidence_note:
             lines.append(f"  - *Evidence:* {i.evidence_note}")
         for s in i.steps:
@@ -344,7 +349,13 @@ def plan_html(plan: Plan, course: Course | None = None, today: date | None = Non
             sub = "".join(f"<li>How: {e(s)}</li>" for s in i.steps) + "".join(
                 f"<li>⚠ {e(c)}</li>" for c in i.cautions
             )
-            note = f"<br><span class='ev'>Evidence: {e(i.evidence_note)}</span>" if i.evidence_note else ""
+            note = "".join(
+                f"<br><span class='ev'>{e(EVIDENCE_WORDS[p.evidence].capitalize())}: "
+                f"{e(p.claim)}{e(' ' + p.note) if p.note else ''}</span>"
+                for p in i.parts
+            )
+            if i.evidence_note:
+                note += f"<br><span class='ev'>Evidence: {e(i.evidence_note)}</span>"
             out.append(
                 f"<li><span class='box' aria-hidden='true'>{box}</span> <strong>{e(i.title)}</strong> "
                 f"<span class='ev'>({e(measure_tag(i))}; for: {e(why)})</span><br>{e(i.summary)}{note}"

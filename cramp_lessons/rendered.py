@@ -128,6 +128,8 @@ def card_markdown(t: Topic) -> str:
     urgency label and sources come from shared files and are left out.
     """
     parts = [f"### {t.title}"]
+    if t.parts:  # each part's claim and note, where the card lists them under its title
+        parts.append("\n".join(f"- {p.claim}" + (f" {p.note}" if p.note else "") for p in t.parts))
     parts += [p for p in (t.evidence_note, t.summary, t.body, t.article_says, t.correction) if p]
     for values in (t.risk_groups, t.where, t.steps, t.cautions):
         if values:

@@ -161,6 +161,10 @@ def _course_texts(c):
                 yield t.id, getattr(t, field)
         for x in (*t.steps, *t.cautions):
             yield t.id, x
+        for part in t.parts:
+            yield t.id, part.claim
+            if part.note:
+                yield t.id, part.note
     for q in c.questions.values():
         yield q.id, q.prompt
         yield q.id, q.explanation
@@ -301,6 +305,75 @@ def test_unknown_reference(content_copy):
     e = _only_error(content_copy)
     assert (e.file, e.item, e.field) == ("topics/causes.yaml", "causes.cold", "references")
     assert "nowhere2020" in str(e)
+
+
+# ------------------------------------------------------------------ a card's parts, each with its own tag
+GOOD_PARTS = [
+    {"claim": "That cold triggers cramps is untested.", "evidence": "unproven"},
+    {"claim": "Cold slows muscle.", "evidence": "strong", "references": ["ref_a"], "note": "Physiology."},
+]
+
+
+def _with_parts(root, parts, **card):
+    _edit(root / "topics" / "causes.yaml", lambda d: d["items"][0].update(parts=parts, **card))
+
+
+def test_a_card_with_parts_of_different_strength_loads(content_copy):
+    _with_parts(content_copy, GOOD_PARTS)
+    t = load_course(content_copy).topic("causes.cold")
+    assert [p.evidence for p in t.parts] == ["unproven", "strong"]
+    assert t.evidence == t.parts[0].evidence and t.parts[1].note == "Physiology."
+    assert t.all_references == ["ref_a"]
+
+
+def test_a_part_may_cite_a_source_the_card_does_not(content_copy):
+    parts = [GOOD_PARTS[0], {**GOOD_PARTS[1], "references": ["ref_b"]}]
+    _with_parts(content_copy, parts)
+    assert load_course(content_copy).topic("causes.cold").all_references == ["ref_a", "ref_b"]
+
+
+def test_a_part_citing_an_unknown_reference_is_refused(content_copy):
+    _with_parts(content_copy, [GOOD_PARTS[0], {**GOOD_PARTS[1], "references": ["nowhere2020"]}])
+    e = _only_error(content_copy)
+    assert (e.file, e.item, e.field) == ("topics/causes.yaml", "causes.cold", "parts.1.references")
+    assert "'nowhere2020' is not defined in references.yaml" in e.problem
+
+
+def test_a_card_whose_tag_is_not_its_first_parts_tag_is_refused(content_copy):
+    _with_parts(content_copy, list(reversed(GOOD_PARTS)))  # the card says unproven, its first part strong
+    e = _only_error(content_copy)
+    assert (e.file, e.item, e.field) == ("topics/causes.yaml", "causes.cold", "parts")
+    assert "the card's evidence is 'unproven' but its first part is tagged 'strong'" in e.problem
+    assert "the first part is the claim the card's badge rates" in e.problem
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [
+        [GOOD_PARTS[0]],  # one part: the card's own tag says it all
+        [GOOD_PARTS[0], {"claim": "Nor is warmth.", "evidence": "unproven"}],  # two parts, one tag
+    ],
+    ids=["one part", "one tag"],
+)
+def test_parts_need_two_parts_with_two_tags(content_copy, parts):
+    _with_parts(content_copy, parts)
+    e = _only_error(content_copy)
+    assert (e.item, e.field) == ("causes.cold", "parts")
+    assert "at least 2 parts with at least 2 different tags" in e.problem
+
+
+def test_a_part_with_a_tag_above_unproven_needs_references(content_copy):
+    _with_parts(content_copy, [GOOD_PARTS[0], {**GOOD_PARTS[1], "references": []}])
+    e = _only_error(content_copy)
+    assert (e.item, e.field) == ("causes.cold", "parts.1")
+    assert "a part tagged 'strong' needs its references" in e.problem
+
+
+@pytest.mark.parametrize("field, value", [("evidence", "very strong"), ("claim", ""), ("colour", "blue")])
+def test_a_malformed_part_names_the_part_and_field(content_copy, field, value):
+    _with_parts(content_copy, [GOOD_PARTS[0], {**GOOD_PARTS[1], field: value}])
+    e = _only_error(content_copy)
+    assert (e.item, e.field) == ("causes.cold", f"parts.1.{field}")
 
 
 def test_bad_evidence_tag(content_copy):

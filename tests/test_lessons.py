@@ -38,7 +38,11 @@ def test_notebook_follows_the_skeleton(lesson):
     nb = _nb(lesson)
     md = _source(nb, "markdown")
     code = _source(nb, "code")
-    assert nb["cells"][0]["cell_type"] == "markdown" and "".join(nb["cells"][0]["source"]).startswith("# ")
+    heading = "".join(nb["cells"][0]["source"]).splitlines()[0]
+    assert nb["cells"][0]["cell_type"] == "markdown" and heading.startswith("# ")
+    # The heading ends with the lesson's title, after its number if it shows one (lessons.yaml).
+    number = re.match(r"# (\d+) ", heading)
+    assert heading.lower().endswith(lesson.title.lower()) and (number is None or number[1] == lesson.number)
     assert f'lesson_header("{lesson.id}")' in code and f'lesson_footer("{lesson.id}")' in code
     assert "## Check yourself" in md and "## Summary" in md
 
@@ -197,6 +201,7 @@ TOOLS = {
     "cramp_diary",
     "red_flag_checker",
     "cause_finder",
+    "worked_cases",
     "review_due",
 }
 LOOK_ONLY = {"progress_dashboard"}

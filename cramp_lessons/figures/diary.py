@@ -166,6 +166,6 @@ def diary_summary(entries: Sequence[DiaryEntry], labels: dict[str, str] | None =
     if long:
         text += (
             f" {long} lasted more than 10 minutes: a cramp that lasts that long despite stretching "
-            f"means: see a doctor right away (the same day). See the red flags in lesson 08."
+            f"means: see a doctor right away (the same day). See the red flags in lesson 09."
         )
     return text

@@ -55,8 +55,21 @@ def topic_markdown(
     are read to find each term's defining lesson; default: the repository's ``notebooks/``).
     """
     g = glosser(course, lesson or t.lesson, notebooks_dir or default_notebooks_dir())
-    badge = f"*{EVIDENCE_BADGE[t.evidence]}*"
-    parts = [f"{heading} {t.title}", badge + (f": {g(t.evidence_note)}" if t.evidence_note else "")]
+    parts = [f"{heading} {t.title}"]
+    if t.parts:
+        # A card whose parts differ in strength: one badge per part, the part the card rates first.
+        parts.append(
+            "**How sure is each part?**"
+            + "".join(
+                f"\n- *{EVIDENCE_BADGE[p.evidence]}*: {g(p.claim)}" + (f" {g(p.note)}" if p.note else "")
+                for p in t.parts
+            )
+        )
+        if t.evidence_note:
+            parts.append(f"*About the evidence:* {g(t.evidence_note)}")
+    else:
+        badge = f"*{EVIDENCE_BADGE[t.evidence]}*"
+        parts.append(badge + (f": {g(t.evidence_note)}" if t.evidence_note else ""))
     if t.verdict:
         v = course.verdict(t.verdict)
         parts.append(f"**Does it prevent cramps? {v.id.capitalize()}.** {v.meaning}")
@@ -81,8 +94,10 @@ def topic_markdown(
         parts.append("**Take care:**" + "".join(f"\n- ⚠️ {g(c)}" for c in t.cautions))
     if t.urgency and show_level:
         parts.append(f"**{level_heading(course.level(t.urgency))}**")
-    if t.references:
-        parts.append("<details><summary>Sources</summary>\n" + _refs(course, t.references) + "\n</details>")
+    if t.all_references:
+        parts.append(
+            "<details><summary>Sources</summary>\n" + _refs(course, t.all_references) + "\n</details>"
+        )
     return "\n\n".join(parts)
 
 
@@ -193,7 +208,7 @@ def lesson_footer(lesson_id: str) -> Markdown:
     ids: list[str] = []
     for t in course.topics.values():
         if t.lesson == lesson_id:
-            ids += t.references
+            ids += t.all_references
     for b in course.banks_for(lesson_id):
         for q in b.questions:
             ids += q.references

@@ -313,7 +313,7 @@ class AbiCalculator(Explorer):
     title = "Ankle-brachial index (ABI) calculator"
     caption = (
         "ABI = ankle systolic / arm systolic pressure. Bands from the 2016 AHA/ACC guideline "
-        "(Gerhard-Herman et al.). The starting numbers are illustrative: enter your own. "
+        "(Gerhard-Herman et al.). The numbers come from a made-up worked case. "
         "A teaching calculator, not a diagnosis: a clinician measures and interprets the ABI."
     )
 

@@ -815,10 +815,11 @@ def red_flag_checker() -> RedFlagWidget:
 class CauseFinderWidget(_Tool):
     """Describe a cramp with labelled controls; red flags first, then possible causes with reasons."""
 
-    def __init__(self, *, course: Course | None = None) -> None:
+    def __init__(self, *, course: Course | None = None, intro: str = "Tick what the case describes.") -> None:
         from .. import causefinder as C
 
         self.C = C
+        self._holding = False  # set_answers changes many controls: one update at the end
         self.course = course or load_course()
         rules = C.load_rules(course=None if course is None else self.course)
         self.rules = rules
@@ -868,9 +869,7 @@ class CauseFinderWidget(_Tool):
         )
         self.widget = Panel(
             [
-                W.HTML(
-                    f"<h4>Cause finder</h4><p><i>Describe your cramps; tick what applies. {e(C.TEACHING_AID)}</i></p>"
-                ),
+                W.HTML(f"<h4>Cause finder</h4><p><i>{e(intro)} {e(C.TEACHING_AID)}</i></p>"),
                 grid,
                 self.result,
             ],
@@ -889,7 +888,27 @@ class CauseFinderWidget(_Tool):
         out["age"] = self.age.value
         return out
 
+    def set_answers(self, answers: dict[str, Any]) -> None:
+        """Fill the controls with a worked case's answers (option ids, as in ``content/cases.yaml``)."""
+        self._holding = True
+        try:
+            for g, c in self.controls.items():
+                given = answers.get(g) or []
+                given = [given] if isinstance(given, str) else list(given)
+                if isinstance(c, dict):
+                    for k, box in c.items():
+                        box.value = k in given
+                else:
+                    c.value = given[0] if given else ""
+            age = answers.get("age")
+            self.age.value = "" if age is None else str(age)
+        finally:
+            self._holding = False
+        self.update()
+
     def update(self) -> None:
+        if self._holding:
+            return
         self.last = r = self.C.find_causes(self.answers(), rules=self.rules, course=self.course)
         alert = r.most_urgent  # a red flag on the top level of the scale
         role, live = ("alert", "assertive") if alert else ("status", "polite")

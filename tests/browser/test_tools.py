@@ -1,6 +1,7 @@
 """The practical tools in a real browser: the red-flag checker puts emergencies first, the cause
-finder answers a described cramp, the planner builds a checklist, the diary refuses a bad entry,
-and the routine's timer counts while the kernel stays free for other cells."""
+finder and the ABI calculator work made-up cases after the learner decides, the planner builds a
+checklist, the diary refuses a bad entry, and the routine's timer counts while the kernel stays
+free for other cells."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import pytest
 
 from cramp_lessons import redflags
 from cramp_lessons.course import load_course
+from cramp_lessons.physiology import circulation as circ
+from cramp_lessons.widgets.cases import band_label
 
 from .lab import open_notebook, page_problems, run_all, shutdown_sessions
 
@@ -37,7 +40,7 @@ def lesson(lab, page, request):
 
 
 def test_red_flag_checker_puts_emergencies_first(lesson):
-    page = lesson("08_when_to_see_a_doctor.ipynb")
+    page = lesson("09_when_to_see_a_doctor.ipynb")
     tool = page.locator(".cramp-redflags").first
     tool.scroll_into_view_if_needed()
     result = tool.locator("[aria-live]").first
@@ -52,22 +55,44 @@ def test_red_flag_checker_puts_emergencies_first(lesson):
     assert "you have" not in text.lower()
 
 
-def test_cause_finder_answers_and_flags_first(lesson):
-    page = lesson("05_cramps_in_pregnancy_and_life_stages.ipynb")
-    tool = page.locator(".cramp-causefinder").first
+def test_cause_finder_works_a_case_after_the_learner_decides(lesson):
+    page = lesson("06_cramps_in_pregnancy_and_life_stages.ipynb")
+    tool = page.locator(".cramp-cases").first
     tool.scroll_into_view_if_needed()
-    tool.get_by_label("Pregnant", exact=True).check()
-    tool.get_by_label("At night, in bed", exact=True).check()
-    result = tool.locator(".widget-html").last
-    result.filter(has_text=COURSE.topic("causes.pregnancy").title).wait_for()
-    tool.get_by_label("One leg swollen, warm, red or dark, and painful", exact=True).check()
+    tool.locator("[role=note]").filter(has_text="not a diagnosis").wait_for()
+    finder = tool.locator(".cramp-causefinder")
+    assert not finder.is_visible()  # the learner reasons first
+    neuropathy = COURSE.topic("secondary.neuropathy").title
+    tool.get_by_label("Most likely cause:").select_option(label=neuropathy)
+    tool.get_by_label("How soon should they see a doctor?").select_option(label=LEVEL["routine"])
+    tool.get_by_role("button", name="Show the tool's reasoning").click()
+    tool.locator("[role=status]").filter(has_text="The worked answer").first.wait_for()
+    finder.wait_for()
+    result = finder.locator(".widget-html").last
+    result.filter(has_text=neuropathy).wait_for()
+    # What if? One more sign, and the tool's answer moves up the scale, red flags first.
+    finder.get_by_label("One leg swollen, warm, red or dark, and painful", exact=True).check()
     result.filter(has_text=LEVEL["same_day"]).wait_for()
     text = result.inner_text()
-    assert text.index(LEVEL["same_day"]) < text.index(COURSE.topic("causes.pregnancy").title)
+    assert text.index(LEVEL["same_day"]) < text.index(neuropathy)
+
+
+def test_abi_calculator_works_a_case_and_explains_a_wrong_band(lesson):
+    page = lesson("04_causes_calcium_and_arteries.ipynb")
+    tool = page.locator(".cramp-cases").first
+    tool.scroll_into_view_if_needed()
+    tool.get_by_label("Worked case:").select_option(label="Mr Hall, 80")
+    tool.locator("blockquote").filter(has_text="Mr Hall").wait_for()
+    normal = next(b for b in circ.ABI_BANDS if b.id == "normal")
+    tool.get_by_label("Which ABI band?").select_option(label=band_label(normal))
+    tool.get_by_label("How soon should they see a doctor?").select_option(label=LEVEL["within_days"])
+    tool.get_by_role("button", name="Show the tool's reasoning").click()
+    tool.locator("[role=status]").filter(has_text="too stiff").first.wait_for()
+    tool.locator(".cramp-explorer [role=status]").filter(has_text="1.53").wait_for()
 
 
 def test_planner_and_diary(lesson):
-    page = lesson("07_prevention.ipynb")
+    page = lesson("08_prevention.ipynb")
     planner = page.locator(".cramp-planner").first
     planner.scroll_into_view_if_needed()
     planner.get_by_label(COURSE.topic("situations.pregnant").title, exact=True).check()
@@ -82,7 +107,7 @@ def test_planner_and_diary(lesson):
 
 
 def test_routine_timer_runs_without_blocking_the_kernel(lesson):
-    page = lesson("06_relief_techniques.ipynb")
+    page = lesson("07_relief_techniques.ipynb")
     tool = page.locator(".cramp-routine").first
     tool.scroll_into_view_if_needed()
     tool.get_by_role("button", name="Start").click()
