@@ -45,11 +45,27 @@ def expected(notebook: str) -> dict:
     )
     calls = re.findall(r'show_explorer\("([^"]+)"', code)
     return {
-        "explorers": sum(c in EXPLORERS for c in calls),
+        # worked_cases("abi") holds the ABI calculator, shown once the learner has decided
+        "explorers": sum(c in EXPLORERS for c in calls) + code.count('worked_cases("abi")'),
         "pictures": sum(c in PICTURES for c in calls),
         "banks": re.findall(r'quiz\("([^"]+)"\)', code),
         "assessment": "check_yourself(" in code,
     }
+
+
+def decide_worked_cases(page) -> None:
+    """In every worked-case panel, choose an answer to both questions and reveal the tool's reasoning:
+    the tool (an explorer, for the ABI) is hidden until the learner has decided."""
+    panels = page.locator(".cramp-cases")
+    for i in range(panels.count()):
+        box = panels.nth(i)
+        box.scroll_into_view_if_needed()
+        box.locator("[role=note]").first.wait_for()
+        choices = box.locator("select")
+        for k in (1, 2):  # the case picker is the first; then the likely answer and how soon
+            choices.nth(k).select_option(index=1)
+        box.get_by_role("button", name="Show the tool's reasoning").click()
+        box.locator("[role=status]").filter(has_text="The worked answer").first.wait_for()
 
 
 def answer_single_choice(page, bank_id: str) -> bool:
@@ -175,6 +191,7 @@ def test_lesson_runs_and_renders(lab, page, lesson):
         run_all(page)
         if want["explorers"] or want["banks"] or want["assessment"]:
             page.wait_for_selector(".jp-OutputArea-output .widget-box", timeout=60_000)
+        decide_worked_cases(page)
         assert page.locator(".cramp-explorer").count() == want["explorers"]
         n_plots = want["explorers"] + want["pictures"]
         page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {n_plots}")
