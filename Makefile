@@ -5,7 +5,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb notebooks/teacher/*.ipynb))
 
-.PHONY: lab test lint lock venv venv-test system-deps notebooks check bench clean
+.PHONY: lab test lint lock venv venv-test system-deps notebooks guide check bench clean
 
 # Installs come from the locks (exact versions and hashes), never from the ranges in pyproject.toml:
 # a fresh clone in six months installs exactly what CI tested. The package itself goes in without deps.
@@ -67,8 +67,12 @@ system-deps:
 notebooks: venv-test
 	$(PY) tools/execute_notebooks.py $(NOTEBOOKS)
 
+## Rewrite the teacher guide's answer lists from the question banks.
+guide: venv-test
+	$(PY) tools/sync_guide_answers.py
+
 check: venv
-	$(VENV)/bin/cramp-lessons check
+	$(VENV)/bin/cramp-lessons check --strict
 
 bench: venv-test
 	$(PY) benchmarks/run.py

@@ -35,6 +35,8 @@ def _check(args: argparse.Namespace) -> int:
             return 1
     if _check_words(course, args) > 0:
         return 1
+    if _check_items(course, strict=args.strict) > 0:
+        return 1
     print(
         f"ok: {root}: {len(course.lessons)} lessons, {len(course.topics)} topics, "
         f"{len(course.banks)} quiz banks, {len(course.questions)} questions, {len(course.references)} references"
@@ -80,6 +82,35 @@ def _check_words(course: object, args: argparse.Namespace) -> int:
     return len(errors)
 
 
+def _check_items(course: object, *, strict: bool, lessons: list[str] | None = None) -> int:
+    """The item-writing rules (warnings; errors with ``strict``); returns the number of errors."""
+    from .itemlint import cue_scores, lint
+
+    findings = lint(course)  # type: ignore[arg-type]
+    if lessons:
+        qs = {q.id: b.lesson for b in course.banks.values() for q in b.questions}  # type: ignore[attr-defined]
+        banks = {b.bank: b.lesson for b in course.banks.values()}  # type: ignore[attr-defined]
+        findings = [f for f in findings if qs.get(f.where, banks.get(f.where, f.where)) in lessons]
+    label = "error" if strict else "WARNING"
+    for f in findings:
+        print(f"{label}: items: {f}", file=sys.stderr)
+    qs_in = [
+        q
+        for b in course.banks.values()  # type: ignore[attr-defined]
+        for q in b.questions
+        if not lessons or b.lesson in lessons
+    ]
+    for s in cue_scores(course, qs_in).values():  # type: ignore[arg-type]
+        print(f"items: {s}", file=sys.stderr)
+    return len(findings) if strict else 0
+
+
+def _items_lint(args: argparse.Namespace) -> int:
+    from .course import load_course
+
+    return 1 if _check_items(load_course(), strict=True, lessons=args.lesson or None) else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="cramp-lessons", description="Cramp Lessons: tools for the course.")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
@@ -90,10 +121,18 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="the lesson notebooks, for the glossary check (default: the repository's notebooks/)",
     )
+    c.add_argument(
+        "--strict", action="store_true", help="fail on item-writing problems (answer cues, levels, hints)"
+    )
+    items = sub.add_parser("items", help="the quiz items: lint them for answer cues, or analyse the answers")
+    items_sub = items.add_subparsers(dest="items_command", metavar="ACTION", required=True)
+    il = items_sub.add_parser("lint", help="item-writing problems and the cue-only learner's score")
+    il.add_argument("--lesson", action="append", metavar="ID", help="only this lesson (repeatable)")
     from .classroom.cli import register as register_classroom
     from .commands import _guarded, register
 
     c.set_defaults(func=_guarded(_check))
+    il.set_defaults(func=_guarded(_items_lint))
 
     register(sub)
     register_classroom(sub)

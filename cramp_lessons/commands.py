@@ -1,4 +1,5 @@
-"""The ``progress``, ``export`` and ``import`` subcommands of ``cramp-lessons``.
+"""The ``progress``, ``export``, ``import``, ``readability`` and ``items report`` subcommands of
+``cramp-lessons``.
 
 ``register(subparsers)`` adds them to the parser built in :mod:`cramp_lessons.cli`. Each
 handler returns an exit code; a failure prints ``error: ...`` on stderr and returns 1, never
@@ -198,8 +199,92 @@ def _readability(args: argparse.Namespace) -> int:
     return 0
 
 
+# ------------------------------------------------------------------ items report
+def _db_shown(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL at all: say so without echoing it whole
+        from .errors import echo
+
+        return echo(url, 80)
+
+
+def _class_responses(session_id: str, db: str | None) -> tuple[list[Any], str]:
+    """A class session's answers as item-analysis responses, and where they came from."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+    from .classroom import ClassroomError
+    from .classroom.store import Store, default_url
+    from .itemstats import from_class
+
+    url = db or default_url()
+    shown = _db_shown(url)
+    try:
+        u = make_url(url)
+    except ArgumentError:
+        raise ClassroomError(f"not a database URL: {shown}") from None
+    if u.get_backend_name() == "sqlite" and u.database and u.database != ":memory:":
+        path = Path(u.database).expanduser()
+        if not path.is_file():  # a report creates nothing: no empty database, no folder
+            raise ClassroomError(f"no classroom database at {path}; pass --db URL")
+    store = None
+    try:
+        store = Store(url)
+        return from_class(store, session_id), f"class session {session_id} ({shown})"
+    except (SQLAlchemyError, ImportError) as e:
+        text = str(getattr(e, "orig", None) or e).strip()
+        why = text.splitlines()[0] if text else type(e).__name__
+        raise ClassroomError(f"cannot read the classroom database {shown}: {why}") from None
+    finally:
+        if store is not None:
+            store.close()
+
+
+@_guarded
+def _items_report(args: argparse.Namespace) -> int:
+    from .itemstats import analyse, as_table, from_progress, write_csv
+
+    course = _course(args)
+    if args.class_session is not None:
+        responses, source = _class_responses(args.class_session, args.db)
+    else:
+        if args.db:
+            raise CrampLessonsError("--db names a classroom database: use it with --class SESSION")
+        store = _store(args)
+        responses, source = from_progress(store), f"your progress store ({store.path})"
+    stats = analyse(responses, course)
+    if stats.skipped:
+        print(
+            f"skipped {sum(stats.skipped.values())} answer(s) to {len(stats.skipped)} question(s) "
+            "not in the course",
+            file=sys.stderr,
+        )
+    if args.csv:
+        path = write_csv(stats, args.csv)
+        print(f"wrote {len(stats)} question(s) from {source} to {path}", file=sys.stderr)
+    elif not stats:
+        print(f"Nothing to analyse yet: no answers in {source}.")
+    else:
+        print(f"Item analysis of {source}: {len(stats)} question(s)\n")
+        sys.stdout.write(as_table(stats))
+    return 0
+
+
+def _subcommands(subparsers: Any, name: str, **kwargs: Any) -> Any:
+    """The ACTION subparsers of command ``name``, creating the command if the parser lacks it
+    (``items`` and its ``lint`` action are built in :mod:`cramp_lessons.cli`)."""
+    parser = subparsers.choices.get(name) or subparsers.add_parser(name, **kwargs)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action
+    return parser.add_subparsers(dest=f"{name}_command", metavar="ACTION", required=True)
+
+
 def register(subparsers: Any) -> None:
-    """Add ``progress``, ``export`` and ``import`` to the ``cramp-lessons`` subcommands."""
+    """Add ``progress``, ``export``, ``import``, ``readability`` and ``items report`` to the subcommands."""
     p = subparsers.add_parser("progress", help="export, import or reset your progress (answers and reviews)")
     p.add_argument(
         "--store", help=argparse.SUPPRESS
@@ -259,3 +344,20 @@ def register(subparsers: Any) -> None:
         "--content-dir", help="check the lesson against this content folder instead of the installed one"
     )
     m.set_defaults(func=_import)
+
+    items = _subcommands(subparsers, "items", help="the quiz items: lint them, report how they worked")
+    ir = items.add_parser(
+        "report",
+        help="item analysis: difficulty, discrimination, choices, hint use and time per question",
+        description="How each question worked, from your own answers (the default) or a class session's: "
+        "difficulty (share right at the first try), discrimination (upper-lower index D and the "
+        "point-biserial correlation with the rest score; a class only), how often each option was "
+        "chosen, hint use and the median time, with flags for items to revise.",
+    )
+    ir.add_argument("--class", dest="class_session", metavar="SESSION", help="a class session's answers")
+    ir.add_argument(
+        "--db", metavar="URL", help="the classroom database (default: SQLite in the data directory)"
+    )
+    ir.add_argument("--csv", metavar="FILE", help="write CSV to this file instead of printing a table")
+    ir.add_argument("--content-dir", help="a content folder other than the installed course")
+    ir.set_defaults(func=_items_report)

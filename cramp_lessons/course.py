@@ -210,11 +210,27 @@ class Option(_Model):
     feedback: Text
 
 
+Level = Literal["recall", "understand", "apply"]
+LEVELS: tuple[str, ...] = Level.__args__  # type: ignore[attr-defined]
+
+
 class _Question(Cited):
     id: Id
     prompt: Text
     explanation: Text
     section: str | None = None  # anchor in the lesson notebook, for "go back to" links
+    # What the question asks of the learner: recall a fact, understand an idea, or apply it to a
+    # situation. `cramp-lessons check --strict` wants every question to have one (itemlint.py).
+    level: Level | None = None
+    # Shown after a wrong first try: points to the reasoning without giving the answer. Every
+    # `apply` question has one; a success after the hint counts less (grading.HINTED_SCORE).
+    hint: str | None = None
+
+    @model_validator(mode="after")
+    def _apply_has_hint(self) -> _Question:
+        if self.level == "apply" and not (self.hint and self.hint.strip()):
+            raise ValueError("an 'apply' question needs a hint: the nudge shown after a wrong first try")
+        return self
 
 
 class SingleChoice(_Question):

@@ -20,7 +20,7 @@ import itertools
 import math
 import random
 from collections.abc import Iterable, Mapping, Sized
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .course import (
@@ -253,6 +253,15 @@ def check(question_id: str, answer: Any, course: Course | None = None) -> Grade:
     return grade(course.questions[question_id], answer, course)
 
 
+# A success after the author's hint (shown after a wrong first try) counts this much of its score.
+HINTED_WEIGHT = 0.5
+
+
+def hinted(g: Grade) -> Grade:
+    """The grade of a success reached with the hint: the same verdict, a smaller score."""
+    return replace(g, score=round(g.score * HINTED_WEIGHT, 6))
+
+
 # ------------------------------------------------------------------ shuffling
 def _rng(seed: int | str | None, key: str) -> random.Random:
     return random.Random(f"{seed}:{key}") if seed is not None else random.Random()
@@ -261,14 +270,12 @@ def _rng(seed: int | str | None, key: str) -> random.Random:
 def shuffled_choices(question: Any, seed: int | str | None = None) -> list[str]:
     """The display order of a question's choices (option ids, item ids or right-hand texts).
 
-    Single and multiple choice keep the author's order unless a seed is given; items to put
-    in order and right-hand matches are always shuffled (a seed makes it reproducible),
-    since the author lists them in the correct order.
+    Always shuffled, never the author's order: authors tend to list the right option first (and
+    list items to put in order, and matches, solved). A seed (the learner's, see
+    ``progress.learner_seed``) makes the order reproducible for that learner and question.
     """
     if isinstance(question, (SingleChoice, MultipleSelect)):
         ids = [o.id for o in question.options]
-        if seed is None:
-            return ids
     elif isinstance(question, Ordering):
         ids = [i.id for i in question.items]
     elif isinstance(question, Matching):

@@ -317,6 +317,25 @@ class ProgressStore:
                 for stmt in statements(ddl):
                     con.execute(stmt)
 
+    # -- the learner --------------------------------------------------------
+    def learner_seed(self) -> str:
+        """This learner's random seed, made once and kept: it orders each question's options.
+
+        The same learner sees the same order every time (so a retry is not a new puzzle), and
+        another learner a different one, so no option's place says whether it is right.
+        """
+        ddl = "CREATE TABLE IF NOT EXISTS learner (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+        self.ensure(ddl)
+        row = self.query("SELECT value FROM learner WHERE key = 'seed'")
+        if row:
+            return str(row[0][0])
+        import secrets
+
+        seed = secrets.token_hex(8)
+        with self.transaction() as con:
+            con.execute("INSERT OR IGNORE INTO learner(key, value) VALUES ('seed', ?)", (seed,))
+            return str(con.execute("SELECT value FROM learner WHERE key = 'seed'").fetchone()[0])
+
     # -- attempts -----------------------------------------------------------
     def record(
         self,
@@ -364,6 +383,23 @@ class ProgressStore:
 
 
 _STORE: ProgressStore | None = None
+
+
+_SESSION_SEED: str | None = None
+
+
+def learner_seed() -> str:
+    """The learner's seed from their progress store; a seed for this kernel if the store cannot
+    keep one (read-only, locked): options are still shuffled, only not the same next time."""
+    global _SESSION_SEED
+    try:
+        return get_store().learner_seed()
+    except ProgressError:
+        if _SESSION_SEED is None:
+            import secrets
+
+            _SESSION_SEED = secrets.token_hex(8)
+        return _SESSION_SEED
 
 
 def get_store() -> ProgressStore:

@@ -163,8 +163,14 @@ def test_shuffle_is_seeded_and_never_the_key(fixture_course):
     assert a == b and sorted(a) == sorted(i.id for i in q6.items)
     assert a != [i.id for i in q6.items]
     assert len({tuple(shuffled_choices(q6, seed=s)) for s in range(20)}) > 3
+    # Choice options too (issue 14): a learner's seed gives the same order every time, and across
+    # learners the right option lands in every place about equally often, so its place says nothing.
     q1 = fixture_course.question("causes.cold.q1")
-    assert shuffled_choices(q1) == ["a", "b", "c"]  # author's order without a seed
+    assert shuffled_choices(q1, "learner-1") == shuffled_choices(q1, "learner-1")
+    right = next(o.id for o in q1.options if o.correct)
+    places = [shuffled_choices(q1, f"learner-{k}").index(right) for k in range(600)]
+    for place in range(len(q1.options)):
+        assert abs(places.count(place) / 600 - 1 / len(q1.options)) < 0.07
 
 
 def test_question_order_is_seeded(fixture_course):

@@ -246,7 +246,7 @@ def public_question(q: Any, course: Course, seed: str) -> PublicQuestion:
     base = {"id": q.id, "type": q.type, "lesson": course.lesson_of_question(q.id), "prompt": q.prompt}
     if isinstance(q, (SingleChoice, MultipleSelect)):
         text = {o.id: o.text for o in q.options}
-        return PublicQuestion(**base, options=[Choice(id=i, text=text[i]) for i in shuffled_choices(q)])
+        return PublicQuestion(**base, options=[Choice(id=i, text=text[i]) for i in shuffled_choices(q, seed)])
     if isinstance(q, Ordering):
         text = {i.id: i.text for i in q.items}
         return PublicQuestion(**base, items=[Choice(id=i, text=text[i]) for i in shuffled_choices(q, seed)])
@@ -470,7 +470,8 @@ def create_app(
         return StateOut(
             session_id=sid,
             name=me.name,
-            question=public_question(q, course, sid),
+            # Each student's own order (answers are option ids, so they map back by themselves).
+            question=public_question(q, course, f"{sid}:{me.id}"),
             open=view.open,
             revealed=view.revealed,
             answered=view.answer is not None,

@@ -25,7 +25,7 @@ from ..course import (
     load_course,
 )
 from ..errors import AnswerError, CrampLessonsError
-from ..grading import TYPE_LABELS, Grade, grade, shuffled_choices, shuffled_questions
+from ..grading import HINTED_WEIGHT, TYPE_LABELS, Grade, grade, hinted, shuffled_choices, shuffled_questions
 from .base import Panel
 
 _WIDE = W.Layout(width="auto")
@@ -43,12 +43,14 @@ def _store_recorder(qid: str, answer: Any, g: Grade, seconds: float) -> None:
     forward_answer(qid, answer, seconds)  # queued for the live class when joined; a no-op otherwise
 
 
-def _schedule_review(question: Any, g: Grade, seconds: float) -> None:
-    """Feed a lesson quiz's first answer to spaced review (later tries follow shown feedback)."""
+def _schedule_review(question: Any, g: Grade, seconds: float, tries: int = 1) -> None:
+    """Feed a lesson quiz's first answer (or the one after the hint) to spaced review."""
     from .. import review
     from ..progress import get_store
 
-    review.record_outcome(get_store(), question.id, g, seconds, 1, time.time(), question_type=question.type)
+    review.record_outcome(
+        get_store(), question.id, g, seconds, tries, time.time(), question_type=question.type
+    )
 
 
 def grade_html(g: Grade) -> str:
@@ -85,6 +87,8 @@ class QuestionWidget:
         self.show_feedback = show_feedback
         self.last: Grade | None = None
         self.tries = 0
+        self.hinted = False  # the hint has been shown (after a wrong first try)
+        self.hint_pending = False  # ... just now: the learner is to try again
         # Time to answer runs from the first touch of this question's controls, not from when the
         # lesson was opened: reading the lesson above must not make every answer look slow.
         self._started: float | None = None
@@ -92,6 +96,10 @@ class QuestionWidget:
         self.prompt = W.HTML(
             f"<p><b>Question {number}</b> <i>({kind})</i><br>{html.escape(question.prompt)}</p>"
         )
+        if seed is None:  # options in this learner's own order (reproducible), never the author's
+            from ..progress import learner_seed
+
+            seed = learner_seed()
         self.inputs = self._build_inputs(seed)
         self.check_button = W.Button(
             description="Check", button_style="primary", tooltip="Check your answer", icon="check"
@@ -200,18 +208,37 @@ class QuestionWidget:
             self._warn(str(e).split(": ", 1)[-1])
             return None
         self.tries += 1
+        # A wrong first try of a question with a hint gets the hint, not the answer; the success
+        # that follows counts less (grading.HINTED_WEIGHT), and spaced review rates it Hard.
+        self.hint_pending = bool(
+            not g.correct and self.tries == 1 and self.question.hint and self.show_feedback
+        )
+        self.hinted = self.hinted or self.hint_pending
+        if self.hinted and not self.hint_pending and g.correct:
+            g = hinted(g)
         self.last = g
         seconds = time.monotonic() - (self._started or time.monotonic())
         stored = ""
         if self.record is not None:
             try:
                 self.record(self.question.id, ans, g, seconds)
-                if self.record is _store_recorder and self.tries == 1:
-                    _schedule_review(self.question, g, seconds)
+                # Spaced review hears the first outcome the learner reached on their own, or with
+                # the hint: not the tries after the answer was shown.
+                if self.record is _store_recorder and not self.hint_pending and self.tries <= 1 + self.hinted:
+                    _schedule_review(self.question, g, seconds, self.tries)
             except CrampLessonsError as e:
                 stored = f"<p>⚠ Your answer was graded but not saved: {html.escape(str(e))}</p>"
-        if self.show_feedback:
-            self.feedback.value = grade_html(g) + stored
+        if self.hint_pending:
+            self.feedback.value = (
+                "<div class='cramp-feedback cramp-hint' role='status' aria-live='polite'>"
+                f"<p><b>✘ Not quite.</b> <b>Hint:</b> {html.escape(self.question.hint)}</p>"
+                "<p>Think it through, then press Try again.</p></div>" + stored
+            )
+        elif self.show_feedback:
+            note = ""
+            if self.hinted and g.correct:
+                note = f"<p><i>Reached with the hint: it counts {HINTED_WEIGHT:.0%}.</i></p>"
+            self.feedback.value = grade_html(g) + note + stored
         else:
             self.feedback.value = "<p role='status'>Answer recorded.</p>" + stored
         for w in self._controls():

@@ -135,7 +135,12 @@ class ReviewWidget:
     def _graded(self, qw: QuestionWidget, g: Grade) -> None:
         qid = qw.question.id
         note = self.notes[qid]
-        if qw.tries > 1:
+        if qw.hint_pending:
+            note.value = (
+                "<p role='status'><i>Use the hint and try again: this review waits for that try.</i></p>"
+            )
+            return
+        if qw.tries > 1 + qw.hinted:
             note.value = (
                 "<p role='status'><i>Tries after the answer was shown do not change when this question "
                 "comes back.</i></p>"
@@ -148,7 +153,7 @@ class ReviewWidget:
                 qid,
                 g,
                 self._seconds.get(qid),
-                1,
+                qw.tries,  # 2 after the hint: a success then is rated Hard, not Good
                 now,
                 question_type=qw.question.type,
                 session=self.session,

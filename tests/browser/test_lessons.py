@@ -69,8 +69,10 @@ def decide_worked_cases(page) -> None:
 
 
 def answer_single_choice(page, bank_id: str) -> bool:
-    """Pick a wrong option, expect its feedback; try again with the right one, expect 'Correct'."""
-    q = next((x for x in COURSE.bank(bank_id).questions if isinstance(x, SingleChoice)), None)
+    """Pick a wrong option, expect the hint (or, for a question without one, the option's feedback);
+    try again with the right one, expect 'Correct' (and, after the hint, that it counts less)."""
+    singles = [x for x in COURSE.bank(bank_id).questions if isinstance(x, SingleChoice)]
+    q = next((x for x in singles if x.hint), singles[0] if singles else None)  # a hinted one if any
     if q is None:
         return False
     right = next(o for o in q.options if o.correct)
@@ -81,13 +83,18 @@ def answer_single_choice(page, bank_id: str) -> bool:
     box.get_by_role("button", name="Check").click()
     fb = box.locator(".cramp-feedback")
     fb.wait_for()
-    assert "Not quite" in fb.inner_text() and " ".join(wrong.feedback.split())[:40] in " ".join(
-        fb.inner_text().split()
-    )
+    shown = " ".join(fb.inner_text().split())
+    expect = q.hint if q.hint else wrong.feedback
+    assert "Not quite" in shown and " ".join(expect.split())[:40] in shown
+    if q.hint:
+        assert right.text not in shown, "the hint must not give the answer away"
     box.get_by_role("button", name="Try again").click()
     box.get_by_label(right.text, exact=True).check()
     box.get_by_role("button", name="Check").click()
-    box.locator(".cramp-feedback").filter(has_text="Correct").wait_for()
+    done = box.locator(".cramp-feedback").filter(has_text="Correct")
+    done.wait_for()
+    if q.hint:
+        assert "with the hint" in box.inner_text()
     return True
 
 

@@ -448,3 +448,18 @@ def test_create_app_refuses_a_fastapi_that_would_ignore_the_body_limit(monkeypat
     monkeypatch.setattr(server, "FastAPI", OldFastAPI)
     with pytest.raises(ClassroomError, match=r"fastapi>=0\.164"):
         server.create_app("sqlite://")
+
+
+def test_each_student_sees_the_options_in_their_own_order(classroom, fixture_course):
+    """Issue 14: the classroom shuffles per student; answers are option ids, so they map back."""
+    c = classroom
+    q = fixture_course.question("causes.cold.q2")  # multiple select, 4 options
+    c.t("POST", "/pose", json={"question_id": q.id})
+    students = [c.join(f"Student {k}") for k in range(6)]
+    orders = [tuple(o["id"] for o in c.state(s)["question"]["options"]) for s in students]
+    assert len(set(orders)) > 1, "every student saw the same order"
+    assert orders[0] == tuple(o["id"] for o in c.state(students[0])["question"]["options"])  # stable
+    for s in students:
+        assert c.submit(s, q.id, right_answer(q)).status_code == 200
+    rows = {r["question_id"]: r for r in c.t("GET", "/report").json()}
+    assert rows[q.id]["share_correct"] == pytest.approx(1.0)

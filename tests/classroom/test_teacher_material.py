@@ -51,3 +51,15 @@ def test_dashboard_notebook_uses_the_package_and_stops_its_server():
 def test_public_api_is_listed():
     for name in classroom.__all__:
         assert getattr(classroom, name) is not None, name
+
+
+def test_the_guide_answers_are_in_step_with_the_banks():
+    """`make guide` writes each lesson's answers from the banks; a changed bank without it fails here."""
+    import importlib.util
+
+    tool = TEACHER.parents[1] / "tools" / "sync_guide_answers.py"
+    spec = importlib.util.spec_from_file_location("sync_guide_answers", tool)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    text = mod.GUIDE.read_text(encoding="utf-8")
+    assert mod.sync(text, load_course()) == text, "run `make guide`"
