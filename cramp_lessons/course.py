@@ -18,6 +18,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     TypeAdapter,
     ValidationError,
     ValidationInfo,
@@ -222,6 +223,11 @@ class _Question(Cited):
     # What the question asks of the learner: recall a fact, understand an idea, or apply it to a
     # situation. `cramp-lessons check --strict` wants every question to have one (itemlint.py).
     level: Level | None = None
+    # A variant: the named generator (variants.py) draws each learner's numbers and computes the
+    # answer with the course's own model; the text's {placeholders} take its numbers.
+    generator: str | None = None
+    _template: Any = PrivateAttr(default=None)  # a variant's template (the course keeps one draw)
+    _seed: str | None = PrivateAttr(default=None)  # and the seed of this draw
     # Shown after a wrong first try: points to the reasoning without giving the answer. Every
     # `apply` question has one; a success after the hint counts less (grading.HINTED_SCORE).
     hint: str | None = None
@@ -240,7 +246,7 @@ class SingleChoice(_Question):
     @model_validator(mode="after")
     def _key(self) -> SingleChoice:
         _unique([o.id for o in self.options], "options")
-        if sum(o.correct for o in self.options) != 1:
+        if self.generator is None and sum(o.correct for o in self.options) != 1:
             raise ValueError("a single-choice question needs exactly one option with correct: true")
         return self
 
@@ -286,6 +292,8 @@ class Numeric(_Question):
 
     @model_validator(mode="after")
     def _key(self) -> Numeric:
+        if self.generator is not None:
+            return self  # the generator gives value and tolerance
         if self.value is None and (self.min is None or self.max is None):
             raise ValueError(
                 "a numeric question needs 'value' (with optional 'tolerance') or both 'min' and 'max'"
@@ -763,6 +771,15 @@ def collect_errors(content_dir: Path | str | None = None) -> tuple[Course | None
         b = parse(Bank, rel)
         if b is None or not register(b.bank, rel, "quiz bank"):
             continue
+        if any(q.generator for q in b.questions):
+            from .variants import VariantError, settle
+
+            try:  # the course keeps one draw of each variant (exports, classroom, guide)
+                b = b.model_copy(update={"questions": [settle(q) if q.generator else q for q in b.questions]})
+            except VariantError as e:
+                qid, _, why = str(e).partition(": ")
+                errors.append(ContentError(rel, qid, "generator", why))
+                continue
         banks[b.bank] = b
         for q in b.questions:
             if register(q.id, rel, "question"):  # ids are global: progress keys on them

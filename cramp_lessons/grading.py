@@ -250,7 +250,13 @@ def check(question_id: str, answer: Any, course: Course | None = None) -> Grade:
             f"did you mean {', '.join(close)}?" if close else f"quiz banks: {', '.join(sorted(course.banks))}"
         )
         raise AnswerError(f"no question {echo(question_id)} in the course; {hint}")
-    return grade(course.questions[question_id], answer, course)
+    q = course.questions[question_id]
+    from .variants import instance, is_variant_answer
+
+    if getattr(q, "generator", None) and is_variant_answer(answer):
+        # A variant's answer is stored with its seed: re-grade it against that learner's numbers.
+        return grade(instance(q, str(answer["seed"])), answer["answer"], course)
+    return grade(q, answer, course)
 
 
 # A success after the author's hint (shown after a wrong first try) counts this much of its score.

@@ -29,6 +29,8 @@ def answer_line(q, course) -> str:
     answer = g.answer_text + (unit if unit and not g.answer_text.endswith(unit.strip()) else "")
     answer = answer[:1].upper() + answer[1:].rstrip(".")
     level = f", {q.level}" if q.level else ""
+    if q.generator:  # each learner draws their own numbers; the guide shows the course's draw
+        level += f", variant from the {q.generator} model: numbers differ per learner, one draw shown"
     hint = f" **Hint:** {' '.join(q.hint.split())}" if q.hint else ""
     return (
         f"- `{q.id}` ({q.type}{level}) *{_short(q.prompt)}* **Answer:** {answer}. "

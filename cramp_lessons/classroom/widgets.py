@@ -17,6 +17,7 @@ import ipywidgets as W
 
 from ..course import Course, load_course
 from ..grading import Grade
+from ..variants import COURSE_SEED, is_variant_answer
 from ..widgets.base import Panel
 from ..widgets.quiz import QuestionWidget
 from . import ClassroomError, set_active
@@ -195,7 +196,10 @@ class JoinWidget:
                 )
             ]
             return
-        self.question = QuestionWidget(q, course=self.course, record=self._record, show_feedback=False)
+        # A posed variant shows the course's own draw: the one the server grades and the class discusses.
+        self.question = QuestionWidget(
+            q, course=self.course, record=self._record, show_feedback=False, variant_seed=COURSE_SEED
+        )
         self.question_box.children = [self.question.box]
 
     def _record(self, qid: str, answer: Any, g: Grade, seconds: float) -> None:
@@ -207,7 +211,7 @@ class JoinWidget:
             get_store().record(qid, answer, g.score, g.correct, seconds)
         finally:  # a local store problem (shown by the quiz widget) must not keep it from the class
             if self.client is not None:
-                self.client.record(qid, answer)
+                self.client.record(qid, answer["answer"] if is_variant_answer(answer) else answer)
 
     def text(self) -> str:
         if self.client is None:

@@ -136,6 +136,7 @@ class AssessmentWidget:
                 record=self._record,
                 on_graded=self._graded,
                 show_feedback=not exam,
+                variant_seed=f"sitting:{self._session}",  # a retake draws new numbers
             )
             for k, q in enumerate(a.questions)
         ]

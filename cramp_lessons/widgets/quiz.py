@@ -79,7 +79,17 @@ class QuestionWidget:
         record: Recorder | None = _store_recorder,
         on_graded: Callable[[QuestionWidget, Grade], None] | None = None,
         show_feedback: bool = True,
+        variant_seed: str | None = None,
     ) -> None:
+        self.variant_seed: str | None = None
+        if getattr(question, "generator", None):
+            # A variant: this learner's own numbers (or the sitting's, in the final assessment and
+            # in review, so that a retake is a new test of the same idea).
+            from ..progress import learner_seed
+            from ..variants import instance
+
+            self.variant_seed = variant_seed or learner_seed()
+            question = instance(question, self.variant_seed)
         self.question = question
         self.course = course or load_course()
         self.record = record
@@ -221,7 +231,10 @@ class QuestionWidget:
         stored = ""
         if self.record is not None:
             try:
-                self.record(self.question.id, ans, g, seconds)
+                stored_answer = (
+                    ans if self.variant_seed is None else {"seed": self.variant_seed, "answer": ans}
+                )
+                self.record(self.question.id, stored_answer, g, seconds)
                 # Spaced review hears the first outcome the learner reached on their own, or with
                 # the hint: not the tries after the answer was shown.
                 if self.record is _store_recorder and not self.hint_pending and self.tries <= 1 + self.hinted:

@@ -95,6 +95,7 @@ class ReviewWidget:
                 course=self.course,
                 record=self._record,
                 on_graded=self._graded,
+                variant_seed=f"review:{self.session}",  # new numbers at each review of a variant
             )
             note = W.HTML()
             self.question_widgets.append(qw)

@@ -228,6 +228,38 @@ def test_lesson_runs_and_renders(lab, page, lesson):
         shutdown_sessions(base, token)
 
 
+def test_a_variant_gets_the_learners_numbers_a_hint_then_a_right_answer(lab, page):
+    """Issue 14: a variant drawn from the ABI model with this learner's seed; a wrong answer brings
+    the hint (not the answer), and the right one then counts with the hint."""
+    from cramp_lessons.progress import ProgressStore
+    from cramp_lessons.variants import instance
+
+    base, token, home = lab
+    try:
+        open_notebook(page, base, token, "04_causes_calcium_and_arteries.ipynb")
+        run_all(page)
+        page.wait_for_selector(".cramp-quiz .cramp-question", timeout=60_000)
+        seed = ProgressStore(Path(home) / "progress.sqlite").learner_seed()  # the kernel made it
+        q = instance(COURSE.question("causes.arteries.q12"), seed)
+        right = next(o for o in q.options if o.correct)
+        wrong = next(o for o in q.options if not o.correct)
+        box = page.locator(".cramp-question").filter(has_text=q.prompt[:60]).first
+        box.scroll_into_view_if_needed()
+        box.get_by_label(wrong.text, exact=True).check()
+        box.get_by_role("button", name="Check").click()
+        hint = box.locator(".cramp-hint")
+        hint.wait_for()
+        assert " ".join(q.hint.split())[:40] in " ".join(hint.inner_text().split())
+        box.get_by_role("button", name="Try again").click()
+        box.get_by_label(right.text, exact=True).check()
+        box.get_by_role("button", name="Check").click()
+        box.locator(".cramp-feedback").filter(has_text="Correct").wait_for()
+        assert "with the hint" in box.inner_text()
+        assert page_problems(page) == []
+    finally:
+        shutdown_sessions(base, token)
+
+
 def test_presentation_mode_keeps_widgets_and_plots(lab, page):
     """The presentation path the teacher guide recommends: JupyterLab's Presentation Mode."""
     base, token, _home = lab
