@@ -150,7 +150,7 @@ def _gift_question(course: Course, q: Any) -> str:
         body = "".join(f"\t{'=' if o.correct else '~'}{e(o.text)}#{e(o.feedback)}\n" for o in q.options)
     elif isinstance(q, MultipleSelect):
         n_good = sum(o.correct for o in q.options)
-        w = 100 / n_good  # each right pick earns 1/n, each wrong pick costs 1/n: as quiz.grade scores it
+        w = 100 / n_good  # each right pick earns 1/n, each wrong pick costs 1/n: as grading.grade scores it
         body = "".join(
             f"\t~%{_weight(w if o.correct else -w)}%{e(o.text)}#{e(o.feedback)}\n" for o in q.options
         )

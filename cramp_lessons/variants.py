@@ -85,8 +85,8 @@ def _sweat(rng: random.Random) -> dict[str, Any]:
     from .physiology.sweat import sweat_balance
 
     mass = _pick(rng, range(55, 96, 5))
-    rate = _pick(rng, (0.8, 1.0, 1.2, 1.5, 1.8))
-    hours = _pick(rng, (1, 1.5, 2, 2.5, 3))
+    rate = _pick(rng, (0.8, 1.2, 1.5, 1.8))
+    hours = _pick(rng, (1.5, 2, 2.5, 3))
     drunk = _pick(rng, [d for d in (0.5, 1.0, 1.5) if d < rate * hours])  # a loss, never a gain
     b = sweat_balance(duration_h=hours, sweat_rate_l_per_h=rate, fluid_drunk_l=drunk, body_mass_kg=mass)
     pct = b.net_fluid_deficit_pct_body_mass
@@ -106,8 +106,8 @@ def _sweat(rng: random.Random) -> dict[str, Any]:
 def _sodium(rng: random.Random) -> dict[str, Any]:
     from .physiology.sweat import sweat_balance
 
-    rate = _pick(rng, (0.8, 1.0, 1.2, 1.5))
-    hours = _pick(rng, (1, 2, 3))
+    rate = _pick(rng, (0.8, 1.2, 1.5))
+    hours = _pick(rng, (2, 3))
     sodium = _pick(rng, (400, 600, 800, 1000, 1200))
     b = sweat_balance(duration_h=hours, sweat_rate_l_per_h=rate, sweat_sodium_mg_per_l=sodium)
     mg = b.sodium_lost_mg
@@ -126,7 +126,7 @@ def _cold_twitch(rng: random.Random) -> dict[str, Any]:
     from .physiology.twitch import Q10_CONTRACTION, T_REF_C, twitch_times
 
     warm = _pick(rng, range(40, 91, 5))
-    temp = _pick(rng, (25, 20, 15))
+    temp = _pick(rng, (30, 25))  # the Q10 was measured between 35 and 25 °C: stay inside it
     slow = twitch_times(temp, warm).contraction_ms
     factor = Q10_CONTRACTION ** ((T_REF_C - temp) / 10)
     return {
@@ -143,9 +143,12 @@ def _cold_twitch(rng: random.Random) -> dict[str, Any]:
 def _fusion(rng: random.Random) -> dict[str, Any]:
     from .physiology.twitch import fusion_index, fusion_word
 
-    temp = _pick(rng, (35, 25, 20))
-    rate = _pick(rng, (3, 8, 12, 20, 30, 45))
-    f = fusion_index(rate, temp)
+    while True:  # no draw near a cut-off of the words: the answer must be clear-cut
+        temp = _pick(rng, (35, 25, 20))
+        rate = _pick(rng, (3, 8, 12, 20, 30, 45))
+        f = fusion_index(rate, temp)
+        if not (0.05 < f < 0.15 or 0.85 < f < 0.95):
+            break
     word = fusion_word(f)
     correct = {"separate twitches": "separate", "an unfused tetanus": "unfused"}.get(word, "fused")
     return {"temp": temp, "rate": rate, "fusion": f"{f:.0%}", "word": word, "correct": correct}
@@ -154,9 +157,12 @@ def _fusion(rng: random.Random) -> dict[str, Any]:
 def _calf_length(rng: random.Random) -> dict[str, Any]:
     from .physiology.leg import leg_state, length_word
 
-    knee = _pick(rng, (0, 20, 45, 90))
-    ankle = _pick(rng, (-40, -30, -20, -10, 0, 10, 20))
-    s = leg_state(knee, ankle)
+    while True:  # at least 4% from standing length, so "shorter" or "longer" is clear-cut
+        knee = _pick(rng, (0, 20, 45, 90))
+        ankle = _pick(rng, (-40, -30, -20, -10, 0, 10, 20))
+        s = leg_state(knee, ankle)
+        if abs(s.gastrocnemius_fraction - 1) >= 0.04:
+            break
     word = length_word(s.gastrocnemius_fraction)
     correct = {"stretched": "stretched", "shortened": "shortened"}.get(word, "same")
     pointed = (

@@ -78,7 +78,44 @@ def test_notebook_was_run_top_to_bottom_without_widget_state(lesson):
     assert errors == []
 
 
+PUBLIC_API = [
+    "AnswerError",
+    "ContentError",
+    "Course",
+    "CrampLessonsError",
+    "EVIDENCE_TAGS",
+    "Grade",
+    "ProgressError",
+    "ProgressStore",
+    "cause_finder",
+    "check",
+    "check_yourself",
+    "course_map",
+    "cramp_diary",
+    "disclaimer",
+    "get_store",
+    "glossary",
+    "grade",
+    "join",
+    "join_widget",
+    "lesson_footer",
+    "lesson_header",
+    "load_course",
+    "prevention_planner",
+    "progress_dashboard",
+    "quiz",
+    "red_flag_checker",
+    "relief_routine",
+    "review_due",
+    "show",
+    "show_explorer",
+    "worked_cases",
+]
+
+
 def test_public_api_resolves():
+    # Pinned exactly (issue 13): a name added to or dropped from the public API is a decision.
+    assert cramp_lessons.__all__ == PUBLIC_API
     for name in cramp_lessons.__all__:
         assert getattr(cramp_lessons, name) is not None, name
     from cramp_lessons.grading import grade

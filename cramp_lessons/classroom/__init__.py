@@ -3,10 +3,11 @@
 The teacher runs ``cramp-lessons classroom serve`` (or :func:`demo_server` in a notebook),
 students :func:`join` with the server address, the join code and a display name, and the
 teacher drives the :func:`dashboard`. Every quiz answer a joined student checks is kept in the
-local progress store and also queued for the server, which grades it with ``quiz.grade``.
+local progress store and also queued for the server, which grades it with ``grading.grade``.
 
 This module stays light (no FastAPI, SQLAlchemy or httpx at import time): the quiz widget
-calls :func:`forward_answer` on every answer, joined or not.
+publishes every answer as an event (:mod:`cramp_lessons.events`); while a session is joined,
+the classroom subscribes and :func:`forward_answer` queues it for the server.
 """
 
 from __future__ import annotations
@@ -57,9 +58,20 @@ def active() -> Any:
 
 def set_active(client: Any) -> None:
     global _ACTIVE
+    from .. import events
+
     previous, _ACTIVE = _ACTIVE, client
     if previous is not None and previous is not client:
         previous.stop()
+    # While joined, every lesson-quiz answer event is forwarded to the class.
+    if client is None:
+        events.unsubscribe(_on_answer)
+    else:
+        events.subscribe(_on_answer)
+
+
+def _on_answer(event: Any) -> None:
+    forward_answer(event.question.id, event.answer, event.seconds)
 
 
 def forward_answer(question_id: str, answer: Any, seconds: float | None = None) -> None:

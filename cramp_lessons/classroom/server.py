@@ -7,7 +7,7 @@ Who may do what:
 - the teacher key (``X-Teacher-Key``) poses, opens, closes and reveals questions and reads
   answers, roster and report.
 
-Questions come from the installed course content and are graded here with ``quiz.grade``;
+Questions come from the installed course content and are graded here with ``grading.grade``;
 the answer key and explanation leave the server only after the teacher reveals them.
 The API is documented at ``/docs`` (OpenAPI at ``/openapi.json``).
 """
@@ -78,7 +78,7 @@ QuestionId = Annotated[
 ]
 SessionId = Annotated[str, Path(min_length=1, max_length=16, pattern=r"^[a-z0-9]+$")]
 Uid = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
-# Every answer form quiz.grade accepts, each bounded; strict, so "true" stays a string.
+# Every answer form grading.grade accepts, each bounded; strict, so "true" stays a string.
 AnswerValue = (
     StrictBool
     | Annotated[StrictInt, Field(ge=-(10**15), le=10**15)]
@@ -101,7 +101,9 @@ class JoinIn(_In):
 class AnswerIn(_In):
     uid: Uid = Field(description="client-generated uuid4 hex; re-sending the same uid stores nothing new")
     question_id: QuestionId
-    answer: AnswerValue = Field(description="the answer in the form quiz.grade accepts for the question type")
+    answer: AnswerValue = Field(
+        description="the answer in the form grading.grade accepts for the question type"
+    )
 
 
 class PoseIn(_In):

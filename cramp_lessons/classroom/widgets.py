@@ -198,7 +198,12 @@ class JoinWidget:
             return
         # A posed variant shows the course's own draw: the one the server grades and the class discusses.
         self.question = QuestionWidget(
-            q, course=self.course, record=self._record, show_feedback=False, variant_seed=COURSE_SEED
+            q,
+            course=self.course,
+            record=self._record,
+            show_feedback=False,
+            variant_seed=COURSE_SEED,
+            publish=False,  # _record sends it to the class itself
         )
         self.question_box.children = [self.question.box]
 

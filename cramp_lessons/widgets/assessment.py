@@ -137,6 +137,7 @@ class AssessmentWidget:
                 on_graded=self._graded,
                 show_feedback=not exam,
                 variant_seed=f"sitting:{self._session}",  # a retake draws new numbers
+                publish=False,  # the sitting schedules its own reviews when it ends
             )
             for k, q in enumerate(a.questions)
         ]

@@ -1,6 +1,6 @@
 """The quiz widget: any question type, a Check button, feedback in place, retry.
 
-Thin by design: grading is ``quiz.grade``, storage is ``progress``. Every control is a
+Thin by design: grading is ``grading.grade``, storage is ``progress``. Every control is a
 native ipywidget (radio buttons, checkboxes, dropdowns, text), so Tab, arrows and Enter work.
 """
 
@@ -13,6 +13,7 @@ from typing import Any
 
 import ipywidgets as W
 
+from .. import events
 from ..course import (
     EVIDENCE_WORDS,
     Course,
@@ -38,19 +39,27 @@ def _store_recorder(qid: str, answer: Any, g: Grade, seconds: float) -> None:
     from ..progress import get_store
 
     get_store().record(qid, answer, g.score, g.correct, seconds)
-    from ..classroom import forward_answer
-
-    forward_answer(qid, answer, seconds)  # queued for the live class when joined; a no-op otherwise
 
 
-def _schedule_review(question: Any, g: Grade, seconds: float, tries: int = 1) -> None:
-    """Feed a lesson quiz's first answer (or the one after the hint) to spaced review."""
+def _schedule_review(event: events.AnswerEvent) -> None:
+    """Spaced review hears a lesson quiz's first outcome (or the one after the hint)."""
+    if not event.for_review:
+        return
     from .. import review
     from ..progress import get_store
 
     review.record_outcome(
-        get_store(), question.id, g, seconds, tries, time.time(), question_type=question.type
+        get_store(),
+        event.question.id,
+        event.grade,
+        event.seconds,
+        event.tries,
+        time.time(),
+        question_type=event.question.type,
     )
+
+
+events.subscribe(_schedule_review)
 
 
 def grade_html(g: Grade) -> str:
@@ -80,6 +89,7 @@ class QuestionWidget:
         on_graded: Callable[[QuestionWidget, Grade], None] | None = None,
         show_feedback: bool = True,
         variant_seed: str | None = None,
+        publish: bool = True,
     ) -> None:
         self.variant_seed: str | None = None
         if getattr(question, "generator", None):
@@ -93,6 +103,9 @@ class QuestionWidget:
         self.question = question
         self.course = course or load_course()
         self.record = record
+        # A lesson quiz's answers go out as events (spaced review, the live class). The final
+        # assessment, the review session and the class's posed question handle their own.
+        self.publish = publish
         self.on_graded = on_graded
         self.show_feedback = show_feedback
         self.last: Grade | None = None
@@ -189,7 +202,7 @@ class QuestionWidget:
         return [w for w in self.inputs if not isinstance(w, W.HTML)]
 
     def answer(self) -> Any:
-        """The answer as entered, in the form ``quiz.grade`` accepts (may be malformed)."""
+        """The answer as entered, in the form ``grading.grade`` accepts (may be malformed)."""
         q = self.question
         if isinstance(q, SingleChoice):
             return self._radio.value
@@ -229,18 +242,23 @@ class QuestionWidget:
         self.last = g
         seconds = time.monotonic() - (self._started or time.monotonic())
         stored = ""
+        stored_answer = ans if self.variant_seed is None else {"seed": self.variant_seed, "answer": ans}
         if self.record is not None:
             try:
-                stored_answer = (
-                    ans if self.variant_seed is None else {"seed": self.variant_seed, "answer": ans}
-                )
                 self.record(self.question.id, stored_answer, g, seconds)
-                # Spaced review hears the first outcome the learner reached on their own, or with
-                # the hint: not the tries after the answer was shown.
-                if self.record is _store_recorder and not self.hint_pending and self.tries <= 1 + self.hinted:
-                    _schedule_review(self.question, g, seconds, self.tries)
             except CrampLessonsError as e:
                 stored = f"<p>⚠ Your answer was graded but not saved: {html.escape(str(e))}</p>"
+            if self.publish:
+                event = events.AnswerEvent(
+                    self.question,
+                    stored_answer,
+                    g,
+                    seconds,
+                    self.tries,
+                    for_review=not self.hint_pending and self.tries <= 1 + self.hinted,
+                )
+                for problem in events.publish(event):
+                    stored += f"<p>⚠ {html.escape(problem)}</p>"
         if self.hint_pending:
             self.feedback.value = (
                 "<div class='cramp-feedback cramp-hint' role='status' aria-live='polite'>"

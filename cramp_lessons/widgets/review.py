@@ -96,6 +96,7 @@ class ReviewWidget:
                 record=self._record,
                 on_graded=self._graded,
                 variant_seed=f"review:{self.session}",  # new numbers at each review of a variant
+                publish=False,  # the review session reschedules its own questions
             )
             note = W.HTML()
             self.question_widgets.append(qw)
