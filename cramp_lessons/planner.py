@@ -18,11 +18,11 @@ always shows the current content, and exported as Markdown or print-friendly HTM
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from html import escape
 
 from .course import EVIDENCE_TAGS, EVIDENCE_WORDS, Course, Part, Topic, UrgencyLevel, load_course
 from .errors import CrampLessonsError
@@ -318,7 +318,6 @@ def plan_html(plan: Plan, course: Course | None = None, today: date | None = Non
     """The plan as a self-contained, print-friendly HTML page (every text escaped)."""
     course = course or load_course()
     today = today or date.today()
-    e = html.escape
     who = ", ".join(_label(s, course) for s in plan.situations) or "none ticked"
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
@@ -328,17 +327,17 @@ def plan_html(plan: Plan, course: Course | None = None, today: date | None = Non
         "h2{border-bottom:1px solid #000}@media print{a{color:#000}h2{break-after:avoid}li{break-inside:avoid}}",
         "</style></head><body>",
         "<h1>My cramp prevention plan</h1>",
-        f"<p class='ev'>Made with Cramp Lessons on {e(today.isoformat())}. {e(DISCLAIMER_LINE)}</p>",
-        f"<p><strong>My situations:</strong> {e(who)} (plus the advice for everyone).</p>",
+        f"<p class='ev'>Made with Cramp Lessons on {escape(today.isoformat())}. {escape(DISCLAIMER_LINE)}</p>",
+        f"<p><strong>My situations:</strong> {escape(who)} (plus the advice for everyone).</p>",
     ]
     for n in plan.notes:
-        parts.append(f"<p><strong>Note:</strong> {e(n)}</p>")
+        parts.append(f"<p><strong>Note:</strong> {escape(n)}</p>")
     if plan.advice:
         parts.append("<h2>For my situations</h2>")
         for a in plan.advice:
-            cautions = "".join(f"<li class='caution'>⚠ {e(c)}</li>" for c in a.cautions)
+            cautions = "".join(f"<li class='caution'>⚠ {escape(c)}</li>" for c in a.cautions)
             parts.append(
-                f"<h3>{e(a.title)}</h3><p class='ev'>{e(EVIDENCE_WORDS[a.evidence])}</p><p>{e(a.summary)}</p>"
+                f"<h3>{escape(a.title)}</h3><p class='ev'>{escape(EVIDENCE_WORDS[a.evidence])}</p><p>{escape(a.summary)}</p>"
                 + (f"<ul>{cautions}</ul>" if cautions else "")
             )
 
@@ -346,19 +345,19 @@ def plan_html(plan: Plan, course: Course | None = None, today: date | None = Non
         out = []
         for i in items:
             why = ", ".join(b.replace("_", " ") for b in i.because)
-            sub = "".join(f"<li>How: {e(s)}</li>" for s in i.steps) + "".join(
-                f"<li>⚠ {e(c)}</li>" for c in i.cautions
+            sub = "".join(f"<li>How: {escape(s)}</li>" for s in i.steps) + "".join(
+                f"<li>⚠ {escape(c)}</li>" for c in i.cautions
             )
             note = "".join(
-                f"<br><span class='ev'>{e(EVIDENCE_WORDS[p.evidence].capitalize())}: "
-                f"{e(p.claim)}{e(' ' + p.note) if p.note else ''}</span>"
+                f"<br><span class='ev'>{escape(EVIDENCE_WORDS[p.evidence].capitalize())}: "
+                f"{escape(p.claim)}{escape(' ' + p.note) if p.note else ''}</span>"
                 for p in i.parts
             )
             if i.evidence_note:
-                note += f"<br><span class='ev'>Evidence: {e(i.evidence_note)}</span>"
+                note += f"<br><span class='ev'>Evidence: {escape(i.evidence_note)}</span>"
             out.append(
-                f"<li><span class='box' aria-hidden='true'>{box}</span> <strong>{e(i.title)}</strong> "
-                f"<span class='ev'>({e(measure_tag(i))}; for: {e(why)})</span><br>{e(i.summary)}{note}"
+                f"<li><span class='box' aria-hidden='true'>{box}</span> <strong>{escape(i.title)}</strong> "
+                f"<span class='ev'>({escape(measure_tag(i))}; for: {escape(why)})</span><br>{escape(i.summary)}{note}"
                 + (f"<ul>{sub}</ul>" if sub else "")
                 + "</li>"
             )
@@ -368,16 +367,18 @@ def plan_html(plan: Plan, course: Course | None = None, today: date | None = Non
     if not sections:
         parts.append("<p>No measures for these situations.</p>")
     for key, heading, items in sections:
-        parts.append(f"<h2>{e(heading)}</h2>" + items_html(items, MARK[key]))
+        parts.append(f"<h2>{escape(heading)}</h2>" + items_html(items, MARK[key]))
     parts.append("<h2>Red flags: when to get help</h2>")
     for lv, flags in plan.flags_by_level():
         parts.append(
-            f"<h3>{e(lv.label)}</h3><p>{e(lv.action)}</p><ul>"
-            + "".join(f"<li><strong>{e(f.title)}</strong>: {e(f.summary)}</li>" for f in flags)
+            f"<h3>{escape(lv.label)}</h3><p>{escape(lv.action)}</p><ul>"
+            + "".join(f"<li><strong>{escape(f.title)}</strong>: {escape(f.summary)}</li>" for f in flags)
             + "</ul>"
         )
     if plan.references:
-        parts.append("<h2>Sources</h2><ul>" + "".join(f"<li>{e(r)}</li>" for r in plan.references) + "</ul>")
+        parts.append(
+            "<h2>Sources</h2><ul>" + "".join(f"<li>{escape(r)}</li>" for r in plan.references) + "</ul>"
+        )
     parts.append("</body></html>")
     return "\n".join(parts)
 

@@ -67,7 +67,6 @@ def test_figures_use_only_palette_colours(explorers):
     figs = [e.figure for e in explorers.values()] + [
         X.spine_nerve_roots_figure(),
         X.acupressure_map_figure(),
-        X.stenosis_flow_figure(),
     ]
     for fig in figs:
         bad = {c for c in _colours(fig) if str(c).upper() not in PALETTE}
@@ -214,10 +213,3 @@ def test_acupressure_map():
     assert points["LI4 Hegu"].x[0] > 0.5
     s = X.acupressure_map_summary()
     assert "traditional practice" in s and "pregnancy" in s
-
-
-def test_static_figures_have_titles_and_captions():
-    for fig in (X.stenosis_flow_figure(),):
-        assert fig.layout.title.text
-        assert fig.layout.xaxis.title.text and fig.layout.yaxis.title.text
-        assert any("llustrative" in (a.text or "") for a in fig.layout.annotations)

@@ -191,10 +191,6 @@ class Outbox:
             )
         )
 
-    def forget(self, key: str) -> None:
-        self._known.pop(key, None)
-        self._do(lambda con: con.execute("DELETE FROM memberships WHERE key = ?", (key,)))
-
     def add(self, membership: str, question_id: str, answer: Any) -> str:
         uid = uuid.uuid4().hex
         text = json.dumps(answer, default=_sets_as_lists)

@@ -44,7 +44,7 @@ from ..course import Course, Matching, MultipleSelect, Numeric, Ordering, Single
 from ..errors import AnswerError
 from ..grading import grade, right_answer, shuffled_choices
 from . import ClassroomError, Conflict, NotFound, Unauthorized
-from .store import CODE_LENGTH, Store, Tally, listed_keys, pick_label, picks
+from .store import CODE_LENGTH, AnswerTally, Store, listed_keys, pick_label, picks
 
 MAX_BODY = 16 * 1024  # bytes; the largest real answer (a matching question) is well under 2 KB
 
@@ -261,7 +261,7 @@ def public_question(q: Any, course: Course, seed: str) -> PublicQuestion:
     return PublicQuestion(**base)
 
 
-def distribution(q: Any, t: Tally, open_: bool, revealed: bool) -> DistributionOut:
+def distribution(q: Any, t: AnswerTally, open_: bool, revealed: bool) -> DistributionOut:
     counts = dict(t.picks)
     for key, wrong in listed_keys(q):  # an option nobody chose still shows, at zero
         counts.setdefault(key, (0, wrong))
@@ -295,13 +295,13 @@ def _sort_key(q: Any, key: str, counts: dict[str, tuple[int, bool]]) -> Any:
     return (-counts[key][0], key)  # most chosen first
 
 
-def report_rows(course: Course, polls: list[Any], tallies: dict[str, Tally]) -> list[ReportRow]:
+def report_rows(course: Course, polls: list[Any], tallies: dict[str, AnswerTally]) -> list[ReportRow]:
     rows = []
     for p in polls:
         q = course.questions.get(p.question_id)
         if q is None:  # content changed since the question was posed
             continue
-        d = distribution(q, tallies.get(q.id, Tally(q.id)), p.open, p.revealed)
+        d = distribution(q, tallies.get(q.id, AnswerTally(q.id)), p.open, p.revealed)
         rows.append(
             ReportRow(
                 question_id=q.id,
@@ -558,7 +558,7 @@ def create_app(
         p = store.poll(sid, qid)
         if p is None:
             raise Conflict(f"{qid}: not posed in this session")
-        return distribution(q, store.tallies(sid, qid).get(qid, Tally(qid)), p.open, p.revealed)
+        return distribution(q, store.tallies(sid, qid).get(qid, AnswerTally(qid)), p.open, p.revealed)
 
     @app.get("/api/sessions/{sid}/report", tags=["teacher"])
     async def report(sid: Teacher) -> list[ReportRow]:

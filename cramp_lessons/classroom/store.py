@@ -254,7 +254,7 @@ class NewSession:
 
 
 @dataclass(frozen=True)
-class Tally:
+class AnswerTally:
     """Raw counts for one question in one session."""
 
     question_id: str
@@ -556,7 +556,7 @@ class Store:
             return list(s.scalars(select(Receipt.uid).where(Receipt.session_id == sid)))
 
     # -- aggregation ----------------------------------------------------------
-    def tallies(self, sid: str, qid: str | None = None) -> dict[str, Tally]:
+    def tallies(self, sid: str, qid: str | None = None) -> dict[str, AnswerTally]:
         """Counts per question (all of a session's questions, or one): two GROUP BY queries."""
         a_where = [Answer.session_id == sid] + ([Answer.question_id == qid] if qid else [])
         p_where = [Pick.session_id == sid] + ([Pick.question_id == qid] if qid else [])
@@ -576,9 +576,11 @@ class Store:
                 .where(*p_where)
                 .group_by(Pick.question_id, Pick.key, Pick.wrong)
             ).all()
-        out: dict[str, Tally] = {q: Tally(q, int(n), int(c or 0), float(sc or 0)) for q, n, c, sc in totals}
+        out: dict[str, AnswerTally] = {
+            q: AnswerTally(q, int(n), int(c or 0), float(sc or 0)) for q, n, c, sc in totals
+        }
         for q, key, wrong, n in counts:
-            out.setdefault(q, Tally(q)).picks[key] = (int(n), bool(wrong))
+            out.setdefault(q, AnswerTally(q)).picks[key] = (int(n), bool(wrong))
         return out
 
 

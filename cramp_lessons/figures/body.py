@@ -8,8 +8,6 @@ place (``figure.data[i].update(...)``) without rebuilding anything.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -30,7 +28,6 @@ __all__ = [
     "stretch_frame_data",
     "flow_data",
     "flow_figure",
-    "stenosis_figure",
     "abi_data",
     "abi_figure",
     "sweat_data",
@@ -394,44 +391,6 @@ def flow_figure(relative_radius: float = 0.5) -> go.Figure:
     return fig
 
 
-def stenosis_figure(segment_fractions: Sequence[float] = (0.05, 0.2, 1.0)) -> go.Figure:
-    """Illustrative: flow vs diameter narrowing for narrowed segments of different lengths."""
-    s = np.linspace(0.0, 0.95, 96)
-    fig = go.Figure()
-    dashes = ["solid", "dash", "dot", "dashdot", "longdash"]
-    colours = [C["blue"], C["orange"], C["green"], C["vermillion"], C["purple"]]
-    for i, f in enumerate(segment_fractions):
-        label = "whole vessel narrowed" if f == 1 else f"narrowed segment {f:.0%} of the vessel's length"
-        fig.add_trace(
-            go.Scatter(
-                x=s * 100,
-                y=circ.stenosis_relative_flow(s, f) * 100,
-                mode="lines",
-                name=label,
-                line={"color": colours[i % 5], "dash": dashes[i % 5], "width": 3},
-                hovertemplate="narrowing %{x:.0f}% of diameter: flow %{y:.3g}%<extra></extra>",
-            )
-        )
-    fig.update_layout(
-        template=TEMPLATE,
-        title="A narrowed segment: flow at the same pressure (illustrative model)",
-        font=FONT,
-        height=460,
-        legend={"orientation": "h", "y": -0.2, "x": 0},
-        margin={"b": 150},
-    )
-    fig.update_xaxes(title_text="narrowing (% of diameter)")
-    fig.update_yaxes(title_text="blood flow (% of healthy)", range=[0, 105])
-    _caption(
-        fig,
-        "Poiseuille resistances in series, same pressure drop. Illustrative only: real arteries pulse and<br>"
-        "stretch, flow turns turbulent at a tight narrowing, and the body grows collateral vessels and adjusts.",
-        y=-0.36,
-    )
-    return fig
-
-
-# ---------------------------------------------------------------------------- ABI
 _ABI_Y = (0.3, 1.7)
 _ABI_COLOUR = {
     "abnormal": C["vermillion"],

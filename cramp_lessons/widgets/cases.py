@@ -8,7 +8,7 @@ for these cases, and sends anyone with symptoms of their own to the red flags an
 
 from __future__ import annotations
 
-import html
+from html import escape
 from typing import Any
 
 import ipywidgets as W
@@ -24,7 +24,6 @@ __all__ = ["WorkedCasesWidget", "band_label", "worked_cases"]
 _STYLE = {"description_width": "initial"}
 _AUTO = W.Layout(width="auto")
 _CHOOSE = ("— choose —", "")
-e = html.escape
 
 
 def band_label(band: circ.AbiBand) -> str:
@@ -87,7 +86,7 @@ class WorkedCasesWidget(_Tool):
         self.picker.observe(lambda _c: self.choose(self.picker.value), names="value")
         banner = W.HTML(
             "<p role='note' style='border-left:4px solid #b35806;padding:4px 8px;background:#fff7ec'>"
-            f"<b>Made-up cases, not a diagnosis.</b> {e(self.file.own_symptoms)}</p>"
+            f"<b>Made-up cases, not a diagnosis.</b> {escape(self.file.own_symptoms)}</p>"
         )
         self.widget = Panel(
             [
@@ -124,7 +123,7 @@ class WorkedCasesWidget(_Tool):
             return
         c = self.cases[case_id]
         self.verdict = None
-        self.story.value = f"<blockquote><p><b>{e(c.name)}.</b> {e(c.story)}</p></blockquote>"
+        self.story.value = f"<blockquote><p><b>{escape(c.name)}.</b> {escape(c.story)}</p></blockquote>"
         self.guess.options = self._guess_options(c)
         self.guess.value = ""
         self.urgency.value = ""
@@ -139,17 +138,17 @@ class WorkedCasesWidget(_Tool):
                 m for m, d in ((what, self.guess), ("how soon", self.urgency)) if not d.value
             )
             self.feedback.value = (
-                f"<p role='status' aria-live='polite'>Decide first: choose {e(missing)}.</p>"
+                f"<p role='status' aria-live='polite'>Decide first: choose {escape(missing)}.</p>"
             )
             return
         v = self.verdict = judge(c, self.guess.value, self.urgency.value, self.course)
         level = self.course.level(c.urgency) if c.urgency != NONE else None
-        said = _level(level) + f". {e(level.action)}" if level else e(self.file.no_urgency) + "."
+        said = _level(level) + f". {escape(level.action)}" if level else escape(self.file.no_urgency) + "."
         mark = {True: "✔ Right.", False: "✘ Not this time."}
         parts = [
-            f"<p><b>{mark[v.guess_right]}</b> {e(v.guess_feedback)}</p>",
+            f"<p><b>{mark[v.guess_right]}</b> {escape(v.guess_feedback)}</p>",
             f"<p><b>{mark[v.urgency_right]}</b> How soon: {said}</p>",
-            f"<p><b>The worked answer.</b> {e(c.reasoning)}</p>",
+            f"<p><b>The worked answer.</b> {escape(c.reasoning)}</p>",
         ]
         self.feedback.value = "<div role='status' aria-live='polite'>" + "".join(parts) + "</div>"
         if self.finder is not None:

@@ -127,27 +127,6 @@ def show(
     return Markdown("\n\n---\n\n".join(blocks))
 
 
-def show_kind(kind: str, lesson: str | None = None, heading: str = "###") -> Markdown:
-    """Every topic of a kind (``"cause"``, ``"relief"``...), optionally only one lesson's."""
-    course = load_course()
-    ts = [t for t in course.of_kind(kind) if lesson is None or t.lesson == lesson]
-    return Markdown("\n\n---\n\n".join(topic_markdown(t, course, heading) for t in ts))
-
-
-def red_flags_markdown(course: Course | None = None) -> str:
-    """Every red flag under its level's label and action, most urgent level first."""
-    course = course or load_course()
-    lines = []
-    for lv in course.urgency:
-        items = [t for t in course.of_kind("red_flag") if t.urgency == lv.id]
-        if items:
-            lines.append(
-                f"**{level_heading(lv)}.** {lv.action}"
-                + "".join(f"\n- {t.title}: {t.summary}" for t in items)
-            )
-    return "\n\n".join(lines)
-
-
 def urgency_scale(course: Course | None = None) -> Markdown:
     """The course's levels of urgency, most urgent first: what to do, and the signs on each level.
 

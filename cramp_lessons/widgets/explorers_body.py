@@ -33,7 +33,6 @@ __all__ = [
     "sweat_calculator",
     "stretch_animation",
     "stretch_animation_summary",
-    "stenosis_flow_figure",
     "spine_nerve_roots_figure",
     "spine_nerve_roots_summary",
     "acupressure_map_figure",
@@ -299,11 +298,6 @@ class FlowExplorer(Explorer):
 def flow_explorer(**defaults: Any) -> FlowExplorer:
     """The Poiseuille explorer. Keyword: ``radius`` (% of normal, 10-120)."""
     return FlowExplorer(**defaults)
-
-
-def stenosis_flow_figure() -> go.Figure:
-    """Illustrative: flow vs narrowing for short and long narrowed segments."""
-    return F.stenosis_figure()
 
 
 # --------------------------------------------------------------------------- ABI

@@ -13,18 +13,21 @@ drive time by hand and never sleep.
 from __future__ import annotations
 
 import base64
-import html
 import threading
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from html import escape
 from pathlib import Path
 from typing import Any, Protocol
 
 import ipywidgets as W
 
+from .. import causefinder, planner, redflags
+from .. import diary as diary_logic
 from ..course import EVIDENCE_WORDS, Course, load_course
 from ..errors import CrampLessonsError
+from ..figures import diary as diary_figures
 from .base import Panel
 
 __all__ = [
@@ -44,23 +47,22 @@ __all__ = [
 _STYLE = {"description_width": "initial"}
 _WIDE = W.Layout(width="min(100%, 560px)")
 _AUTO = W.Layout(width="auto")
-e = html.escape
 
 
 def _level(lv: Any) -> str:
     """A level of the urgency scale (content/urgency.yaml) as HTML: icon (decorative), then label."""
-    return f"<span aria-hidden='true'>{e(lv.icon)}</span> {e(lv.label)}"
+    return f"<span aria-hidden='true'>{escape(lv.icon)}</span> {escape(lv.label)}"
 
 
 def _status(text: str, *, alert: bool = False) -> str:
     role = "alert" if alert else "status"
     live = "assertive" if alert else "polite"
-    return f"<p role='{role}' aria-live='{live}'>{e(text)}</p>"
+    return f"<p role='{role}' aria-live='{live}'>{escape(text)}</p>"
 
 
 def _data_link(text: str, filename: str, mime: str) -> str:
     b64 = base64.b64encode(text.encode("utf-8")).decode("ascii")
-    return f"<a download='{e(filename)}' href='data:{mime};charset=utf-8;base64,{b64}'>download {e(filename)}</a>"
+    return f"<a download='{escape(filename)}' href='data:{mime};charset=utf-8;base64,{b64}'>download {escape(filename)}</a>"
 
 
 def _file_link(path: Path, base: Path) -> str:
@@ -68,8 +70,8 @@ def _file_link(path: Path, base: Path) -> str:
     try:
         rel = path.resolve().relative_to(base.resolve()).as_posix()
     except ValueError:
-        return f"<code>{e(str(path))}</code>"
-    return f"<a href='{e(rel)}' target='_blank'>{e(path.name)}</a>"
+        return f"<code>{escape(str(path))}</code>"
+    return f"<a href='{escape(rel)}' target='_blank'>{escape(path.name)}</a>"
 
 
 class _Tool:
@@ -251,7 +253,7 @@ class RoutineWidget(_Tool):
             except CrampLessonsError as exc:
                 self.message.value = _status(str(exc), alert=True)
                 return
-            items = "".join(f"<li>{e(c)}</li>" for c in self.routine.cautions)
+            items = "".join(f"<li>{escape(c)}</li>" for c in self.routine.cautions)
             self.cautions.value = (
                 f"<details><summary>Take care</summary><ul>{items}</ul></details>" if items else ""
             )
@@ -310,12 +312,12 @@ class RoutineWidget(_Tool):
         if t.step is not None and t.step.seconds is not None:
             self.countdown.value = (
                 f"<p role='timer' aria-live='off' style='font-size:1.6em'>"
-                f"<b>{_fmt_clock(t.remaining)}</b> left <small>({e(t.step.duration_text)})</small></p>"
+                f"<b>{_fmt_clock(t.remaining)}</b> left <small>({escape(t.step.duration_text)})</small></p>"
             )
         elif t.step is not None and t.state != "ready":
             self.countdown.value = (
                 f"<p role='timer' aria-live='off' style='font-size:1.6em'>{_fmt_clock(t.elapsed)} "
-                f"<small>so far ({e(t.step.duration_text)})</small></p>"
+                f"<small>so far ({escape(t.step.duration_text)})</small></p>"
             )
         else:
             self.countdown.value = ""
@@ -325,7 +327,7 @@ class RoutineWidget(_Tool):
             if t.step is not None:
                 self.step_html.value = (
                     f"<p><b>Step {t.index + 1} of {t.total_steps}</b> "
-                    f"<i>({e(t.step.topic_title)})</i></p><p style='font-size:1.2em'>{e(t.step.text)}</p>"
+                    f"<i>({escape(t.step.topic_title)})</i></p><p style='font-size:1.2em'>{escape(t.step.text)}</p>"
                 )
             else:
                 self.step_html.value = "<p><b>All steps done.</b></p>"
@@ -346,16 +348,16 @@ def _plan_fragment(plan: Any) -> str:
     from ..planner import MARK, measure_tag, plan_sections
 
     def li(i: Any, mark: str) -> str:
-        cautions = "".join(f"<li>⚠ {e(c)}</li>" for c in i.cautions)
+        cautions = "".join(f"<li>⚠ {escape(c)}</li>" for c in i.cautions)
         return (
-            f"<li><span aria-hidden='true'>{mark}</span> <b>{e(i.title)}</b> "
-            f"<i>({e(measure_tag(i))})</i><br>{e(i.summary)}"
+            f"<li><span aria-hidden='true'>{mark}</span> <b>{escape(i.title)}</b> "
+            f"<i>({escape(measure_tag(i))})</i><br>{escape(i.summary)}"
             + (f"<ul>{cautions}</ul>" if cautions else "")
             + "</li>"
         )
 
     parts = [
-        f"<h5>{e(heading)}</h5><ul style='list-style:none;padding-left:0'>"
+        f"<h5>{escape(heading)}</h5><ul style='list-style:none;padding-left:0'>"
         + "".join(li(i, MARK[key]) for i in items)
         + "</ul>"
         for key, heading, items in plan_sections(plan)
@@ -365,15 +367,16 @@ def _plan_fragment(plan: Any) -> str:
         parts.append(
             "<h5>For your situations</h5><ul>"
             + "".join(
-                f"<li><b>{e(a.title)}</b>: " + " ".join(e(c) for c in a.cautions) + "</li>" for a in adv
+                f"<li><b>{escape(a.title)}</b>: " + " ".join(escape(c) for c in a.cautions) + "</li>"
+                for a in adv
             )
             + "</ul>"
         )
     parts.append("<h5>Red flags: when to get help</h5>")
     for lv, flags in plan.flags_by_level():
         parts.append(
-            f"<p><b>{_level(lv)}.</b> {e(lv.action)}</p><ul>"
-            + "".join(f"<li>{e(f.title)}</li>" for f in flags)
+            f"<p><b>{_level(lv)}.</b> {escape(lv.action)}</p><ul>"
+            + "".join(f"<li>{escape(f.title)}</li>" for f in flags)
             + "</ul>"
         )
     return "".join(parts)
@@ -390,16 +393,14 @@ class PlannerWidget(_Tool):
         export_dir: str | Path | None = None,
         name: str = "my plan",
     ) -> None:
-        from .. import planner as P
 
-        self.P = P
         self.course = course or load_course()
         self._store = store
         self.name = name
         self.export_dir = Path(export_dir) if export_dir else Path.cwd()
         self.boxes = {
             sid: W.Checkbox(value=False, description=label, indent=False, layout=_AUTO)
-            for sid, label in P.situation_choices(self.course)
+            for sid, label in planner.situation_choices(self.course)
         }
         self.checklist = W.HTML()
         self.status = W.HTML()
@@ -415,7 +416,7 @@ class PlannerWidget(_Tool):
         self.save_button.on_click(lambda _b: self.save())
         self.export_button.on_click(lambda _b: self.export())
         try:
-            saved = P.load_plan(self.store, name, self.course)
+            saved = planner.load_plan(self.store, name, self.course)
         except CrampLessonsError as exc:
             saved = None
             self.message.value = _status(f"Your saved plan could not be loaded: {exc}", alert=True)
@@ -455,13 +456,13 @@ class PlannerWidget(_Tool):
         return [sid for sid, b in self.boxes.items() if b.value]
 
     def update(self) -> None:
-        self.plan = self.P.make_plan(self.selected(), self.course)
+        self.plan = planner.make_plan(self.selected(), self.course)
         self.checklist.value = _plan_fragment(self.plan)
         self.status.value = _status(self.summary())
 
     def save(self) -> None:
         try:
-            self.P.save_plan(self.store, self.plan, self.name)
+            planner.save_plan(self.store, self.plan, self.name)
         except CrampLessonsError as exc:
             self.message.value = _status(f"Not saved: {exc}", alert=True)
             return
@@ -470,8 +471,8 @@ class PlannerWidget(_Tool):
         )
 
     def export(self) -> tuple[Path, Path] | None:
-        md = self.P.plan_markdown(self.plan, self.course)
-        page = self.P.plan_html(self.plan, self.course)
+        md = planner.plan_markdown(self.plan, self.course)
+        page = planner.plan_html(self.plan, self.course)
         md_path, html_path = self.export_dir / "my_cramp_plan.md", self.export_dir / "my_cramp_plan.html"
         try:
             md_path.write_text(md, encoding="utf-8")
@@ -491,7 +492,7 @@ class PlannerWidget(_Tool):
         return md_path, html_path
 
     def summary(self) -> str:
-        return self.P.plan_summary(self.plan)
+        return planner.plan_summary(self.plan)
 
 
 def prevention_planner() -> PlannerWidget:
@@ -514,23 +515,19 @@ class DiaryWidget(_Tool):
     ) -> None:
         import plotly.graph_objects as go
 
-        from .. import diary as D
-        from ..figures import diary as FD
-
-        self.D, self.FD = D, FD
         self.course = course or load_course()
         if store is None:
             from ..progress import get_store
 
             store = get_store()
-        self.diary = D.Diary(store, course=self.course, now=now)
+        self.diary = diary_logic.Diary(store, course=self.course, now=now)
         self.export_dir = Path(export_dir) if export_dir else Path.cwd()
-        self.helped_labels = D.helped_choices(self.course)
+        self.helped_labels = diary_logic.helped_choices(self.course)
 
         now_v = self.diary.now().replace(second=0, microsecond=0)
         self.when = W.NaiveDatetimePicker(value=now_v, description="Date and time:", style=_STYLE)
         self.muscle = W.Dropdown(
-            options=[(v, k) for k, v in D.MUSCLES.items()],
+            options=[(v, k) for k, v in diary_logic.MUSCLES.items()],
             value="calf",
             description="Muscle:",
             style=_STYLE,
@@ -546,7 +543,7 @@ class DiaryWidget(_Tool):
             layout=_WIDE,
         )
         self.activity = W.Dropdown(
-            options=[(v, k) for k, v in D.ACTIVITIES.items()],
+            options=[(v, k) for k, v in diary_logic.ACTIVITIES.items()],
             value="sleep",
             description="What you were doing:",
             style=_STYLE,
@@ -584,7 +581,9 @@ class DiaryWidget(_Tool):
         self.export_button.on_click(lambda _b: self.export())
         self.upload.observe(self._on_upload, names="value")
         self.figures = (
-            [go.FigureWidget(f) for f in FD.diary_figures([], self.helped_labels)] if charts else []
+            [go.FigureWidget(f) for f in diary_figures.diary_figures([], self.helped_labels)]
+            if charts
+            else []
         )
         self.refresh()
         form = W.VBox(
@@ -612,7 +611,7 @@ class DiaryWidget(_Tool):
                 form,
                 self.status,
                 *self.figures,
-                W.HTML(f"<p><em>{e(FD.CAPTION)}</em></p>"),
+                W.HTML(f"<p><em>{escape(diary_figures.CAPTION)}</em></p>"),
                 W.HBox([self.entry_list, self.delete_button]),
                 W.HBox([self.export_button, self.upload]),
             ],
@@ -638,11 +637,13 @@ class DiaryWidget(_Tool):
             data.pop("when")
         try:
             entry = self.diary.add(data)
-        except self.D.DiaryError as exc:
+        except diary_logic.DiaryError as exc:
             self.message.value = (
                 "<div role='alert' aria-live='assertive'><p>⚠ Not saved. Please check:</p><ul>"
                 + "".join(
-                    f"<li>{e(self.D.LABELS.get(f, f))}: {e(m)}</li>" if f else f"<li>{e(m)}</li>"
+                    f"<li>{escape(diary_logic.LABELS.get(f, f))}: {escape(m)}</li>"
+                    if f
+                    else f"<li>{escape(m)}</li>"
                     for f, m in exc.problems
                 )
                 + "</ul></div>"
@@ -700,7 +701,7 @@ class DiaryWidget(_Tool):
     def import_text(self, text: str | bytes) -> Any:
         try:
             report = self.diary.import_csv(text)
-        except self.D.DiaryError as exc:
+        except diary_logic.DiaryError as exc:
             self.message.value = _status(f"Nothing imported: {exc}", alert=True)
             return None
         self.message.value = _status(report.text, alert=bool(report.errors))
@@ -726,7 +727,9 @@ class DiaryWidget(_Tool):
         self.delete_button.disabled = not entries
         if self.figures:
             # Only the trace data: building three whole figures per entry took ~45 ms.
-            for fw, d in zip(self.figures, self.FD.diary_data(entries, self.helped_labels), strict=False):
+            for fw, d in zip(
+                self.figures, diary_figures.diary_data(entries, self.helped_labels), strict=False
+            ):
                 with fw.batch_update():
                     fw.data[0].x, fw.data[0].y = d["x"], d["y"]
                     if d["text"] is not None:
@@ -735,7 +738,7 @@ class DiaryWidget(_Tool):
         self.status.value = _status(self.summary())
 
     def summary(self) -> str:
-        return self.FD.diary_summary(self.diary.entries(), self.helped_labels)
+        return diary_figures.diary_summary(self.diary.entries(), self.helped_labels)
 
 
 def cramp_diary() -> DiaryWidget:
@@ -748,13 +751,11 @@ class RedFlagWidget(_Tool):
     """Tick the signs that apply; the result says how soon to get help, emergencies first."""
 
     def __init__(self, *, course: Course | None = None) -> None:
-        from .. import redflags as R
 
-        self.R = R
         self.course = course or load_course()
         self.boxes = {
             s.id: W.Checkbox(value=False, description=s.title, indent=False, layout=_AUTO)
-            for s in sorted(R.signs(self.course), key=lambda s: list(self.course.topics).index(s.id))
+            for s in sorted(redflags.signs(self.course), key=lambda s: list(self.course.topics).index(s.id))
         }
         self.result = W.HTML()
         for b in self.boxes.values():
@@ -764,7 +765,7 @@ class RedFlagWidget(_Tool):
             [
                 W.HTML(
                     "<h4>Red-flag checker</h4><p><i>Tick every sign that goes with the cramps. "
-                    f"{e(R.TEACHING_NOTE)}</i></p>"
+                    f"{escape(redflags.TEACHING_NOTE)}</i></p>"
                 ),
                 W.VBox(list(self.boxes.values()), layout=W.Layout(border="1px solid #ccc", padding="4px")),
                 self.result,
@@ -777,29 +778,29 @@ class RedFlagWidget(_Tool):
         return [k for k, b in self.boxes.items() if b.value]
 
     def update(self) -> None:
-        self.last = r = self.R.check_signs(self.ticked(), self.course)
+        self.last = r = redflags.check_signs(self.ticked(), self.course)
         alert = r.most_urgent  # a sign on the top level of the scale
         role = "alert" if alert else "status"
         live = "assertive" if alert else "polite"
         if not r.signs:
-            self.result.value = f"<div role='{role}' aria-live='{live}'><p>{e(r.headline)}</p></div>"
+            self.result.value = f"<div role='{role}' aria-live='{live}'><p>{escape(r.headline)}</p></div>"
             return
         rows = []
         for lv, signs in r.by_level():
             rows.append(
                 f"<p><b>{_level(lv)}</b></p><ul>"
                 + "".join(
-                    f"<li><b>{e(s.title)}</b>: {e(s.summary)}"
-                    + "".join(f"<br>⚠ {e(c)}" for c in s.cautions)
+                    f"<li><b>{escape(s.title)}</b>: {escape(s.summary)}"
+                    + "".join(f"<br>⚠ {escape(c)}" for c in s.cautions)
                     + "</li>"
                     for s in signs
                 )
                 + "</ul>"
             )
         self.result.value = (
-            f"<div role='{role}' aria-live='{live}'><p style='font-size:1.15em'><b>{e(r.headline)}</b></p>"
+            f"<div role='{role}' aria-live='{live}'><p style='font-size:1.15em'><b>{escape(r.headline)}</b></p>"
             + "".join(rows)
-            + f"<p><i>{e(self.R.TEACHING_NOTE)}</i></p></div>"
+            + f"<p><i>{escape(redflags.TEACHING_NOTE)}</i></p></div>"
         )
 
     def summary(self) -> str:
@@ -816,24 +817,22 @@ class CauseFinderWidget(_Tool):
     """Describe a cramp with labelled controls; red flags first, then possible causes with reasons."""
 
     def __init__(self, *, course: Course | None = None, intro: str = "Tick what the case describes.") -> None:
-        from .. import causefinder as C
 
-        self.C = C
         self._holding = False  # set_answers changes many controls: one update at the end
         self.course = course or load_course()
-        rules = C.load_rules(course=None if course is None else self.course)
+        rules = causefinder.load_rules(course=None if course is None else self.course)
         self.rules = rules
         self.controls: dict[str, Any] = {}
         blocks: list[W.Widget] = []
         single: list[W.Widget] = []  # one-answer questions share a column with the age
-        for g, (label, multiple, options) in C.answer_options(rules).items():
+        for g, (label, multiple, options) in causefinder.answer_options(rules).items():
             if multiple:
                 boxes = {
                     k: W.Checkbox(value=False, description=v, indent=False, layout=_AUTO)
                     for k, v in options.items()
                 }
                 self.controls[g] = boxes
-                blocks.append(W.VBox([W.HTML(f"<p><b>{e(label)}</b></p>"), *boxes.values()]))
+                blocks.append(W.VBox([W.HTML(f"<p><b>{escape(label)}</b></p>"), *boxes.values()]))
                 for b in boxes.values():
                     b.observe(lambda _c: self.update(), names="value")
             else:
@@ -869,7 +868,9 @@ class CauseFinderWidget(_Tool):
         )
         self.widget = Panel(
             [
-                W.HTML(f"<h4>Cause finder</h4><p><i>{e(intro)} {e(C.TEACHING_AID)}</i></p>"),
+                W.HTML(
+                    f"<h4>Cause finder</h4><p><i>{escape(intro)} {escape(causefinder.TEACHING_AID)}</i></p>"
+                ),
                 grid,
                 self.result,
             ],
@@ -909,18 +910,18 @@ class CauseFinderWidget(_Tool):
     def update(self) -> None:
         if self._holding:
             return
-        self.last = r = self.C.find_causes(self.answers(), rules=self.rules, course=self.course)
+        self.last = r = causefinder.find_causes(self.answers(), rules=self.rules, course=self.course)
         alert = r.most_urgent  # a red flag on the top level of the scale
         role, live = ("alert", "assertive") if alert else ("status", "polite")
-        parts = [f"<p style='font-size:1.1em'><b>{e(r.message)}</b></p>"]
+        parts = [f"<p style='font-size:1.1em'><b>{escape(r.message)}</b></p>"]
         if r.problems:
-            parts.append("<ul>" + "".join(f"<li>⚠ {e(p)}</li>" for p in r.problems) + "</ul>")
+            parts.append("<ul>" + "".join(f"<li>⚠ {escape(p)}</li>" for p in r.problems) + "</ul>")
         if r.red_flags:
             parts.append(
                 "<p><b>Red flags first: these need a doctor</b></p><ul>"
                 + "".join(
-                    f"<li>{_level(f.level)}: <b>{e(f.title)}</b>. {e(f.summary)}"
-                    f"<br><small>Because: {e(' '.join(f.reasons))}</small></li>"
+                    f"<li>{_level(f.level)}: <b>{escape(f.title)}</b>. {escape(f.summary)}"
+                    f"<br><small>Because: {escape(' '.join(f.reasons))}</small></li>"
                     for f in r.red_flags
                 )
                 + "</ul>"
@@ -929,8 +930,8 @@ class CauseFinderWidget(_Tool):
             parts.append(
                 "<p><b>Possible contributing causes, for learning</b></p><ul>"
                 + "".join(
-                    f"<li><b>{e(f.title)}</b> <i>({e(EVIDENCE_WORDS[f.evidence])})</i>: "
-                    f"{e(' '.join(f.reasons))}</li>"
+                    f"<li><b>{escape(f.title)}</b> <i>({escape(EVIDENCE_WORDS[f.evidence])})</i>: "
+                    f"{escape(' '.join(f.reasons))}</li>"
                     for f in r.causes
                 )
                 + "</ul>"
@@ -938,11 +939,13 @@ class CauseFinderWidget(_Tool):
         if r.notes:
             parts.append(
                 "<p><b>Also worth knowing</b></p><ul>"
-                + "".join(f"<li><b>{e(f.title)}</b>: {e(' '.join(f.reasons))}</li>" for f in r.notes)
+                + "".join(
+                    f"<li><b>{escape(f.title)}</b>: {escape(' '.join(f.reasons))}</li>" for f in r.notes
+                )
                 + "</ul>"
             )
         if r.status != "empty":
-            parts.append(f"<p><i>{e(self.C.TEACHING_AID)}</i></p>")
+            parts.append(f"<p><i>{escape(causefinder.TEACHING_AID)}</i></p>")
         self.result.value = f"<div role='{role}' aria-live='{live}'>" + "".join(parts) + "</div>"
 
     def summary(self) -> str:
