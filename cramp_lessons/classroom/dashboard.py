@@ -82,12 +82,15 @@ def report_html(rows: list[dict[str, Any]]) -> str:
 
     body = "".join(
         f"<tr><td>{html.escape(r['question_id'])}</td><td>{html.escape(_short(r['prompt'], 60))}</td>"
-        f"<td>{r['answers']}</td><td>{pct(r['share_correct'])}</td><td>{html.escape(wrong(r))}</td></tr>"
+        f"<td>{r['answers']}</td><td>{pct(r['share_correct'])}</td><td>{html.escape(wrong(r))}</td>"
+        f"<td>{'–' if r.get('discrimination') is None else format(r['discrimination'], '+.2f')}</td>"
+        f"<td>{html.escape('; '.join(r.get('flags') or [])) or '–'}</td></tr>"
         for r in rows
     )
     return (
         "<table class='cramp-report'><thead><tr><th>Question</th><th>Prompt</th><th>Answers</th>"
-        "<th>Correct</th><th>Most chosen wrong answer (misconception)</th></tr></thead>"
+        "<th>Correct</th><th>Most chosen wrong answer (misconception)</th>"
+        "<th>Discrimination (D)</th><th>Flags</th></tr></thead>"
         f"<tbody>{body}</tbody></table>"
     )
 
@@ -174,7 +177,9 @@ class Dashboard:
         self.report_html = W.HTML()
         details = W.Accordion(children=[self.roster_html, self.report_html], selected_index=None)
         details.set_title(0, "Roster")
-        details.set_title(1, "Class report (per question: share correct, most chosen wrong answer)")
+        details.set_title(
+            1, "Class report (per question: share correct, most chosen wrong answer, discrimination, flags)"
+        )
         self.widget = Panel(
             [
                 W.HTML("<h4>Classroom dashboard</h4>"),

@@ -230,6 +230,11 @@ class ReportRow(BaseModel):
     mean_score: float | None
     most_chosen_wrong: str | None = Field(description="the misconception: the most chosen wrong option")
     most_chosen_wrong_count: int
+    # Item analysis (itemstats.py): how well the question separates students who do well overall.
+    discrimination: float | None = Field(
+        None, description="upper-lower index D: share right in the top 27% minus the bottom 27% (-1..1)"
+    )
+    flags: list[str] = Field(default_factory=list, description="too easy, too hard, does not discriminate...")
 
 
 class AnswerRow(BaseModel):
@@ -295,7 +300,11 @@ def _sort_key(q: Any, key: str, counts: dict[str, tuple[int, bool]]) -> Any:
     return (-counts[key][0], key)  # most chosen first
 
 
-def report_rows(course: Course, polls: list[Any], tallies: dict[str, AnswerTally]) -> list[ReportRow]:
+def report_rows(
+    course: Course, polls: list[Any], tallies: dict[str, AnswerTally], items: dict[str, Any] | None = None
+) -> list[ReportRow]:
+    """One row per posed question; ``items`` (question id -> itemstats.ItemStats) adds the item analysis."""
+    items = items or {}
     rows = []
     for p in polls:
         q = course.questions.get(p.question_id)
@@ -313,6 +322,8 @@ def report_rows(course: Course, polls: list[Any], tallies: dict[str, AnswerTally
                 mean_score=d.mean_score,
                 most_chosen_wrong=d.top_wrong.label if d.top_wrong else None,
                 most_chosen_wrong_count=d.top_wrong.count if d.top_wrong else 0,
+                discrimination=items[q.id].discrimination if q.id in items else None,
+                flags=list(items[q.id].flags) if q.id in items else [],
             )
         )
     return rows
@@ -328,6 +339,8 @@ REPORT_COLUMNS = [
     "mean_score",
     "most_chosen_wrong",
     "most_chosen_wrong_count",
+    "discrimination",
+    "flags",
 ]
 
 
@@ -336,7 +349,12 @@ def report_csv(rows: list[ReportRow]) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(REPORT_COLUMNS)
     for r in rows:
-        w.writerow(["" if (v := getattr(r, c)) is None else v for c in REPORT_COLUMNS])
+        w.writerow(
+            [
+                "; ".join(v) if isinstance(v := getattr(r, c), list) else "" if v is None else v
+                for c in REPORT_COLUMNS
+            ]
+        )
     return buf.getvalue()
 
 
@@ -560,9 +578,15 @@ def create_app(
             raise Conflict(f"{qid}: not posed in this session")
         return distribution(q, store.tallies(sid, qid).get(qid, AnswerTally(qid)), p.open, p.revealed)
 
+    def class_rows(sid: str) -> list[ReportRow]:
+        from ..itemstats import analyse, from_class
+
+        items = {s.question_id: s for s in analyse(from_class(store, sid), course)}
+        return report_rows(course, store.polls(sid), store.tallies(sid), items)
+
     @app.get("/api/sessions/{sid}/report", tags=["teacher"])
     async def report(sid: Teacher) -> list[ReportRow]:
-        return report_rows(course, store.polls(sid), store.tallies(sid))
+        return class_rows(sid)
 
     @app.get(
         "/api/sessions/{sid}/report.csv",
@@ -571,7 +595,7 @@ def create_app(
         responses={200: {"content": {"text/csv": {}}, "description": "the class report as CSV"}},
     )
     async def report_as_csv(sid: Teacher) -> Response:
-        text = report_csv(report_rows(course, store.polls(sid), store.tallies(sid)))
+        text = report_csv(class_rows(sid))
         return Response(
             text,
             media_type="text/csv",

@@ -463,3 +463,21 @@ def test_each_student_sees_the_options_in_their_own_order(classroom, fixture_cou
         assert c.submit(s, q.id, right_answer(q)).status_code == 200
     rows = {r["question_id"]: r for r in c.t("GET", "/report").json()}
     assert rows[q.id]["share_correct"] == pytest.approx(1.0)
+
+
+def test_the_class_report_carries_the_item_analysis(classroom, fixture_course):
+    """Issue 14 §5b: the teacher's report shows how well each question separates the class."""
+    c = classroom
+    strong = [c.join(f"Strong {k}") for k in range(6)]
+    weak = [c.join(f"Weak {k}") for k in range(6)]
+    for qid, right, wrong in (("causes.cold.q1", "a", "b"), ("causes.cold.q3", "myth", "fact")):
+        c.t("POST", "/pose", json={"question_id": qid})
+        for s in strong:
+            assert c.submit(s, qid, right).status_code == 200
+        for s in weak:
+            assert c.submit(s, qid, wrong).status_code == 200
+    rows = {r["question_id"]: r for r in c.t("GET", "/report").json()}
+    assert rows["causes.cold.q1"]["discrimination"] == pytest.approx(1.0)
+    assert rows["causes.cold.q1"]["share_correct"] == pytest.approx(0.5)
+    csv_text = c.t("GET", "/report.csv").text
+    assert csv_text.splitlines()[0].endswith("discrimination,flags")
