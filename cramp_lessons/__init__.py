@@ -32,6 +32,8 @@ _API = {
     "lesson_header": "widgets.content",
     "lesson_footer": "widgets.content",
     "course_map": "widgets.content",
+    "ranked": "widgets.content",
+    "urgency_scale": "widgets.content",
     "progress_dashboard": "widgets.dashboard",
     "show_explorer": "widgets.explorers",
     "check_yourself": "widgets.assessment",

@@ -104,11 +104,13 @@ PUBLIC_API = [
     "prevention_planner",
     "progress_dashboard",
     "quiz",
+    "ranked",
     "red_flag_checker",
     "relief_routine",
     "review_due",
     "show",
     "show_explorer",
+    "urgency_scale",
     "worked_cases",
 ]
 
@@ -215,6 +217,17 @@ def test_the_glossary_comes_just_before_the_summary(lesson):
     summary = _cell_index(nb, lambda kind, src: src.startswith("## Summary"))
     before = nb["cells"][summary - 1]
     assert before["cell_type"] == "code" and "".join(before["source"]).strip() == f'glossary("{lesson.id}")'
+
+
+@pytest.mark.parametrize("lesson", AVAILABLE, ids=lambda les: les.id)
+def test_lesson_code_cells_are_short(lesson):
+    """A lesson reads like a lesson: logic lives in the package, so no code cell passes 3 lines."""
+    for k, cell in enumerate(_nb(lesson)["cells"]):
+        if cell["cell_type"] == "code":
+            lines = "".join(cell["source"]).strip().splitlines()
+            assert len(lines) <= 3, (
+                f"{lesson.notebook} cell {k} has {len(lines)} lines: move the logic into the package"
+            )
 
 
 @pytest.mark.parametrize("lesson", AVAILABLE, ids=lambda les: les.id)
