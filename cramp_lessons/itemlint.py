@@ -242,7 +242,13 @@ def lint(course: Course) -> list[Finding]:
         out += _bank_findings(bank)
     prompts = [(q.id, _norm(q.prompt)) for q in course.questions.values()]
     for (ia, a), (ib, b) in itertools.combinations(prompts, 2):
-        if difflib.SequenceMatcher(None, a, b).ratio() >= NEAR_DUPLICATE:
+        m = difflib.SequenceMatcher(None, a, b)
+        # The cheap upper bounds first: most pairs are ruled out without the full comparison.
+        if (
+            m.real_quick_ratio() >= NEAR_DUPLICATE
+            and m.quick_ratio() >= NEAR_DUPLICATE
+            and m.ratio() >= NEAR_DUPLICATE
+        ):
             out.append(Finding(ia, "near-duplicate", f"its question is nearly the same as {ib}'s"))
     for les in course.in_order():
         qs = [q for b in course.banks_for(les.id) for q in b.questions]
