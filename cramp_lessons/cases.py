@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .course import Course, load_course, parse_yaml
+from .course import ID_PATTERN, Course, load_course, parse_yaml
 from .errors import ContentError
 from .physiology import circulation as circ
 
@@ -30,7 +30,7 @@ class _M(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
-_Id = Annotated[str, Field(pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")]
+_Id = Annotated[str, Field(pattern=ID_PATTERN)]
 
 
 class Option(_M):

@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .course import EVIDENCE_TAGS, Course, UrgencyLevel, load_course, parse_yaml
+from .course import EVIDENCE_TAGS, ID_PATTERN, Course, UrgencyLevel, load_course, parse_yaml
 from .errors import ContentError
 
 __all__ = [
@@ -103,7 +103,7 @@ class Condition(_M):
 
 
 class Rule(_M):
-    target: Annotated[str, Field(pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")]
+    target: Annotated[str, Field(pattern=ID_PATTERN)]
     if_: Condition = Field(alias="if")
     reason: Annotated[str, Field(min_length=1)]
     role: Literal["auto", "note"] = "auto"

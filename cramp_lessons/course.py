@@ -48,8 +48,10 @@ EVIDENCE_WORDS = {
     "unproven": "unproven",
 }
 
-_ID = r"[a-z0-9_]+(\.[a-z0-9_]+)*"
-Id = Annotated[str, Field(pattern=f"^{_ID}$", min_length=1, max_length=80)]
+# The one id pattern (topics, questions, banks, lessons, cases): lower case, digits, _, dot-separated.
+# Progress, exports and the classroom key on ids, so every reader of an id uses this.
+ID_PATTERN = r"^[a-z0-9_]+(\.[a-z0-9_]+)*$"
+Id = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=80)]
 Text = Annotated[str, Field(min_length=1)]
 # A verdict is named in plain words ("may help", "not tested"): that name is what learners read.
 VerdictId = Annotated[str, Field(pattern=r"^[a-z]+( [a-z]+)*$", max_length=40)]
@@ -124,6 +126,8 @@ class Topic(Cited):
     where: list[Text] = Field(default_factory=list)
     steps: list[Text] = Field(default_factory=list)
     hold_seconds: tuple[int, int] | None = None
+    # A sign with a time limit (the long cramp): past it, the sign applies. Tools read it from here.
+    limit_minutes: Annotated[int, Field(gt=0, le=24 * 60)] | None = None
     cautions: list[Text] = Field(default_factory=list)
     situations: list[Id] = Field(default_factory=list)  # prevention planner tags
     # One of the levels in urgency.yaml (checked on load); every red flag has one.

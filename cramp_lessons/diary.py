@@ -35,12 +35,12 @@ from pydantic import (
 
 from .course import Course, load_course
 from .errors import CrampLessonsError
+from .redflags import long_cramp
 
 __all__ = [
     "MUSCLES",
     "ACTIVITIES",
     "MAX_SECONDS",
-    "LONG_CRAMP_SECONDS",
     "CSV_COLUMNS",
     "DiaryEntry",
     "DiaryError",
@@ -72,7 +72,6 @@ ACTIVITIES: dict[str, str] = {
 }
 NOTHING, OTHER = "nothing", "other"
 MAX_SECONDS = 24 * 3600  # longer than a day is not a cramp entry but a typing slip
-LONG_CRAMP_SECONDS = 600  # NHS: over 10 minutes despite stretching needs urgent care
 EARLIEST = datetime(1900, 1, 1)
 FUTURE_SLACK = timedelta(minutes=5)  # a clock a little ahead is not "the future"
 
@@ -241,8 +240,8 @@ class DiaryEntry(BaseModel):
 
     @property
     def long(self) -> bool:
-        """Longer than 10 minutes: the content's red flag if it lasted despite stretching."""
-        return self.duration_seconds > LONG_CRAMP_SECONDS
+        """Past the content's long-cramp limit: the red flag, if it lasted despite stretching."""
+        return self.duration_seconds > long_cramp().seconds
 
 
 _FRIENDLY = {

@@ -34,6 +34,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from . import review
+from .course import ID_PATTERN
 from .errors import ProgressError
 from .progress import ProgressStore, statements
 
@@ -68,7 +69,7 @@ Finite = Annotated[float, Field(allow_inf_nan=False)]
 
 class AttemptRow(_Strict):
     uid: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
-    question_id: Annotated[str, Field(pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)*$", max_length=80)]
+    question_id: Annotated[str, Field(pattern=ID_PATTERN, max_length=80)]
     answer: Any
     score: Annotated[float, Field(ge=0, le=1)]
     correct: bool
@@ -96,7 +97,7 @@ class CardRow(_Strict):
 
 
 class ReviewRow(_Strict):
-    question_id: Annotated[str, Field(pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)*$", max_length=80)]
+    question_id: Annotated[str, Field(pattern=ID_PATTERN, max_length=80)]
     card: CardRow
     reps: Annotated[int, Field(ge=0)]
     lapses: Annotated[int, Field(ge=0)]

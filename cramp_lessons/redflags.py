@@ -15,6 +15,9 @@ from .course import Course, UrgencyLevel, load_course
 from .errors import CrampLessonsError
 
 __all__ = [
+    "LONG_CRAMP",
+    "TimeLimit",
+    "long_cramp",
     "NOTHING_TICKED",
     "TEACHING_NOTE",
     "Sign",
@@ -132,6 +135,25 @@ def check_signs(ticked: Iterable[str], course: Course | None = None) -> RedFlagR
         want.add(t)
     chosen = tuple(s for s in all_signs if s.id in want)
     return RedFlagResult(chosen, bool(chosen) and chosen[0].level == course.urgency[0])
+
+
+LONG_CRAMP = "redflags.long_cramp"
+
+
+@dataclass(frozen=True)
+class TimeLimit:
+    seconds: float
+    warning: str  # the sign and what to do, from the red flag and its level
+
+
+def long_cramp(course: Course | None = None) -> TimeLimit:
+    """The long-cramp rule as the content states it (``limit_minutes`` on the red flag)."""
+    course = course or load_course()
+    flag = course.topic(LONG_CRAMP)
+    if flag.limit_minutes is None or flag.urgency is None:
+        raise CrampLessonsError(f"{LONG_CRAMP} needs limit_minutes and urgency in topics/red_flags.yaml")
+    level = course.level(flag.urgency)
+    return TimeLimit(flag.limit_minutes * 60.0, f"{flag.title}: {level.label}.")
 
 
 def level_labels(course: Course | None = None) -> dict[str, str]:

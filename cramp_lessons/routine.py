@@ -13,9 +13,9 @@ Durations come only from the content:
   time of their own, counts down from that time, labelled "your choice";
 - any other step (sit down, take hold of the foot...) waits for the learner.
 
-A hold that goes on for more than 10 minutes shows the content's long-cramp red flag
-(``redflags.long_cramp``: a cramp that lasts more than 10 minutes despite stretching means
-seeing a doctor the same day).
+A hold that goes on past the long-cramp limit shows the content's red flag
+(``redflags.long_cramp``: its ``limit_minutes`` and its level of urgency, read by
+``redflags.long_cramp``).
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ from typing import Literal
 
 from .course import Course, Topic, load_course
 from .errors import CrampLessonsError
+from .redflags import long_cramp
 
 __all__ = [
-    "LONG_CRAMP_SECONDS",
     "Routine",
     "RoutineError",
     "RoutineStep",
@@ -39,8 +39,6 @@ __all__ = [
     "steps_from_topic",
 ]
 
-LONG_CRAMP_SECONDS = 600  # NHS: a cramp lasting more than 10 minutes despite stretching needs urgent care
-LONG_CRAMP_FLAG = "redflags.long_cramp"
 
 StepKind = Literal["timed", "until_eases", "action"]
 State = Literal["ready", "running", "paused", "done"]
@@ -106,7 +104,7 @@ class Tick:
     remaining: float | None  # seconds left on a countdown, None when the step has none
     elapsed: float  # seconds spent on the current step (pauses excluded)
     total_steps: int
-    long_hold: bool = False  # a hold has gone on for more than LONG_CRAMP_SECONDS
+    long_hold: bool = False  # a hold has gone on past the long-cramp limit (content: redflags.long_cramp)
 
     @property
     def progress(self) -> float:
@@ -139,13 +137,16 @@ class Routine:
         title: str = "Relief routine",
         cautions: Iterable[str] = (),
         long_cramp_text: str = "",
+        long_cramp_seconds: float | None = None,
     ) -> None:
         self.steps: list[RoutineStep] = list(steps)
         if not self.steps:
             raise RoutineError("a routine needs at least one step")
         self.title = title
         self.cautions = list(cautions)
-        self.long_cramp_text = long_cramp_text
+        limit = long_cramp() if long_cramp_seconds is None or not long_cramp_text else None
+        self.long_cramp_text = long_cramp_text or (limit.warning if limit else "")
+        self.long_cramp_seconds = long_cramp_seconds if long_cramp_seconds is not None else limit.seconds
         self.state: State = "ready"
         self.index = 0
         self._banked = 0.0  # elapsed on the current step before the last resume
@@ -239,7 +240,7 @@ class Routine:
         remaining = None
         if step is not None and step.seconds is not None:
             remaining = max(0.0, step.seconds - elapsed)
-        long_hold = step is not None and step.kind != "action" and elapsed > LONG_CRAMP_SECONDS
+        long_hold = step is not None and step.kind != "action" and elapsed > self.long_cramp_seconds
         return Tick(self.state, self.index, step, remaining, elapsed, len(self.steps), long_hold)
 
     def summary(self, now: float, *, timing: bool = True) -> str:
@@ -268,7 +269,7 @@ class Routine:
             how = "press Skip when done"
         text = f"{where}: {t.step.text} [{how}]"
         if t.long_hold:
-            text += f" Warning: {self.long_cramp_text or 'a cramp lasting more than 10 minutes despite stretching means: see a doctor right away (the same day).'}"
+            text += f" Warning: {self.long_cramp_text}"
         return text
 
 
@@ -302,10 +303,11 @@ def steps_from_topic(
     """
     if not t.steps:
         raise RoutineError(f"{t.id} has no steps to follow")
-    if stretch_seconds is not None and not (0 < stretch_seconds <= LONG_CRAMP_SECONDS):
+    limit = long_cramp()
+    if stretch_seconds is not None and not (0 < stretch_seconds <= limit.seconds):
         raise RoutineError(
-            f"your stretch timer must be between 1 and {LONG_CRAMP_SECONDS} seconds, not {stretch_seconds:g}; "
-            f"a cramp lasting more than 10 minutes despite stretching means: see a doctor right away (the same day)"
+            f"your stretch timer must be between 1 and {limit.seconds:g} seconds, not {stretch_seconds:g}; "
+            f"{limit.warning}"
         )
     timed_at = _timed_step_index(t) if t.hold_seconds else -1
     out = []
@@ -350,9 +352,11 @@ def build_routine(
         )
         cautions += [c for c in t.cautions if c not in cautions]
     title = " + ".join(known[i].title for i in ids)
-    flag = course.topics.get(LONG_CRAMP_FLAG)
-    # The red flag says what the sign is; its level (content/urgency.yaml) says what to do.
-    level = f" {course.level(flag.urgency).label}." if flag and flag.urgency else ""
+    limit = long_cramp(course)
     return Routine(
-        steps, title=title, cautions=cautions, long_cramp_text=f"{flag.summary}{level}" if flag else ""
+        steps,
+        title=title,
+        cautions=cautions,
+        long_cramp_text=limit.warning,
+        long_cramp_seconds=limit.seconds,
     )

@@ -685,3 +685,15 @@ def test_a_huge_item_id_is_echoed_cut_short(content_copy):
     f.write_text(f.read_text().replace("id: causes.cold.q4", "id: causes.col" + "9" * 5000 + "d.q4", 1))
     e = _only_error(content_copy)
     assert e.file == COLD and e.field == "id" and len(str(e)) < 400
+
+
+def test_the_id_pattern_is_written_once():
+    """Issue 13: progress, exports, cases, the cause finder and the classroom read ids with course.ID_PATTERN."""
+    from pathlib import Path
+
+    from cramp_lessons.course import ID_PATTERN
+
+    pkg = Path(__file__).resolve().parents[1] / "cramp_lessons"
+    literal = r"[a-z0-9_]+(\.[a-z0-9_]+)*"
+    places = [p.name for p in pkg.rglob("*.py") if literal in p.read_text(encoding="utf-8")]
+    assert places == ["course.py"] and literal in ID_PATTERN

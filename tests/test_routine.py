@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cramp_lessons.course import load_course
+from cramp_lessons.redflags import long_cramp
 from cramp_lessons.routine import (
-    LONG_CRAMP_SECONDS,
     Routine,
     RoutineError,
     RoutineStep,
@@ -17,6 +17,8 @@ from cramp_lessons.routine import (
     steps_from_topic,
 )
 from cramp_lessons.widgets.practical import RoutineWidget, ThreadTicker
+
+LONG_CRAMP_SECONDS = long_cramp().seconds  # from the content: redflags.long_cramp's limit_minutes
 
 
 def three_steps():
@@ -100,6 +102,7 @@ def test_the_long_cramp_warning_says_how_soon_in_the_words_of_the_scale():
     r = build_routine("relief.toe_pull", course=course)
     assert r.long_cramp_text.endswith(f" {same_day.label}.") and "10 minutes" in r.long_cramp_text
     held = Routine(three_steps().steps, title="Test", long_cramp_text=r.long_cramp_text)
+    assert r.long_cramp_seconds == 600  # 10 minutes, as the red flag in content says
     held.start(0)
     assert held.tick(10 + LONG_CRAMP_SECONDS + 1).long_hold
     assert held.summary(10 + LONG_CRAMP_SECONDS + 1).endswith(f"Warning: {r.long_cramp_text}")
@@ -212,7 +215,7 @@ def test_stretch_held_until_it_eases_uses_your_choice():
     assert all(s.seconds == 40 and s.source == "your choice" for s in timed)
     assert "your choice" in timed[0].duration_text
     with pytest.raises(RoutineError, match="10 minutes"):
-        build_routine("relief.toe_pull", stretch_seconds=LONG_CRAMP_SECONDS + 1)
+        build_routine("relief.toe_pull", stretch_seconds=int(LONG_CRAMP_SECONDS) + 1)
 
 
 def test_several_techniques_in_order_and_unknown_refused():
@@ -299,3 +302,26 @@ def test_thread_ticker_stops_on_a_failing_callback():
     tk.start(boom)
     tk.join(5)
     assert len(tk.errors) == 1 and not tk.running
+
+
+def test_the_long_cramp_limit_is_read_from_the_content(tmp_path):
+    """Issue 13: the 10 minutes live in content (redflags.long_cramp: limit_minutes); change them
+    there and the routine and its warning follow."""
+    import shutil
+
+    from cramp_lessons.course import CONTENT_DIR
+
+    copy = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, copy)
+    flags = copy / "topics" / "red_flags.yaml"
+    flags.write_text(flags.read_text().replace("limit_minutes: 10", "limit_minutes: 5"))
+    course = load_course(copy)
+    limit = long_cramp(course)
+    assert limit.seconds == 300 and limit.warning.startswith(course.topic("redflags.long_cramp").title)
+    r = build_routine("relief.toe_pull", course=course)
+    assert r.long_cramp_seconds == 300
+    held = Routine(
+        three_steps().steps, long_cramp_text=r.long_cramp_text, long_cramp_seconds=r.long_cramp_seconds
+    )
+    held.start(0)
+    assert not held.tick(10 + 299).long_hold and held.tick(10 + 301).long_hold

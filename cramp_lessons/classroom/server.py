@@ -40,7 +40,17 @@ from pydantic import (
 )
 
 from .. import __version__
-from ..course import Course, Matching, MultipleSelect, Numeric, Ordering, SingleChoice, TrueFalse, load_course
+from ..course import (
+    ID_PATTERN,
+    Course,
+    Matching,
+    MultipleSelect,
+    Numeric,
+    Ordering,
+    SingleChoice,
+    TrueFalse,
+    load_course,
+)
 from ..errors import AnswerError
 from ..grading import grade, right_answer, shuffled_choices
 from . import ClassroomError, Conflict, NotFound, Unauthorized
@@ -73,9 +83,7 @@ JoinCode = Annotated[
         pattern=r"^[A-Za-z0-9]+$",
     ),
 ]
-QuestionId = Annotated[
-    str, StringConstraints(min_length=1, max_length=80, pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
-]
+QuestionId = Annotated[str, StringConstraints(min_length=1, max_length=80, pattern=ID_PATTERN)]
 SessionId = Annotated[str, Path(min_length=1, max_length=16, pattern=r"^[a-z0-9]+$")]
 Uid = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
 # Every answer form grading.grade accepts, each bounded; strict, so "true" stays a string.

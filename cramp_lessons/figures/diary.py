@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 import plotly.graph_objects as go
 
 from ..diary import ACTIVITIES, DiaryEntry, activity_counts, duration_by_helped, hour_counts
+from ..redflags import long_cramp
 from .palette import OKABE_ITO, TEMPLATE
 
 __all__ = [
@@ -164,8 +165,9 @@ def diary_summary(entries: Sequence[DiaryEntry], labels: dict[str, str] | None =
             text += " Too few entries to compare fairly yet."
     long = sum(e.long for e in entries)
     if long:
+        limit = long_cramp()
         text += (
-            f" {long} lasted more than 10 minutes: a cramp that lasts that long despite stretching "
-            f"means: see a doctor right away (the same day). See the red flags in lesson 09."
+            f" {long} lasted more than {limit.seconds / 60:g} minutes. {limit.warning} "
+            "See the red flags in lesson 09."
         )
     return text

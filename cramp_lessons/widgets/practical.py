@@ -651,15 +651,8 @@ class DiaryWidget(_Tool):
             return None
         extra = ""
         if entry.long:
-            from ..routine import LONG_CRAMP_FLAG
-
-            course = load_course()
-            flag = course.topics.get(LONG_CRAMP_FLAG)
-            level = f" {course.level(flag.urgency).label}." if flag and flag.urgency else ""
-            extra = (
-                " It lasted more than 10 minutes: a cramp that lasts that long despite stretching "
-                f"is a red flag.{level}"
-            )
+            limit = redflags.long_cramp(self.course)
+            extra = f" It lasted more than {limit.seconds / 60:g} minutes. {limit.warning}"
         self.message.value = _status(
             f"Saved: {entry.muscle_text}, {entry.duration_seconds:g} s, {entry.when:%Y-%m-%d %H:%M}.{extra}",
             alert=bool(extra),
