@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .course import Course, Matching, MultipleSelect, Numeric, Ordering, SingleChoice, TrueFalse
+from .course import Course, Matching, MultipleSelect, Ordering, SingleChoice, TrueFalse
 from .errors import AnswerError
 
 __all__ = [
@@ -89,10 +89,6 @@ def _score(q: Any, answer: Any, course: Course) -> float:
         return 0.0
 
 
-def _words(text: str) -> int:
-    return len(text)
-
-
 def _chance(q: Any, course: Course) -> float:
     """Blind chance: the expected score of a learner who picks at random."""
     if isinstance(q, SingleChoice):
@@ -118,27 +114,35 @@ def _chance(q: Any, course: Course) -> float:
     return 0.0  # a number to type: no guessing from cues or chance
 
 
-def _cue(q: Any, course: Course) -> float:
-    """The cue-only learner's expected score (ties between longest options shared out)."""
+def _cue_and_chance(q: Any, course: Course) -> tuple[float, float]:
+    """The cue-only learner's expected score (ties between longest options shared out), and chance's."""
+    chance = _chance(q, course)
     if isinstance(q, SingleChoice):
         longest = max(len(o.text) for o in q.options)
         tied = [o for o in q.options if len(o.text) == longest]
-        return sum(o.correct for o in tied) / len(tied)
+        return sum(o.correct for o in tied) / len(tied), chance
     if isinstance(q, TrueFalse):
-        return 0.0 if q.answer else 1.0  # always "myth"
+        return (0.0 if q.answer else 1.0), chance  # always "myth"
     if isinstance(q, MultipleSelect):
-        return _score(q, [o.id for o in q.options], course)  # tick every box
-    return _chance(q, course)  # no cue to use: as good as chance
+        return _score(q, [o.id for o in q.options], course), chance  # tick every box
+    return chance, chance  # no cue to use: as good as chance
+
+
+def _scored(course: Course, questions: Iterable[Any]) -> dict[str, tuple[str, float, float]]:
+    """Question id -> (type, cue-only score, chance), each question played once."""
+    return {q.id: (q.type, *_cue_and_chance(q, course)) for q in questions}
 
 
 def cue_scores(course: Course, questions: Iterable[Any] | None = None) -> dict[str, CueScore]:
     """Cue-only learner against chance, per question type and ``"all"``."""
-    qs = list(course.questions.values() if questions is None else questions)
+    return _summarise(_scored(course, course.questions.values() if questions is None else questions))
+
+
+def _summarise(scored: dict[str, tuple[str, float, float]]) -> dict[str, CueScore]:
     by: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    for q in qs:
-        pair = (_cue(q, course), _chance(q, course))
-        by[q.type].append(pair)
-        by["all"].append(pair)
+    for kind, cue, chance in scored.values():
+        by[kind].append((cue, chance))
+        by["all"].append((cue, chance))
     return {
         kind: CueScore(kind, len(v), 100 * sum(c for c, _ in v) / len(v), 100 * sum(h for _, h in v) / len(v))
         for kind, v in sorted(by.items())
@@ -150,7 +154,7 @@ def _norm(text: str) -> str:
     return re.sub(r"[^a-z0-9 ]+", "", text.lower()).strip()
 
 
-def _question_findings(q: Any, course: Course) -> list[Finding]:
+def _question_findings(q: Any, scored: dict[str, tuple[str, float, float]]) -> list[Finding]:
     out: list[Finding] = []
     if q.level is None:
         out.append(Finding(q.id, "level", "no level: say whether it asks to recall, understand or apply"))
@@ -178,7 +182,7 @@ def _question_findings(q: Any, course: Course) -> list[Finding]:
             if len(n) >= 12 and n in stem:
                 out.append(Finding(q.id, "repeats-stem", f"option {o.id!r} repeats the question's own words"))
         if isinstance(q, MultipleSelect):
-            tick_all, chance = _cue(q, course), _chance(q, course)
+            _, tick_all, chance = scored[q.id]
             if tick_all > chance + 1e-9:
                 out.append(
                     Finding(
@@ -192,8 +196,6 @@ def _question_findings(q: Any, course: Course) -> list[Finding]:
         out.append(
             Finding(q.id, "absolute-word", f"a fact says {ABSOLUTE.search(q.prompt)[0]!r}: reword without it")
         )
-    if isinstance(q, Numeric):
-        pass  # numbers have no option cues
     return out
 
 
@@ -236,8 +238,9 @@ def _bank_findings(bank: Any) -> list[Finding]:
 def lint(course: Course) -> list[Finding]:
     """Every item-writing problem in the course's question banks (empty when all is well)."""
     out: list[Finding] = []
+    scored = _scored(course, course.questions.values())
     for q in course.questions.values():
-        out += _question_findings(q, course)
+        out += _question_findings(q, scored)
     for bank in course.banks.values():
         out += _bank_findings(bank)
     prompts = [(q.id, _norm(q.prompt)) for q in course.questions.values()]
@@ -268,7 +271,7 @@ def lint(course: Course) -> list[Finding]:
                     f"{MIN_APPLY_SHARE:.0%}",
                 )
             )
-    for s in cue_scores(course).values():
+    for s in _summarise(scored).values():
         if s.gain > MAX_CUE_GAIN:
             out.append(
                 Finding(
