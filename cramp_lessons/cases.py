@@ -14,9 +14,9 @@ import functools
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .course import ID_PATTERN, Course, load_course, parse_yaml
+from .course import ID_PATTERN, Course, load_course, parse_table
 from .errors import ContentError
 from .physiology import circulation as circ
 
@@ -145,15 +145,7 @@ def load_cases(course: Course | None = None, text: str | None = None) -> CaseFil
             text = course.tables[CASES_FILE.removesuffix(".yaml")]
         except KeyError:
             raise ContentError(CASES_FILE, "-", "-", "missing file: the worked cases") from None
-    data = parse_yaml(text, CASES_FILE)
-    if not isinstance(data, dict):
-        raise ContentError(CASES_FILE, "-", "-", "expected a mapping at the top of the file")
-    try:
-        cf = CaseFile.model_validate(data)
-    except ValidationError as e:
-        first = e.errors()[0]
-        item, fld = _where(data, first["loc"])
-        raise ContentError(CASES_FILE, item, fld, first["msg"].removeprefix("Value error, ")) from None
+    cf = parse_table(text, CASES_FILE, CaseFile, _where)
     _check(cf, course)
     return cf
 

@@ -19,9 +19,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .course import EVIDENCE_TAGS, ID_PATTERN, Course, UrgencyLevel, load_course, parse_yaml
+from .course import EVIDENCE_TAGS, ID_PATTERN, Course, UrgencyLevel, load_course, parse_table
 from .errors import ContentError
 
 __all__ = [
@@ -223,15 +223,7 @@ def _default_rules() -> Rules:
 
 
 def _parse_rules(text: str, course: Course) -> Rules:
-    data = parse_yaml(text, RULES_FILE)
-    if not isinstance(data, dict):
-        raise ContentError(RULES_FILE, "-", "-", "expected a mapping at the top of the file")
-    try:
-        rules = Rules.model_validate(data)
-    except ValidationError as e:
-        first = e.errors()[0]
-        item, fld = _where(data, first["loc"])
-        raise ContentError(RULES_FILE, item, fld, first["msg"].removeprefix("Value error, ")) from None
+    rules = parse_table(text, RULES_FILE, Rules, _where)
     _check_against_course(rules, course)
     return rules
 

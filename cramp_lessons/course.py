@@ -9,9 +9,10 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import yaml
 from pydantic import (
@@ -661,6 +662,25 @@ def parse_yaml(text: str, rel: str) -> Any:
         where = f"line {mark.line + 1}" if mark else "?"
         field = str(e.key)[:80] if isinstance(e, _DuplicateKey) else "-"
         raise ContentError(rel, where, field, f"not valid YAML: {getattr(e, 'problem', e)}") from None
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse_table(text: str, rel: str, model: type[M], where: Callable[[Any, tuple], tuple[str, str]]) -> M:
+    """A content table that its own module checks (the cause finder's rules, the worked cases):
+    strict YAML, a mapping at the top, validated as ``model``. The first problem is a ContentError;
+    ``where(data, loc)`` names the item and field of a validation error's location.
+    """
+    data = parse_yaml(text, rel)
+    if not isinstance(data, dict):
+        raise ContentError(rel, "-", "-", "expected a mapping at the top of the file")
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        first = e.errors()[0]
+        item, fld = where(data, first["loc"])
+        raise ContentError(rel, item, fld, first["msg"].removeprefix("Value error, ")) from None
 
 
 def _load_yaml(path: Path, rel: str, top: type = dict) -> Any:
