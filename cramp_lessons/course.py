@@ -801,8 +801,7 @@ def collect_errors(content_dir: Path | str | None = None) -> tuple[Course | None
             try:  # the course keeps one draw of each variant (exports, classroom, guide)
                 b = b.model_copy(update={"questions": [settle(q) if q.generator else q for q in b.questions]})
             except VariantError as e:
-                qid, _, why = str(e).partition(": ")
-                errors.append(ContentError(rel, qid, "generator", why))
+                errors.append(ContentError(rel, e.question_id, "generator", e.problem))
                 continue
         banks[b.bank] = b
         for q in b.questions:

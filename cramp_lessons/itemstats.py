@@ -38,6 +38,7 @@ from typing import Any
 
 from .course import Course, MultipleSelect, SingleChoice, TrueFalse
 from .errors import AnswerError, CrampLessonsError
+from .variants import plain_answer
 
 __all__ = [
     "GROUP_SHARE",
@@ -114,17 +115,10 @@ class Analysis(list[ItemStats]):
 
 
 # --------------------------------------------------------------------------- adapters
-def _unwrap(answer: Any) -> Any:
-    """A variant's stored answer is ``{"seed": ..., "answer": ...}``: the choice is the answer part."""
-    from .variants import is_variant_answer
-
-    return answer["answer"] if is_variant_answer(answer) else answer
-
-
 def from_progress(store: Any) -> list[Response]:
     """A learner's own attempts (``ProgressStore.attempts()``, oldest first) as responses."""
     return [
-        Response(YOU, a.question_id, _unwrap(a.answer), float(a.score), bool(a.correct), a.seconds)
+        Response(YOU, a.question_id, plain_answer(a.answer), float(a.score), bool(a.correct), a.seconds)
         for a in store.attempts()
     ]
 

@@ -148,6 +148,7 @@ class ProgressStore:
         self.busy_timeout = busy_timeout
         self.read_only = False
         self._immutable = False  # read-only folder: read the file as it is (see _open)
+        self._seed: str | None = None  # learner_seed(), once read: it is written once and never changes
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
@@ -324,17 +325,22 @@ class ProgressStore:
         The same learner sees the same order every time (so a retry is not a new puzzle), and
         another learner a different one, so no option's place says whether it is right.
         """
+        # Every question widget asks; the store is read once, not twice per question.
+        if self._seed is not None:
+            return self._seed
         ddl = "CREATE TABLE IF NOT EXISTS learner (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
         self.ensure(ddl)
         row = self.query("SELECT value FROM learner WHERE key = 'seed'")
         if row:
-            return str(row[0][0])
+            self._seed = str(row[0][0])
+            return self._seed
         import secrets
 
         seed = secrets.token_hex(8)
         with self.transaction() as con:
             con.execute("INSERT OR IGNORE INTO learner(key, value) VALUES ('seed', ?)", (seed,))
-            return str(con.execute("SELECT value FROM learner WHERE key = 'seed'").fetchone()[0])
+            self._seed = str(con.execute("SELECT value FROM learner WHERE key = 'seed'").fetchone()[0])
+        return self._seed
 
     # -- attempts -----------------------------------------------------------
     def record(

@@ -31,6 +31,7 @@ __all__ = [
     "instance",
     "settle",
     "is_variant_answer",
+    "plain_answer",
 ]
 
 COURSE_SEED = "course"
@@ -38,6 +39,10 @@ COURSE_SEED = "course"
 
 class VariantError(CrampLessonsError, ValueError):
     """A variant template that its generator cannot fill (unknown generator, placeholder, option)."""
+
+    def __init__(self, question_id: str, problem: str) -> None:
+        super().__init__(f"{question_id}: {problem}")
+        self.question_id, self.problem = question_id, problem
 
 
 @dataclass(frozen=True)
@@ -230,7 +235,7 @@ def _fill(text: str | None, params: dict[str, Any], qid: str, where: str) -> str
     try:
         return text.format(**params)
     except (KeyError, IndexError, ValueError) as e:
-        raise VariantError(f"{qid}: {where} has a placeholder the generator does not give ({e})") from None
+        raise VariantError(qid, f"{where} has a placeholder the generator does not give ({e})") from None
 
 
 def instance(question: Any, seed: str | int) -> Any:
@@ -241,11 +246,9 @@ def instance(question: Any, seed: str | int) -> Any:
         return question
     gen = GENERATORS.get(name)
     if gen is None:
-        raise VariantError(f"{template.id}: no generator {name!r}; known: {', '.join(sorted(GENERATORS))}")
+        raise VariantError(template.id, f"no generator {name!r}; known: {', '.join(sorted(GENERATORS))}")
     if gen.kind != template.type:
-        raise VariantError(
-            f"{template.id}: generator {name!r} makes {gen.kind} questions, not {template.type}"
-        )
+        raise VariantError(template.id, f"generator {name!r} makes {gen.kind} questions, not {template.type}")
     params = gen.draw(random.Random(f"{seed}:{template.id}"))
     qid = template.id
     update: dict[str, Any] = {
@@ -259,7 +262,7 @@ def instance(question: Any, seed: str | int) -> Any:
         ids = [o.id for o in template.options]
         if params["correct"] not in ids:
             raise VariantError(
-                f"{qid}: the generator's answer {params['correct']!r} is none of the options {ids}"
+                qid, f"the generator's answer {params['correct']!r} is none of the options {ids}"
             )
         update["options"] = [
             o.model_copy(
@@ -288,3 +291,8 @@ def settle(question: Any) -> Any:
 def is_variant_answer(answer: Any) -> bool:
     """A stored answer to a variant: ``{"seed": ..., "answer": ...}``."""
     return isinstance(answer, dict) and set(answer) == {"seed", "answer"}
+
+
+def plain_answer(answer: Any) -> Any:
+    """The learner's choice in a stored answer: a variant's without its seed, any other as it is."""
+    return answer["answer"] if is_variant_answer(answer) else answer

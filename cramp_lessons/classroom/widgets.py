@@ -17,7 +17,7 @@ import ipywidgets as W
 
 from ..course import Course, load_course
 from ..grading import Grade
-from ..variants import COURSE_SEED, is_variant_answer
+from ..variants import COURSE_SEED, plain_answer
 from ..widgets.base import Panel
 from ..widgets.quiz import QuestionWidget
 from . import ClassroomError, set_active
@@ -216,7 +216,7 @@ class JoinWidget:
             get_store().record(qid, answer, g.score, g.correct, seconds)
         finally:  # a local store problem (shown by the quiz widget) must not keep it from the class
             if self.client is not None:
-                self.client.record(qid, answer["answer"] if is_variant_answer(answer) else answer)
+                self.client.record(qid, plain_answer(answer))
 
     def text(self) -> str:
         if self.client is None:

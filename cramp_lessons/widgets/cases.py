@@ -38,7 +38,7 @@ class WorkedCasesWidget(_Tool):
         from ..cases import cases_for
 
         self.course = course or load_course()
-        self.file = load_cases(course) if course is not None else load_cases()
+        self.file = load_cases(course)  # None: the packaged cases, read once
         self.tool = tool
         self.cases = {c.id: c for c in cases_for(tool, self.file)}
         self.verdict: Any = None
