@@ -24,3 +24,30 @@ def fixture_course():
     from cramp_lessons.course import load_course
 
     return load_course(FIXTURE)
+
+
+class FakeClassClient:
+    """Stands in for a joined StudentClient: keeps what would be sent to the class."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, object]] = []
+
+    def record(self, qid: str, answer: object) -> None:
+        self.sent.append((qid, answer))
+
+    def stop(self) -> None:
+        pass
+
+
+@pytest.fixture
+def joined_class():
+    """A call that joins a fake class (``join()`` -> its client) and leaves it after the test."""
+    from cramp_lessons import classroom
+
+    def join() -> FakeClassClient:
+        client = FakeClassClient()
+        classroom.set_active(client)
+        return client
+
+    yield join
+    classroom.set_active(None)

@@ -35,16 +35,7 @@ def test_a_widget_that_does_not_publish_leaves_review_alone(fixture_course):
     assert review.due(get_store(), review.as_utc(2e9)) == []
 
 
-def test_the_class_subscribes_only_while_joined(fixture_course):
-    heard = []
-
-    class Client:
-        def record(self, qid, answer):
-            heard.append((qid, answer))
-
-        def stop(self):
-            pass
-
+def test_the_class_subscribes_only_while_joined(fixture_course, joined_class):
     def answer(value):
         w = QuestionWidget(
             fixture_course.question("causes.cold.q1"), course=fixture_course, record=lambda *a: None
@@ -53,13 +44,11 @@ def test_the_class_subscribes_only_while_joined(fixture_course):
         w.check()
 
     answer("a")
-    classroom.set_active(Client())
-    try:
-        answer("b")
-    finally:
-        classroom.set_active(None)
+    client = joined_class()
+    answer("b")
+    classroom.set_active(None)
     answer("a")
-    assert heard == [("causes.cold.q1", "b")]
+    assert client.sent == [("causes.cold.q1", "b")]
 
 
 def test_a_failing_subscriber_does_not_silence_the_others():

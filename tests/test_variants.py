@@ -110,23 +110,11 @@ def test_the_quiz_widget_draws_the_learners_numbers_and_stores_the_seed():
     assert other.question.prompt == V.instance(q, "another sitting").prompt
 
 
-def test_a_class_only_hears_the_course_draw():
+def test_a_class_only_hears_the_course_draw(joined_class):
     from cramp_lessons import classroom
 
-    sent = []
-
-    class Client:
-        def record(self, qid, answer):
-            sent.append((qid, answer))
-
-        def stop(self):
-            pass
-
-    classroom.set_active(Client())
-    try:
-        classroom.forward_answer("causes.arteries.q11", {"seed": "mine", "answer": "0.9"})
-        classroom.forward_answer("causes.arteries.q11", {"seed": V.COURSE_SEED, "answer": "0.9"})
-        classroom.forward_answer("causes.cold.q1", "b")
-    finally:
-        classroom.set_active(None)
-    assert sent == [("causes.arteries.q11", "0.9"), ("causes.cold.q1", "b")]
+    client = joined_class()
+    classroom.forward_answer("causes.arteries.q11", {"seed": "mine", "answer": "0.9"})
+    classroom.forward_answer("causes.arteries.q11", {"seed": V.COURSE_SEED, "answer": "0.9"})
+    classroom.forward_answer("causes.cold.q1", "b")
+    assert client.sent == [("causes.arteries.q11", "0.9"), ("causes.cold.q1", "b")]
