@@ -144,9 +144,11 @@ class Routine:
             raise RoutineError("a routine needs at least one step")
         self.title = title
         self.cautions = list(cautions)
-        limit = long_cramp() if long_cramp_seconds is None or not long_cramp_text else None
-        self.long_cramp_text = long_cramp_text or (limit.warning if limit else "")
-        self.long_cramp_seconds = long_cramp_seconds if long_cramp_seconds is not None else limit.seconds
+        if long_cramp_seconds is None or not long_cramp_text:  # what is not given comes from content
+            limit = long_cramp()
+            long_cramp_text = long_cramp_text or limit.warning
+            long_cramp_seconds = limit.seconds if long_cramp_seconds is None else long_cramp_seconds
+        self.long_cramp_text, self.long_cramp_seconds = long_cramp_text, long_cramp_seconds
         self.state: State = "ready"
         self.index = 0
         self._banked = 0.0  # elapsed on the current step before the last resume
