@@ -49,7 +49,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from cramp_lessons.progress import ProgressStore
+from cramp_lessons.learner.progress import ProgressStore
 from cramp_lessons.widgets import practical as PW
 
 # -- helpers ----------------------------------------------------------------------------------
@@ -304,7 +304,7 @@ def make_diary() -> Adapted:
 
 
 def _diary_baseline_run(_control: str, entry: tuple) -> Any:
-    from cramp_lessons import diary as D
+    from cramp_lessons.practical import diary as D
 
     when, muscle, seconds, activity, helped = entry
     with _home(_base_home()):

@@ -82,7 +82,7 @@ def start_server(db_url: str, content: Path, workdir: Path) -> tuple[subprocess.
             [
                 sys.executable,
                 "-m",
-                "cramp_lessons.classroom.cli",
+                "cramp_lessons.cli.classroom",
                 "classroom",
                 "serve",
                 "--port",
@@ -236,7 +236,7 @@ def seed_answers(db_url: str, qids: list[str], n_answers: int) -> tuple[str, str
     """A second session with ``n_answers`` stored answers, written straight into the database."""
     from sqlalchemy import insert, select
 
-    from cramp_lessons.classroom.store import Answer, Pick, Poll, Receipt, Store, Student, digest
+    from cramp_lessons.classroom.server.store import Answer, Pick, Poll, Receipt, Store, Student, digest
 
     store = Store(db_url)
     new = store.create_session()

@@ -13,14 +13,14 @@ __version__ = "0.1.0"
 
 # name -> module that defines it
 _API = {
-    "load_course": "course",
-    "Course": "course",
-    "EVIDENCE_TAGS": "course",
-    "check": "grading",
-    "grade": "grading",
-    "Grade": "grading",
-    "ProgressStore": "progress",
-    "get_store": "progress",
+    "load_course": "course.model",
+    "Course": "course.model",
+    "EVIDENCE_TAGS": "course.model",
+    "check": "questions.grading",
+    "grade": "questions.grading",
+    "Grade": "questions.grading",
+    "ProgressStore": "learner.progress",
+    "get_store": "learner.progress",
     "CrampLessonsError": "errors",
     "ContentError": "errors",
     "AnswerError": "errors",

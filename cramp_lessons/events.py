@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import CrampLessonsError
+from cramp_lessons.errors import CrampLessonsError
 
 __all__ = ["AnswerEvent", "subscribe", "unsubscribe", "publish"]
 

@@ -21,7 +21,7 @@ def content_copy(tmp_path) -> Path:
 
 @pytest.fixture(scope="session")
 def fixture_course():
-    from cramp_lessons.course import load_course
+    from cramp_lessons.course.model import load_course
 
     return load_course(FIXTURE)
 

@@ -7,11 +7,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cramp_lessons import review
-from cramp_lessons.assessment import Assessment, AssessmentError, draw, lesson_link, lesson_pools, report
-from cramp_lessons.course import load_course
-from cramp_lessons.grading import grade, right_answer
-from cramp_lessons.progress import ProgressStore
+from cramp_lessons.course.model import load_course
+from cramp_lessons.learner import review
+from cramp_lessons.learner.assessment import (
+    Assessment,
+    AssessmentError,
+    draw,
+    lesson_link,
+    lesson_pools,
+    report,
+)
+from cramp_lessons.learner.progress import ProgressStore
+from cramp_lessons.questions.grading import grade, right_answer
 
 HEAT = textwrap.dedent("""\
     bank: causes.heat
@@ -198,7 +205,14 @@ def test_practice_shows_feedback_and_the_first_answer_counts(course):
 
 def wrong_answer(q):
     """An answer of the right form that scores 0, for any question type."""
-    from cramp_lessons.course import Matching, MultipleSelect, Numeric, Ordering, SingleChoice, TrueFalse
+    from cramp_lessons.course.model import (
+        Matching,
+        MultipleSelect,
+        Numeric,
+        Ordering,
+        SingleChoice,
+        TrueFalse,
+    )
 
     if isinstance(q, SingleChoice):
         return next(o.id for o in q.options if not o.correct)
@@ -242,7 +256,14 @@ class Clock:
 
 def enter(qw, value):
     """Put an answer (in grade's form) into a question widget's controls and press Check."""
-    from cramp_lessons.course import Matching, MultipleSelect, Numeric, Ordering, SingleChoice, TrueFalse
+    from cramp_lessons.course.model import (
+        Matching,
+        MultipleSelect,
+        Numeric,
+        Ordering,
+        SingleChoice,
+        TrueFalse,
+    )
 
     q = qw.question
     if isinstance(q, SingleChoice):

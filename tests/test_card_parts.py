@@ -5,9 +5,9 @@ import re
 import pytest
 import yaml
 
-from cramp_lessons.course import load_course
-from cramp_lessons.planner import make_plan, plan_html, plan_markdown
-from cramp_lessons.rendered import card_markdown
+from cramp_lessons.course.model import load_course
+from cramp_lessons.course.rendered import card_markdown
+from cramp_lessons.practical.planner import make_plan, plan_html, plan_markdown
 from cramp_lessons.widgets.content import EVIDENCE_BADGE, topic_markdown
 
 PARTS = [

@@ -12,11 +12,11 @@ import sys
 
 import pytest
 
-from cramp_lessons import cases as K
-from cramp_lessons.causefinder import find_causes
-from cramp_lessons.course import load_course
+from cramp_lessons.course.model import load_course
 from cramp_lessons.errors import ContentError
 from cramp_lessons.physiology import circulation as circ
+from cramp_lessons.practical import cases as K
+from cramp_lessons.practical.causefinder import find_causes
 from cramp_lessons.widgets.cases import WorkedCasesWidget
 
 COURSE = load_course()
@@ -97,14 +97,14 @@ def test_two_right_options_are_refused():
 def test_cli_check_refuses_a_broken_case(tmp_path):
     import shutil
 
-    from cramp_lessons.course import CONTENT_DIR
+    from cramp_lessons.course.model import CONTENT_DIR
 
     copy = tmp_path / "content"
     shutil.copytree(CONTENT_DIR, copy)
     f = copy / "cases.yaml"
     f.write_text(f.read_text().replace("    band: normal\n", "    band: abnormal\n", 1))
     r = subprocess.run(
-        [sys.executable, "-m", "cramp_lessons.cli", "check", str(copy)], capture_output=True, text=True
+        [sys.executable, "-m", "cramp_lessons.cli.main", "check", str(copy)], capture_output=True, text=True
     )
     assert r.returncode == 1 and "cases.yaml: item 'abi.mrs_ruiz'" in r.stderr and "Traceback" not in r.stderr
 

@@ -8,15 +8,15 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cramp_lessons.causefinder import (
+from cramp_lessons.course.model import load_course
+from cramp_lessons.errors import ContentError
+from cramp_lessons.practical.causefinder import (
     EMPTY_MESSAGE,
     TEACHING_AID,
     answer_options,
     find_causes,
     load_rules,
 )
-from cramp_lessons.course import load_course
-from cramp_lessons.errors import ContentError
 from cramp_lessons.widgets.practical import CauseFinderWidget
 
 COURSE = load_course()

@@ -10,7 +10,7 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from cramp_lessons.course import EVIDENCE_TAGS, collect_errors, load_course
+from cramp_lessons.course.model import EVIDENCE_TAGS, collect_errors, load_course
 from cramp_lessons.errors import ContentError
 
 FIXTURE = Path(__file__).parent / "fixtures" / "content"
@@ -113,7 +113,7 @@ def test_the_urgency_file_is_required(content_copy):
 def test_cli_check_refuses_a_red_flag_off_the_scale(tmp_path):
     import shutil
 
-    from cramp_lessons.course import CONTENT_DIR
+    from cramp_lessons.course.model import CONTENT_DIR
 
     copy = tmp_path / "content"
     shutil.copytree(CONTENT_DIR, copy)
@@ -175,7 +175,7 @@ def _course_texts(c):
             if x:
                 yield q.id, x
     yield "disclaimer.md", c.documents["disclaimer"]
-    from cramp_lessons.causefinder import load_rules
+    from cramp_lessons.practical.causefinder import load_rules
 
     rules = load_rules()
     for r in rules.rules:
@@ -446,7 +446,9 @@ def test_every_error_is_collected(content_copy):
 
 
 def _cli(*args):
-    return subprocess.run([sys.executable, "-m", "cramp_lessons.cli", *args], capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "cramp_lessons.cli.main", *args], capture_output=True, text=True
+    )
 
 
 def test_cli_check_passes_on_shipped_content():
@@ -485,7 +487,7 @@ def test_shipped_coupling_chain_runs_from_action_potential_to_relaxation():
 def test_cli_check_validates_the_cause_finder_rules(tmp_path):
     import shutil
 
-    from cramp_lessons.course import CONTENT_DIR
+    from cramp_lessons.course.model import CONTENT_DIR
 
     copy = tmp_path / "content"
     shutil.copytree(CONTENT_DIR, copy)
@@ -525,7 +527,7 @@ def test_a_folder_named_like_a_content_file(content_copy, rel):
 
 
 def test_an_oversized_file_is_refused_before_it_is_parsed(content_copy):
-    from cramp_lessons.course import MAX_FILE_BYTES
+    from cramp_lessons.course.model import MAX_FILE_BYTES
 
     f = content_copy / COLD
     # Past the cap the file is not even valid YAML: only the size check can report it.
@@ -587,7 +589,7 @@ def test_aliases_are_refused_so_a_billion_laughs_cannot_hang_check(content_copy)
 
 
 def test_a_duplicate_key_in_the_cause_finder_rules(fixture_course):
-    from cramp_lessons.causefinder import load_rules
+    from cramp_lessons.practical.causefinder import load_rules
 
     with pytest.raises(ContentError) as e:
         load_rules("version: 1\nrules: []\nversion: 1\n", fixture_course)
@@ -648,7 +650,7 @@ def test_garbage_in_a_content_file_gives_only_content_errors(content_copy, garba
 @example(garbage=b"version: !!int")
 @example(garbage=b"version: " + b"9" * 5000)
 def test_garbage_cause_finder_rules_give_only_content_errors(fixture_course, garbage):
-    from cramp_lessons.causefinder import load_rules
+    from cramp_lessons.practical.causefinder import load_rules
 
     with pytest.raises(ContentError) as e:
         load_rules(garbage.decode("utf-8", "replace"), fixture_course)
@@ -691,9 +693,9 @@ def test_the_id_pattern_is_written_once():
     """Issue 13: progress, exports, cases, the cause finder and the classroom read ids with course.ID_PATTERN."""
     from pathlib import Path
 
-    from cramp_lessons.course import ID_PATTERN
+    from cramp_lessons.course.model import ID_PATTERN
 
     pkg = Path(__file__).resolve().parents[1] / "cramp_lessons"
     literal = r"[a-z0-9_]+(\.[a-z0-9_]+)*"
     places = [p.name for p in pkg.rglob("*.py") if literal in p.read_text(encoding="utf-8")]
-    assert places == ["course.py"] and literal in ID_PATTERN
+    assert places == ["model.py"] and literal in ID_PATTERN

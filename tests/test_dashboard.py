@@ -1,7 +1,7 @@
 """The progress dashboard reads the store right: counts, scores, timeline, reviews due, what next."""
 
-from cramp_lessons.course import load_course
-from cramp_lessons.progress import ProgressStore
+from cramp_lessons.course.model import load_course
+from cramp_lessons.learner.progress import ProgressStore
 from cramp_lessons.widgets.dashboard import (
     lesson_progress,
     mastery_timeline,

@@ -8,7 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cramp_lessons.diary import (
+from cramp_lessons.figures.diary import activity_figure, diary_summary, helped_figure, hours_figure
+from cramp_lessons.figures.palette import OKABE_ITO
+from cramp_lessons.learner.progress import ProgressStore
+from cramp_lessons.practical.diary import (
     ACTIVITIES,
     MAX_SECONDS,
     MUSCLES,
@@ -23,9 +26,6 @@ from cramp_lessons.diary import (
     hour_counts,
     validate_entry,
 )
-from cramp_lessons.figures.diary import activity_figure, diary_summary, helped_figure, hours_figure
-from cramp_lessons.figures.palette import OKABE_ITO
-from cramp_lessons.progress import ProgressStore
 from cramp_lessons.widgets.practical import DiaryWidget
 
 NOW = datetime(2024, 5, 1, 12, 0)

@@ -6,8 +6,9 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from cramp_lessons import classroom, events, review
-from cramp_lessons.progress import get_store
+from cramp_lessons import classroom, events
+from cramp_lessons.learner import review
+from cramp_lessons.learner.progress import get_store
 from cramp_lessons.widgets.quiz import QuestionWidget
 
 PACKAGE = Path(__file__).resolve().parents[1] / "cramp_lessons"

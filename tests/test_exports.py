@@ -12,9 +12,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cramp_lessons.commands import register
-from cramp_lessons.course import collect_errors, load_course
-from cramp_lessons.exports import (
+from cramp_lessons.cli.learner import register
+from cramp_lessons.course.model import collect_errors, load_course
+from cramp_lessons.formats.exports import (
     PAGE_BREAK,
     ExportError,
     convert_jupyterquiz,
@@ -26,7 +26,7 @@ from cramp_lessons.exports import (
     import_jupyterquiz,
     skipped,
 )
-from cramp_lessons.grading import grade, right_answer
+from cramp_lessons.questions.grading import grade, right_answer
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SCHEMA = json.loads((FIXTURES / "jupyterquiz_schema.json").read_text())
@@ -574,7 +574,7 @@ def test_import_of_deeply_nested_json_is_refused_without_a_traceback(tmp_path, c
 
 
 def test_import_of_an_oversized_file_is_refused_before_it_is_parsed(tmp_path, capsys, content_copy):
-    from cramp_lessons.course import MAX_FILE_BYTES
+    from cramp_lessons.course.model import MAX_FILE_BYTES
 
     src = tmp_path / "big.json"
     src.write_text(json.dumps(THIRD_PARTY) + " " * MAX_FILE_BYTES + "[")  # invalid JSON past the cap

@@ -9,10 +9,10 @@ import json
 import pytest
 import yaml
 
-from cramp_lessons import cli
-from cramp_lessons.course import collect_errors, load_course
-from cramp_lessons.rendered import lesson_segments, shown_topics
-from cramp_lessons.terms import Matcher, annotate, check_glossary, definition_lessons
+from cramp_lessons.cli import main as cli
+from cramp_lessons.course.model import collect_errors, load_course
+from cramp_lessons.course.rendered import lesson_segments, shown_topics
+from cramp_lessons.course.terms import Matcher, annotate, check_glossary, definition_lessons
 from cramp_lessons.widgets.content import glossary_markdown, topic_markdown
 
 TWITCH_DEF = 'One short "pull" of a muscle fibre after one nerve signal; < a second & gone.'
@@ -216,7 +216,7 @@ def test_unknown_dfn_and_unused_term_are_warnings_not_errors(capsys, course_dir,
 
 
 def test_check_without_notebooks_prints_a_note_and_still_passes(capsys, course_dir, monkeypatch):
-    import cramp_lessons.rendered as rendered
+    import cramp_lessons.course.rendered as rendered
 
     monkeypatch.setattr(rendered, "default_notebooks_dir", lambda: None)
     rc = cli.main(["check", str(course_dir)])
@@ -279,7 +279,7 @@ def test_shown_topics_reads_show_calls_only(fixture_course):
 
 
 def test_matcher_takes_plurals_hyphens_and_the_longest_name():
-    from cramp_lessons.course import GlossaryTerm
+    from cramp_lessons.course.model import GlossaryTerm
 
     m = Matcher(
         [
@@ -331,7 +331,7 @@ def test_cards_explain_a_term_on_hover_only_after_its_definition_lesson(course_d
 
 
 def test_annotate_leaves_tags_code_and_links_alone():
-    from cramp_lessons.course import GlossaryTerm
+    from cramp_lessons.course.model import GlossaryTerm
 
     terms = [GlossaryTerm(id="twitch", term="twitch", definition="A short pull.")]
     text = (
@@ -355,7 +355,7 @@ def test_glossary_lists_the_terms_a_lesson_uses(course_dir, nb_dir):
 
 def test_glossary_helper_is_exported_like_show_and_quiz():
     import cramp_lessons
-    import cramp_lessons.terms  # noqa: F401 - the logic module must not shadow the helper
+    import cramp_lessons.course.terms  # noqa: F401 - the logic module must not shadow the helper
 
     assert "glossary" in cramp_lessons.__all__
     from cramp_lessons import glossary

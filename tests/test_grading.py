@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cramp_lessons.errors import AnswerError, CrampLessonsError
-from cramp_lessons.grading import check, grade, right_answer, shuffled_choices, shuffled_questions
+from cramp_lessons.questions.grading import check, grade, right_answer, shuffled_choices, shuffled_questions
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +26,7 @@ def test_right_answer_scores_one_for_every_question(fixture_course):
 
 
 def test_shipped_answer_keys_are_consistent():
-    from cramp_lessons.course import load_course
+    from cramp_lessons.course.model import load_course
 
     c = load_course()
     for question in c.questions.values():

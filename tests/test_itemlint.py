@@ -7,9 +7,9 @@ import textwrap
 
 import pytest
 
-from cramp_lessons import itemlint as L
-from cramp_lessons.course import load_course
+from cramp_lessons.course.model import load_course
 from cramp_lessons.errors import ContentError
+from cramp_lessons.questions import itemlint as L
 
 
 def _course(content_copy, questions: str):
@@ -141,7 +141,7 @@ def test_an_apply_question_without_a_hint_is_refused(content_copy):
 
 # ------------------------------------------------------------------ the hint
 def test_hint_after_a_wrong_first_try_and_the_hinted_success_counts_half(fixture_course):
-    from cramp_lessons.grading import HINTED_WEIGHT
+    from cramp_lessons.questions.grading import HINTED_WEIGHT
     from cramp_lessons.widgets.quiz import QuestionWidget
 
     q = fixture_course.question("causes.cold.q1").model_copy(update={"hint": "Think of a cold engine."})
@@ -171,8 +171,8 @@ def test_without_a_hint_the_first_wrong_try_shows_the_feedback(fixture_course):
 def test_spaced_review_rates_a_hinted_success_hard(fixture_course):
     from fsrs import Rating
 
-    from cramp_lessons import review
-    from cramp_lessons.grading import grade, hinted
+    from cramp_lessons.learner import review
+    from cramp_lessons.questions.grading import grade, hinted
 
     q = fixture_course.question("causes.cold.q1")
     right = grade(q, "a", fixture_course)
@@ -183,7 +183,7 @@ def test_spaced_review_rates_a_hinted_success_hard(fixture_course):
 
 # ------------------------------------------------------------------ the learner's own order
 def test_the_learner_seed_is_kept_and_orders_options(fixture_course):
-    from cramp_lessons.progress import get_store, learner_seed
+    from cramp_lessons.learner.progress import get_store, learner_seed
     from cramp_lessons.widgets.quiz import QuestionWidget
 
     seed = learner_seed()

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 import cramp_lessons
-from cramp_lessons.assessment import draw
-from cramp_lessons.course import load_course
-from cramp_lessons.rendered import lesson_segments, plain_text
+from cramp_lessons.course.model import load_course
+from cramp_lessons.course.rendered import lesson_segments, plain_text
+from cramp_lessons.learner.assessment import draw
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 COURSE = load_course()
@@ -120,7 +120,7 @@ def test_public_api_resolves():
     assert cramp_lessons.__all__ == PUBLIC_API
     for name in cramp_lessons.__all__:
         assert getattr(cramp_lessons, name) is not None, name
-    from cramp_lessons.grading import grade
+    from cramp_lessons.questions.grading import grade
 
     assert callable(cramp_lessons.quiz) and cramp_lessons.grade is grade
 

@@ -11,8 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cramp_lessons.course import EVIDENCE_TAGS, load_course
-from cramp_lessons.planner import (
+from cramp_lessons.course.model import EVIDENCE_TAGS, load_course
+from cramp_lessons.learner.progress import ProgressStore
+from cramp_lessons.practical.planner import (
     SECTIONS,
     Plan,
     PlannerError,
@@ -26,7 +27,6 @@ from cramp_lessons.planner import (
     save_plan,
     situation_choices,
 )
-from cramp_lessons.progress import ProgressStore
 from cramp_lessons.widgets.practical import PlannerWidget
 
 SITUATIONS = [

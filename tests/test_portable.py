@@ -11,11 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cramp_lessons import portable, review
-from cramp_lessons.commands import register
+from cramp_lessons.cli.learner import register
 from cramp_lessons.errors import ProgressError
-from cramp_lessons.grading import Grade
-from cramp_lessons.portable import (
+from cramp_lessons.learner import portable, review
+from cramp_lessons.learner.portable import (
     FORMAT,
     canonical_json,
     checksum,
@@ -25,7 +24,8 @@ from cramp_lessons.portable import (
     read_progress_file,
     reset_progress,
 )
-from cramp_lessons.progress import ProgressStore
+from cramp_lessons.learner.progress import ProgressStore
+from cramp_lessons.questions.grading import Grade
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -400,7 +400,7 @@ def test_progress_commands(source, tmp_path, capsys, monkeypatch):
 
 def test_progress_commands_use_the_learners_store_by_default(tmp_path, capsys):
     # conftest points CRAMP_LESSONS_HOME at a temporary folder.
-    from cramp_lessons.progress import get_store
+    from cramp_lessons.learner.progress import get_store
 
     get_store().record("causes.cold.q1", "a", 1.0, True)
     code, out, _ = run(["progress", "export", str(tmp_path / "p.json")], capsys)
@@ -415,7 +415,7 @@ def test_reset_with_no_one_to_confirm_changes_nothing(source, tmp_path, stdin):
 
     before = source.attempts()
     r = subprocess.run(
-        [sys.executable, "-m", "cramp_lessons.cli", "progress", "--store", str(source.path), "reset",
+        [sys.executable, "-m", "cramp_lessons.cli.main", "progress", "--store", str(source.path), "reset",
          "--backup-dir", str(tmp_path / "bk")],
         stdin=subprocess.DEVNULL if stdin == "empty" else None,
         preexec_fn=(lambda: os.close(0)) if stdin == "closed" else None,  # Python then sets sys.stdin = None

@@ -7,7 +7,7 @@ import warnings
 import pytest
 
 from cramp_lessons.errors import ProgressError
-from cramp_lessons.progress import ProgressStore, ProgressWarning, default_home, get_store
+from cramp_lessons.learner.progress import ProgressStore, ProgressWarning, default_home, get_store
 
 
 def test_home_from_environment(tmp_path, monkeypatch):

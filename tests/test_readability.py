@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cramp_lessons import cli
-from cramp_lessons.course import load_course
-from cramp_lessons.readability import card_grades, card_text, grade, lesson_grades
-from cramp_lessons.rendered import plain_text
+from cramp_lessons.cli import main as cli
+from cramp_lessons.course.model import load_course
+from cramp_lessons.course.readability import card_grades, card_text, grade, lesson_grades
+from cramp_lessons.course.rendered import plain_text
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
@@ -118,7 +118,7 @@ def test_stripping_drops_urls_code_and_markup_and_keeps_the_words():
 
 
 def test_stripping_can_keep_dfn_marks_and_drop_headings():
-    from cramp_lessons.rendered import DFN_CLOSE, DFN_OPEN
+    from cramp_lessons.course.rendered import DFN_CLOSE, DFN_OPEN
 
     text = plain_text("# Title <dfn>term</dfn>\n\nA <dfn>word</dfn> here.", dfn_marks=True, headings=False)
     assert text == f"{DFN_OPEN}term{DFN_CLOSE}.\n\nA {DFN_OPEN}word{DFN_CLOSE} here."

@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cramp_lessons
-from cramp_lessons.course import CONTENT_DIR, load_course
-from cramp_lessons.redflags import NOTHING_TICKED, RedFlagError, check_signs, level_labels, signs
+from cramp_lessons.course.model import CONTENT_DIR, load_course
+from cramp_lessons.practical.redflags import NOTHING_TICKED, RedFlagError, check_signs, level_labels, signs
 from cramp_lessons.widgets.practical import RedFlagWidget
 
 COURSE = load_course()
@@ -128,7 +128,13 @@ def test_order_labels_and_wording_are_read_from_content(tmp_path):
     assert "role='alert'" in w.result.value  # the top level of the copy's scale is the alarm
 
 
-TOOLS = ["redflags.py", "causefinder.py", "planner.py", "widgets/practical.py", "widgets/content.py"]
+TOOLS = [
+    "practical/redflags.py",
+    "practical/causefinder.py",
+    "practical/planner.py",
+    "widgets/practical.py",
+    "widgets/content.py",
+]
 
 
 @pytest.mark.parametrize("rel", TOOLS)

@@ -8,10 +8,10 @@ from fsrs import Rating
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cramp_lessons import review
-from cramp_lessons.grading import Grade, grade, right_answer
-from cramp_lessons.progress import ProgressStore
-from cramp_lessons.review import as_utc, describe_due, due, next_due, rating_for, record_outcome
+from cramp_lessons.learner import review
+from cramp_lessons.learner.progress import ProgressStore
+from cramp_lessons.learner.review import as_utc, describe_due, due, next_due, rating_for, record_outcome
+from cramp_lessons.questions.grading import Grade, grade, right_answer
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 

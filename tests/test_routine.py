@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cramp_lessons.course import load_course
-from cramp_lessons.redflags import long_cramp
-from cramp_lessons.routine import (
+from cramp_lessons.course.model import load_course
+from cramp_lessons.practical.redflags import long_cramp
+from cramp_lessons.practical.routine import (
     Routine,
     RoutineError,
     RoutineStep,
@@ -309,7 +309,7 @@ def test_the_long_cramp_limit_is_read_from_the_content(tmp_path):
     there and the routine and its warning follow."""
     import shutil
 
-    from cramp_lessons.course import CONTENT_DIR
+    from cramp_lessons.course.model import CONTENT_DIR
 
     copy = tmp_path / "content"
     shutil.copytree(CONTENT_DIR, copy)

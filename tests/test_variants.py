@@ -7,11 +7,11 @@ import re
 
 import pytest
 
-from cramp_lessons import variants as V
-from cramp_lessons.course import load_course
+from cramp_lessons.course.model import load_course
 from cramp_lessons.errors import ContentError
-from cramp_lessons.grading import check, grade, right_answer
 from cramp_lessons.physiology import circulation as circ
+from cramp_lessons.course import variants as V
+from cramp_lessons.questions.grading import check, grade, right_answer
 
 COURSE = load_course()
 VARIANTS = [q for q in COURSE.questions.values() if q.generator]
@@ -80,7 +80,7 @@ def test_the_course_keeps_one_draw_for_exports_and_the_classroom():
 def test_a_broken_template_names_the_question(tmp_path, change, problem):
     import shutil
 
-    from cramp_lessons.course import CONTENT_DIR
+    from cramp_lessons.course.model import CONTENT_DIR
 
     copy = tmp_path / "content"
     shutil.copytree(CONTENT_DIR, copy)
@@ -95,7 +95,7 @@ def test_a_broken_template_names_the_question(tmp_path, change, problem):
 
 
 def test_the_quiz_widget_draws_the_learners_numbers_and_stores_the_seed():
-    from cramp_lessons.progress import learner_seed
+    from cramp_lessons.learner.progress import learner_seed
     from cramp_lessons.widgets.quiz import QuestionWidget
 
     q = COURSE.question("causes.arteries.q11")

@@ -3,7 +3,7 @@
 import ipywidgets as W
 import pytest
 
-from cramp_lessons.progress import get_store
+from cramp_lessons.learner.progress import get_store
 from cramp_lessons.widgets.quiz import QuestionWidget, QuizWidget
 
 

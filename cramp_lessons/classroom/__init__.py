@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from ..errors import CrampLessonsError
+from cramp_lessons.errors import CrampLessonsError
 
 
 class ClassroomError(CrampLessonsError):
@@ -52,13 +52,13 @@ _ACTIVE: Any = None
 
 
 def active() -> Any:
-    """The joined :class:`~cramp_lessons.classroom.client.StudentClient`, or None."""
+    """The joined :class:`~cramp_lessons.classroom.client.http.StudentClient`, or None."""
     return _ACTIVE
 
 
 def set_active(client: Any) -> None:
     global _ACTIVE
-    from .. import events
+    from cramp_lessons import events
 
     previous, _ACTIVE = _ACTIVE, client
     if previous is not None and previous is not client:
@@ -83,7 +83,7 @@ def forward_answer(question_id: str, answer: Any, seconds: float | None = None) 
     client = _ACTIVE
     if client is None:
         return
-    from ..variants import COURSE_SEED, is_variant_answer
+    from cramp_lessons.course.variants import COURSE_SEED, is_variant_answer
 
     if is_variant_answer(answer):
         # The class works on the course's own draw of a variant; a learner's own numbers are theirs.
@@ -99,15 +99,15 @@ def leave() -> None:
 
 
 _API = {
-    "create_app": "server",
-    "demo_server": "server",
-    "Store": "store",
-    "StudentClient": "client",
-    "TeacherClient": "client",
-    "join": "widgets",
-    "join_widget": "widgets",
-    "dashboard": "dashboard",
-    "Dashboard": "dashboard",
+    "create_app": "server.app",
+    "demo_server": "server.app",
+    "Store": "server.store",
+    "StudentClient": "client.http",
+    "TeacherClient": "client.http",
+    "join": "client.widgets",
+    "join_widget": "client.widgets",
+    "dashboard": "client.dashboard",
+    "Dashboard": "client.dashboard",
 }
 
 __all__ = sorted(

@@ -10,9 +10,15 @@ from collections.abc import Iterable, Sequence
 
 import plotly.graph_objects as go
 
-from ..diary import ACTIVITIES, DiaryEntry, activity_counts, duration_by_helped, hour_counts
-from ..redflags import long_cramp
-from .palette import OKABE_ITO, TEMPLATE
+from cramp_lessons.figures.palette import OKABE_ITO, TEMPLATE
+from cramp_lessons.practical.diary import (
+    ACTIVITIES,
+    DiaryEntry,
+    activity_counts,
+    duration_by_helped,
+    hour_counts,
+)
+from cramp_lessons.practical.redflags import long_cramp
 
 __all__ = [
     "NIGHT_HOURS",

@@ -14,7 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .palette import OKABE_ITO, TEMPLATE
+from cramp_lessons.figures.palette import OKABE_ITO, TEMPLATE
 
 __all__ = [
     "TWITCH_TRACES",

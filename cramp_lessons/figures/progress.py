@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from .palette import OKABE_ITO, TEMPLATE
+from cramp_lessons.figures.palette import OKABE_ITO, TEMPLATE
 
 
 @dataclass(frozen=True)

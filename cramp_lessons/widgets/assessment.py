@@ -1,8 +1,8 @@
 """The check-yourself widget: choose practice or exam, a seed, Start; answer; Finish for the report.
 
-Thin by design: drawing and scoring are :mod:`cramp_lessons.assessment`, each question is a
+Thin by design: drawing and scoring are :mod:`cramp_lessons.learner.assessment`, each question is a
 :class:`~cramp_lessons.widgets.quiz.QuestionWidget`, attempts go to the progress store, and on
-Finish every answered question is handed to spaced review (:mod:`cramp_lessons.review`).
+Finish every answered question is handed to spaced review (:mod:`cramp_lessons.learner.review`).
 """
 
 from __future__ import annotations
@@ -17,14 +17,14 @@ from typing import Any
 
 import ipywidgets as W
 
-from .. import review
-from ..assessment import Assessment, Report
-from ..course import Course, load_course
-from ..errors import CrampLessonsError
-from ..grading import Grade
-from ..progress import ProgressStore, get_store
-from .base import Panel
-from .quiz import QuestionWidget, grade_html
+from cramp_lessons.course.model import Course, load_course
+from cramp_lessons.errors import CrampLessonsError
+from cramp_lessons.learner import review
+from cramp_lessons.learner.assessment import Assessment, Report
+from cramp_lessons.learner.progress import ProgressStore, get_store
+from cramp_lessons.questions.grading import Grade
+from cramp_lessons.widgets.base import Panel
+from cramp_lessons.widgets.quiz import QuestionWidget, grade_html
 
 _STYLE = {"description_width": "initial"}
 Clock = Callable[[], datetime]

@@ -13,11 +13,11 @@ from typing import Any
 
 import ipywidgets as W
 
-from ..cases import NONE, Case, judge, load_cases
-from ..course import Course, load_course
-from ..physiology import circulation as circ
-from .base import Panel
-from .practical import CauseFinderWidget, _level, _Tool
+from cramp_lessons.course.model import Course, load_course
+from cramp_lessons.physiology import circulation as circ
+from cramp_lessons.practical.cases import NONE, Case, judge, load_cases
+from cramp_lessons.widgets.base import Panel
+from cramp_lessons.widgets.practical import CauseFinderWidget, _level, _Tool
 
 __all__ = ["WorkedCasesWidget", "band_label", "worked_cases"]
 
@@ -35,7 +35,7 @@ class WorkedCasesWidget(_Tool):
     """The worked cases of one tool (``"cause_finder"`` or ``"abi"``)."""
 
     def __init__(self, tool: str, *, course: Course | None = None) -> None:
-        from ..cases import cases_for
+        from cramp_lessons.practical.cases import cases_for
 
         self.course = course or load_course()
         self.file = load_cases(course)  # None: the packaged cases, read once
@@ -77,7 +77,7 @@ class WorkedCasesWidget(_Tool):
             self.abi: Any = None
             inner = self.finder.widget
         else:
-            from .explorers_body import AbiCalculator
+            from cramp_lessons.widgets.explorers_body import AbiCalculator
 
             self.finder = None
             self.abi = AbiCalculator()

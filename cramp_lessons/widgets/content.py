@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..course import EVIDENCE_TAGS, EVIDENCE_WORDS, Course, Topic, UrgencyLevel, load_course
-from ..rendered import default_notebooks_dir
-from ..terms import glosser, terms_used
+from cramp_lessons.course.model import EVIDENCE_TAGS, EVIDENCE_WORDS, Course, Topic, UrgencyLevel, load_course
+from cramp_lessons.course.rendered import default_notebooks_dir
+from cramp_lessons.course.terms import glosser, terms_used
 
 DISCLAIMER_PATH = "../cramp_lessons/content/disclaimer.md"  # relative to notebooks/
 _EMOJI = {"strong": "🟢", "moderate": "🔵", "weak": "🟠", "traditional practice": "🟣", "unproven": "⚪"}

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 from IPython.display import Markdown, display
 
-from ..course import Course, load_course
-from ..figures.progress import LessonProgress, mastery_bar, mastery_over_time
-from ..progress import ProgressStore, get_store
-from .base import show_figure
+from cramp_lessons.course.model import Course, load_course
+from cramp_lessons.figures.progress import LessonProgress, mastery_bar, mastery_over_time
+from cramp_lessons.learner.progress import ProgressStore, get_store
+from cramp_lessons.widgets.base import show_figure
 
 
 def lesson_progress(
@@ -88,7 +88,7 @@ def progress_table(rows: list[LessonProgress]) -> str:
 
 def progress_dashboard(store: ProgressStore | None = None, now: float | None = None) -> None:
     """Show the learner's progress: table, chart by lesson, mastery over time, and what to do next."""
-    from .. import review
+    from cramp_lessons.learner import review
 
     course = load_course()
     store = store or get_store()

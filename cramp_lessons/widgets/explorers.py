@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from .base import StaticFigure
+from cramp_lessons.widgets.base import StaticFigure
 
 # name -> (module under cramp_lessons.widgets, factory)
 EXPLORERS: dict[str, tuple[str, str]] = {

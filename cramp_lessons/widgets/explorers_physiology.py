@@ -13,14 +13,13 @@ from typing import Any
 import ipywidgets as W
 import numpy as np
 
-from cramp_lessons.course import load_course
+from cramp_lessons.course.model import load_course
 from cramp_lessons.figures import physiology as figs
 from cramp_lessons.physiology import excitability as hh
 from cramp_lessons.physiology import reflex as rx
 from cramp_lessons.physiology import twitch as tw
-
-from .base import Explorer, figure_widget
-from .controls import FloatSlider, IntSlider
+from cramp_lessons.widgets.base import Explorer, figure_widget
+from cramp_lessons.widgets.controls import FloatSlider, IntSlider
 
 __all__ = [
     "TwitchExplorer",

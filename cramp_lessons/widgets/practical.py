@@ -23,12 +23,12 @@ from typing import Any, Protocol
 
 import ipywidgets as W
 
-from .. import causefinder, planner, redflags
-from .. import diary as diary_logic
-from ..course import EVIDENCE_WORDS, Course, load_course
-from ..errors import CrampLessonsError
-from ..figures import diary as diary_figures
-from .base import Panel
+from cramp_lessons.course.model import EVIDENCE_WORDS, Course, load_course
+from cramp_lessons.errors import CrampLessonsError
+from cramp_lessons.figures import diary as diary_figures
+from cramp_lessons.practical import causefinder, planner, redflags
+from cramp_lessons.practical import diary as diary_logic
+from cramp_lessons.widgets.base import Panel
 
 __all__ = [
     "ThreadTicker",
@@ -163,7 +163,7 @@ class RoutineWidget(_Tool):
         clock: Callable[[], float] = time.monotonic,
         ticker: Ticker | None = None,
     ) -> None:
-        from ..routine import build_routine, relief_techniques
+        from cramp_lessons.practical.routine import build_routine, relief_techniques
 
         self.course = course or load_course()
         self.clock = clock
@@ -345,7 +345,7 @@ def relief_routine(topic_ids: str | Iterable[str] = "relief.toe_pull") -> Routin
 
 # =========================================================================== planner
 def _plan_fragment(plan: Any) -> str:
-    from ..planner import MARK, measure_tag, plan_sections
+    from cramp_lessons.practical.planner import MARK, measure_tag, plan_sections
 
     def li(i: Any, mark: str) -> str:
         cautions = "".join(f"<li>⚠ {escape(c)}</li>" for c in i.cautions)
@@ -447,7 +447,7 @@ class PlannerWidget(_Tool):
     @property
     def store(self) -> Any:
         if self._store is None:
-            from ..progress import get_store
+            from cramp_lessons.learner.progress import get_store
 
             self._store = get_store()
         return self._store
@@ -517,7 +517,7 @@ class DiaryWidget(_Tool):
 
         self.course = course or load_course()
         if store is None:
-            from ..progress import get_store
+            from cramp_lessons.learner.progress import get_store
 
             store = get_store()
         self.diary = diary_logic.Diary(store, course=self.course, now=now)

@@ -13,8 +13,8 @@ from typing import Any
 
 import ipywidgets as W
 
-from .. import events
-from ..course import (
+from cramp_lessons import events
+from cramp_lessons.course.model import (
     EVIDENCE_WORDS,
     Course,
     Matching,
@@ -25,9 +25,17 @@ from ..course import (
     TrueFalse,
     load_course,
 )
-from ..errors import AnswerError, CrampLessonsError
-from ..grading import HINTED_WEIGHT, TYPE_LABELS, Grade, grade, hinted, shuffled_choices, shuffled_questions
-from .base import Panel
+from cramp_lessons.errors import AnswerError, CrampLessonsError
+from cramp_lessons.questions.grading import (
+    HINTED_WEIGHT,
+    TYPE_LABELS,
+    Grade,
+    grade,
+    hinted,
+    shuffled_choices,
+    shuffled_questions,
+)
+from cramp_lessons.widgets.base import Panel
 
 _WIDE = W.Layout(width="auto")
 _STYLE = {"description_width": "initial"}
@@ -36,7 +44,7 @@ Recorder = Callable[[str, Any, Grade, float], None]
 
 
 def _store_recorder(qid: str, answer: Any, g: Grade, seconds: float) -> None:
-    from ..progress import get_store
+    from cramp_lessons.learner.progress import get_store
 
     get_store().record(qid, answer, g.score, g.correct, seconds)
 
@@ -45,8 +53,8 @@ def _schedule_review(event: events.AnswerEvent) -> None:
     """Spaced review hears a lesson quiz's first outcome (or the one after the hint)."""
     if not event.for_review:
         return
-    from .. import review
-    from ..progress import get_store
+    from cramp_lessons.learner import review
+    from cramp_lessons.learner.progress import get_store
 
     review.record_outcome(
         get_store(),
@@ -95,8 +103,8 @@ class QuestionWidget:
         if getattr(question, "generator", None):
             # A variant: this learner's own numbers (or the sitting's, in the final assessment and
             # in review, so that a retake is a new test of the same idea).
-            from ..progress import learner_seed
-            from ..variants import instance
+            from cramp_lessons.course.variants import instance
+            from cramp_lessons.learner.progress import learner_seed
 
             self.variant_seed = variant_seed or learner_seed()
             question = instance(question, self.variant_seed)
@@ -120,7 +128,7 @@ class QuestionWidget:
             f"<p><b>Question {number}</b> <i>({kind})</i><br>{html.escape(question.prompt)}</p>"
         )
         if seed is None:  # options in this learner's own order (reproducible), never the author's
-            from ..progress import learner_seed
+            from cramp_lessons.learner.progress import learner_seed
 
             seed = learner_seed()
         self.inputs = self._build_inputs(seed)

@@ -1,6 +1,6 @@
 """The Review widget: the questions due for spaced review now, each with its next due time once answered.
 
-Scheduling is :mod:`cramp_lessons.review`. A question is reviewed on its **first** check: the
+Scheduling is :mod:`cramp_lessons.learner.review`. A question is reviewed on its **first** check: the
 feedback then shows the right answer, so trying again is allowed but does not change the
 schedule.
 """
@@ -16,13 +16,13 @@ from typing import Any
 
 import ipywidgets as W
 
-from .. import review
-from ..course import Course, load_course
-from ..errors import CrampLessonsError
-from ..grading import Grade
-from ..progress import ProgressStore, get_store
-from .base import Panel
-from .quiz import QuestionWidget
+from cramp_lessons.course.model import Course, load_course
+from cramp_lessons.errors import CrampLessonsError
+from cramp_lessons.learner import review
+from cramp_lessons.learner.progress import ProgressStore, get_store
+from cramp_lessons.questions.grading import Grade
+from cramp_lessons.widgets.base import Panel
+from cramp_lessons.widgets.quiz import QuestionWidget
 
 Clock = Callable[[], datetime]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .lab import free_port
+from tests.browser.lab import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CRAMP_CHROMIUM", "/usr/bin/chromium")

@@ -14,9 +14,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from cramp_lessons.course import load_course
-
-from .lab import free_port, open_notebook, page_problems, run_all, shutdown_sessions
+from cramp_lessons.course.model import load_course
+from tests.browser.lab import free_port, open_notebook, page_problems, run_all, shutdown_sessions
 
 pytestmark = pytest.mark.browser
 QUESTION = "basics.q1"
@@ -29,7 +28,7 @@ def classroom(tmp_path):
         [
             sys.executable,
             "-m",
-            "cramp_lessons.cli",
+            "cramp_lessons.cli.main",
             "classroom",
             "serve",
             "--port",

@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from cramp_lessons.course import SingleChoice, load_course
+from cramp_lessons.course.model import SingleChoice, load_course
 from cramp_lessons.widgets.explorers import EXPLORERS, PICTURES
-
-from .lab import (
+from tests.browser.lab import (
     api,
     kernel_log,
     open_notebook,
@@ -236,8 +235,8 @@ def test_lesson_runs_and_renders(lab, page, lesson):
 def test_a_variant_gets_the_learners_numbers_a_hint_then_a_right_answer(lab, page):
     """Issue 14: a variant drawn from the ABI model with this learner's seed; a wrong answer brings
     the hint (not the answer), and the right one then counts with the hint."""
-    from cramp_lessons.progress import ProgressStore
-    from cramp_lessons.variants import instance
+    from cramp_lessons.course.variants import instance
+    from cramp_lessons.learner.progress import ProgressStore
 
     base, token, home = lab
     try:

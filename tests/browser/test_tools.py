@@ -10,12 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from cramp_lessons import redflags
-from cramp_lessons.course import load_course
+from cramp_lessons.course.model import load_course
 from cramp_lessons.physiology import circulation as circ
+from cramp_lessons.practical import redflags
 from cramp_lessons.widgets.cases import band_label
-
-from .lab import open_notebook, page_problems, run_all, shutdown_sessions
+from tests.browser.lab import open_notebook, page_problems, run_all, shutdown_sessions
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).parent / "artifacts"

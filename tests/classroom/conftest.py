@@ -24,7 +24,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from cramp_lessons.classroom.store import Store
+from cramp_lessons.classroom.server.store import Store
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "content"
 APT_HINT = "install it with: apt-get install -y postgresql   (or set CRAMP_TEST_POSTGRES_URL)"
@@ -149,7 +149,7 @@ class ServerProcess:
                 [
                     sys.executable,
                     "-m",
-                    "cramp_lessons.classroom.cli",
+                    "cramp_lessons.cli.classroom",
                     "classroom",
                     "serve",
                     "--port",

@@ -12,9 +12,8 @@ import uuid
 import httpx
 import pytest
 
-from cramp_lessons.grading import right_answer
-
-from .conftest import ServerProcess, free_port, new_classroom
+from cramp_lessons.questions.grading import right_answer
+from tests.classroom.conftest import ServerProcess, free_port, new_classroom
 
 Q1 = "causes.cold.q1"  # single: a = slower (right), b = faster, c = unchanged
 
@@ -30,7 +29,7 @@ def test_serve_prints_join_code_and_teacher_key(live, classroom):
 
 
 def test_serve_can_continue_a_session_after_a_restart(classroom, tmp_path):
-    from cramp_lessons.classroom.cli import main
+    from cramp_lessons.cli.classroom import main
 
     srv = ServerProcess(classroom.db_url, tmp_path / "again", extra=("--session", classroom.sid)).start()
     try:
@@ -416,7 +415,7 @@ def test_purge_deletes_one_session_and_nothing_else(classroom, live):
         room.t("POST", "/pose", json={"question_id": Q1})
         room.submit(s, Q1, "a")
     r = subprocess.run(
-        [sys.executable, "-m", "cramp_lessons.classroom.cli", "classroom", "purge", c.sid, "--db", c.db_url],
+        [sys.executable, "-m", "cramp_lessons.cli.classroom", "classroom", "purge", c.sid, "--db", c.db_url],
         capture_output=True,
         text=True,
         timeout=60,
@@ -427,7 +426,7 @@ def test_purge_deletes_one_session_and_nothing_else(classroom, live):
     assert c.http.post("/api/join", json={"code": c.code, "name": "Bo"}).status_code == 404
     assert other.stored() == 1 and [p["name"] for p in other.t("GET", "/roster").json()] == ["Ann"]
     again = subprocess.run(
-        [sys.executable, "-m", "cramp_lessons.classroom.cli", "classroom", "purge", c.sid, "--db", c.db_url],
+        [sys.executable, "-m", "cramp_lessons.cli.classroom", "classroom", "purge", c.sid, "--db", c.db_url],
         capture_output=True,
         text=True,
         timeout=60,
@@ -439,7 +438,8 @@ def test_create_app_refuses_a_fastapi_that_would_ignore_the_body_limit(monkeypat
     # FastAPI < 0.164 has no max_body_size parameter and silently drops it into app.extra.
     import fastapi
 
-    from cramp_lessons.classroom import ClassroomError, server
+    from cramp_lessons.classroom import ClassroomError
+    from cramp_lessons.classroom.server import app as server
 
     class OldFastAPI(fastapi.FastAPI):
         def __init__(self, **extra):

@@ -21,10 +21,9 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from cramp_lessons.classroom.server import create_app
-from cramp_lessons.course import load_course
-
-from .conftest import FIXTURE, new_classroom
+from cramp_lessons.classroom.server.app import create_app
+from cramp_lessons.course.model import load_course
+from tests.classroom.conftest import FIXTURE, new_classroom
 
 QUESTIONS = sorted(load_course(FIXTURE).questions)
 OPENAPI = create_app("sqlite://", content_dir=str(FIXTURE)).openapi()  # the document, built without a server

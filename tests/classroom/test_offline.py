@@ -10,11 +10,10 @@ import warnings
 import httpx
 import pytest
 
-from cramp_lessons.classroom.client import Outbox, Status, StudentClient
-from cramp_lessons.classroom.store import Store
-from cramp_lessons.progress import ProgressWarning
-
-from .conftest import ServerProcess, new_classroom
+from cramp_lessons.classroom.client.http import Outbox, Status, StudentClient
+from cramp_lessons.classroom.server.store import Store
+from cramp_lessons.learner.progress import ProgressWarning
+from tests.classroom.conftest import ServerProcess, new_classroom
 
 Q1 = "causes.cold.q1"
 
@@ -136,8 +135,7 @@ def test_practice_answers_are_delivered_but_not_counted_as_sent(server, room, tm
 
 def test_join_fails_clearly_when_the_server_is_unreachable(tmp_path):
     from cramp_lessons.classroom import Offline
-
-    from .conftest import free_port
+    from tests.classroom.conftest import free_port
 
     with pytest.raises(Offline, match="cannot reach the classroom server"):
         StudentClient(

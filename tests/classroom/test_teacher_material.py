@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 
 import cramp_lessons.classroom as classroom
-from cramp_lessons.course import load_course
+from cramp_lessons.course.model import load_course
 
 TEACHER = Path(__file__).resolve().parents[2] / "notebooks" / "teacher"
 GUIDE = (TEACHER / "teacher_guide.md").read_text(encoding="utf-8")

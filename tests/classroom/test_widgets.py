@@ -10,13 +10,18 @@ import io
 import pytest
 
 import cramp_lessons.classroom as classroom
-from cramp_lessons.classroom.client import Outbox, Status, TeacherClient
-from cramp_lessons.classroom.dashboard import Dashboard, chart_data, info_text, report_html, roster_html
-from cramp_lessons.classroom.server import demo_server
-from cramp_lessons.classroom.widgets import JoinWidget, join, phase_text, reveal_html, status_html
-from cramp_lessons.progress import get_store
-
-from .conftest import FIXTURE
+from cramp_lessons.classroom.client.dashboard import (
+    Dashboard,
+    chart_data,
+    info_text,
+    report_html,
+    roster_html,
+)
+from cramp_lessons.classroom.client.http import Outbox, Status, TeacherClient
+from cramp_lessons.classroom.client.widgets import JoinWidget, join, phase_text, reveal_html, status_html
+from cramp_lessons.classroom.server.app import demo_server
+from cramp_lessons.learner.progress import get_store
+from tests.classroom.conftest import FIXTURE
 
 Q1 = "causes.cold.q1"
 
@@ -217,7 +222,7 @@ def test_a_hostile_display_name_is_shown_as_text(demo, teacher, fixture_course, 
 
 # --------------------------------------------------------------------------- CLI
 def test_cli_registers_serve_and_purge():
-    from cramp_lessons.classroom.cli import register
+    from cramp_lessons.cli.classroom import register
 
     parser = argparse.ArgumentParser()
     register(parser.add_subparsers(dest="command"))
@@ -228,7 +233,7 @@ def test_cli_registers_serve_and_purge():
 
 
 def test_serve_refuses_a_busy_port_clearly(demo, capsys):
-    from cramp_lessons.classroom.cli import main
+    from cramp_lessons.cli.classroom import main
 
     assert main(["classroom", "serve", "--port", str(demo.server.port)]) == 1
     assert "cannot listen on 127.0.0.1" in capsys.readouterr().err

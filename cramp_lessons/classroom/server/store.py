@@ -1,0 +1,598 @@
+"""The classroom's database: sessions, students, posed questions, answers (SQLAlchemy 2).
+
+SQLite by default (``<CRAMP_LESSONS_HOME or data dir>/classroom.sqlite``), PostgreSQL by URL
+(``postgresql+psycopg://user@127.0.0.1/db``). Secrets are stored only as SHA-256 hashes, so
+a copied database file does not let anyone act as the teacher or a student.
+
+Each answer also stores its *picks* (the choice keys it counts for in the distribution, and
+whether each is wrong), so the dashboard's counts are one indexed GROUP BY, not a re-grading
+of every stored answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    bindparam,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+from cramp_lessons.classroom import ClassroomError, Conflict, NotFound
+from cramp_lessons.course.model import Matching, MultipleSelect, Numeric, Ordering, SingleChoice, TrueFalse
+from cramp_lessons.questions.grading import _number, _truth
+
+FILENAME = "classroom.sqlite"
+# No 0/O or 1/I/L: join codes are read off a projector and typed by hand.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+
+
+def default_url() -> str:
+    from cramp_lessons.learner.progress import default_home
+
+    return f"sqlite:///{default_home() / FILENAME}"
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def matches(secret: str | None, stored_hash: str) -> bool:
+    """Constant-time check of a presented secret against its stored hash."""
+    return secret is not None and secrets.compare_digest(digest(secret), stored_hash)
+
+
+# --------------------------------------------------------------------------- tables
+class Base(DeclarativeBase):
+    pass
+
+
+class ClassSession(Base):
+    __tablename__ = "class_sessions"
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    join_code: Mapped[str] = mapped_column(String(CODE_LENGTH), unique=True)
+    key_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[float] = mapped_column(Float)
+    current_question: Mapped[str | None] = mapped_column(String(80), nullable=True)
+
+
+class Student(Base):
+    __tablename__ = "students"
+    __table_args__ = (UniqueConstraint("session_id", "name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("class_sessions.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(40))
+    token_hash: Mapped[str] = mapped_column(String(64))
+    joined_at: Mapped[float] = mapped_column(Float)
+
+
+class Poll(Base):
+    """A question the teacher posed in a session, and whether answering is open / revealed."""
+
+    __tablename__ = "polls"
+    session_id: Mapped[str] = mapped_column(
+        ForeignKey("class_sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    open: Mapped[bool] = mapped_column(Boolean)
+    revealed: Mapped[bool] = mapped_column(Boolean, default=False)
+    posed_at: Mapped[float] = mapped_column(Float)
+
+
+class Answer(Base):
+    """A student's current answer to a question: one row per (session, question, student)."""
+
+    __tablename__ = "answers"
+    # The tally index covers the report's GROUP BY, so it never reads the table itself.
+    __table_args__ = (
+        UniqueConstraint("session_id", "question_id", "student_id"),
+        Index("answers_tally", "session_id", "question_id", "correct", "score"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("class_sessions.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(80))
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"), index=True)
+    uid: Mapped[str] = mapped_column(String(32))
+    answer: Mapped[str] = mapped_column(Text)  # JSON, as the student sent it
+    score: Mapped[float] = mapped_column(Float)
+    correct: Mapped[bool] = mapped_column(Boolean)
+    submitted_at: Mapped[float] = mapped_column(Float)
+
+
+class Pick(Base):
+    __tablename__ = "picks"
+    __table_args__ = (Index("picks_tally", "session_id", "question_id", "key", "wrong"),)
+    answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id", ondelete="CASCADE"), primary_key=True)
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    session_id: Mapped[str] = mapped_column(String(16))
+    question_id: Mapped[str] = mapped_column(String(80))
+    wrong: Mapped[bool] = mapped_column(Boolean)
+
+
+class Receipt(Base):
+    """Every answer uid ever accepted: a re-sent answer (lost response, offline queue) counts once."""
+
+    __tablename__ = "receipts"
+    uid: Mapped[str] = mapped_column(String(32), primary_key=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("class_sessions.id", ondelete="CASCADE"), index=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"))
+    received_at: Mapped[float] = mapped_column(Float)
+
+
+# --------------------------------------------------------------------------- hot statements
+# Built once with bind parameters: every answer and every state poll runs them, and building a
+# statement (and its cache key) per call costs more than executing it.
+_S, _P, _A, _R, _K, _ST = (t.__table__ for t in (ClassSession, Poll, Answer, Receipt, Pick, Student))
+_STUDENT = select(_ST).where(_ST.c.id == bindparam("id"))
+# On PostgreSQL a submit first locks the student's row, so two submits by one student (two
+# kernels) run one after the other; then everything it checks is one query, on a fresh snapshot.
+_LOCK_STUDENT = select(_ST.c.id).where(_ST.c.id == bindparam("st")).with_for_update()
+_CHECK = select(
+    select(_R.c.student_id).where(_R.c.uid == bindparam("uid")).scalar_subquery().label("seen"),
+    select(_P.c.open)
+    .where(_P.c.session_id == bindparam("sid"), _P.c.question_id == bindparam("qid"))
+    .scalar_subquery()
+    .label("open"),
+    select(_A.c.id)
+    .where(
+        _A.c.session_id == bindparam("sid"),
+        _A.c.question_id == bindparam("qid"),
+        _A.c.student_id == bindparam("st"),
+    )
+    .scalar_subquery()
+    .label("aid"),
+)
+_INSERT_ANSWER = insert(_A)
+_UPDATE_ANSWER = update(_A).where(_A.c.id == bindparam("aid"))
+_DELETE_PICKS = delete(_K).where(_K.c.answer_id == bindparam("aid"))
+_INSERT_PICK, _INSERT_RECEIPT = insert(_K), insert(_R)
+_VIEW = (
+    select(_S.c.current_question.label("question_id"), _P.c.open, _P.c.revealed, _A.c.answer)
+    .select_from(
+        _S.outerjoin(
+            _P, (_P.c.session_id == _S.c.id) & (_P.c.question_id == _S.c.current_question)
+        ).outerjoin(
+            _A,
+            (_A.c.session_id == _S.c.id)
+            & (_A.c.question_id == _S.c.current_question)
+            & (_A.c.student_id == bindparam("st")),
+        )
+    )
+    .where(_S.c.id == bindparam("sid"))
+)
+
+
+# --------------------------------------------------------------------------- picks (pure)
+def picks(question: Any, answer: Any) -> list[tuple[str, bool]]:
+    """What a well-formed answer counts for in the distribution: ``(choice key, wrong?)`` pairs.
+
+    Single choice and true/false count one choice; multiple select counts each ticked option;
+    a number counts its value; an ordering counts the whole order; a matching counts each pairing.
+    """
+    q = question
+    if isinstance(q, (SingleChoice, MultipleSelect)):
+        wrong = {o.id: not o.correct for o in q.options}
+        chosen = [answer] if isinstance(q, SingleChoice) else list(answer)
+        return [(o.id, wrong[o.id]) for o in q.options if o.id in chosen]
+    if isinstance(q, TrueFalse):
+        said = _truth(answer, q.id)
+        return [("fact" if said else "myth", said != q.answer)]
+    if isinstance(q, Numeric):
+        x = _number(answer, q.id)
+        lo, hi = q.bounds
+        return [(f"{x:g}", not (lo - 1e-9 <= x <= hi + 1e-9))]
+    if isinstance(q, Ordering):
+        order = list(answer)
+        return [(">".join(order), order != [i.id for i in q.items])]
+    if isinstance(q, Matching):
+        return [(f"{p.id}={answer[p.id]}", answer[p.id] != p.right) for p in q.pairs]
+    raise ValueError(f"{q.id}: no tally for question type {q.type!r}")
+
+
+def pick_label(question: Any, key: str) -> str:
+    """A choice key in words, for charts and reports."""
+    q = question
+    if isinstance(q, (SingleChoice, MultipleSelect)):
+        return next((o.text for o in q.options if o.id == key), key)
+    if isinstance(q, TrueFalse):
+        return "Fact" if key == "fact" else "Myth"
+    if isinstance(q, Numeric):
+        return f"{key} {q.unit}".strip()
+    if isinstance(q, Ordering):
+        text = {i.id: i.text for i in q.items}
+        return " → ".join(text.get(i, i) for i in key.split(">"))
+    if isinstance(q, Matching):
+        pid, _, right = key.partition("=")
+        left = next((p.left for p in q.pairs if p.id == pid), pid)
+        return f"{left} → {right}"
+    return key
+
+
+def listed_keys(question: Any) -> list[tuple[str, bool]]:
+    """Choices shown in the chart even before anyone picks them, in the author's order."""
+    q = question
+    if isinstance(q, (SingleChoice, MultipleSelect)):
+        return [(o.id, not o.correct) for o in q.options]
+    if isinstance(q, TrueFalse):
+        return [("fact", not q.answer), ("myth", q.answer)]
+    return []
+
+
+# --------------------------------------------------------------------------- results
+@dataclass(frozen=True)
+class NewSession:
+    id: str
+    join_code: str
+    teacher_key: str  # shown once; only its hash is stored
+
+
+@dataclass(frozen=True)
+class AnswerTally:
+    """Raw counts for one question in one session."""
+
+    question_id: str
+    answers: int = 0
+    correct: int = 0
+    score_sum: float = 0.0
+    picks: dict[str, tuple[int, bool]] = field(default_factory=dict)  # key -> (count, wrong)
+
+
+# --------------------------------------------------------------------------- the store
+class Store:
+    def __init__(self, url: str | None = None) -> None:
+        self.url = url or default_url()
+        u = make_url(self.url)
+        self.is_sqlite = u.get_backend_name() == "sqlite"
+        kwargs: dict[str, Any] = {}
+        if self.is_sqlite:
+            if u.database and u.database != ":memory:":
+                from pathlib import Path
+
+                Path(u.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            else:  # one shared in-memory database for every thread
+                kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
+        # No pool_pre_ping (a round trip per request): after a database restart the first request
+        # fails with a 5xx, the pool drops its dead connections, and clients simply send again.
+        self.engine = create_engine(self.url, **kwargs)
+        if self.is_sqlite:
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        Base.metadata.create_all(self.engine)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite allows one writer; queueing writers here is far faster than its busy-wait
+        # back-off (sleeps of up to 100 ms), which would dominate submit latency.
+        self._write_lock = threading.Lock() if self.is_sqlite else nullcontext()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        with self._sessions() as s:
+            yield s
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        with self._write_lock, self._sessions() as s, s.begin():
+            yield s
+
+    # -- sessions -----------------------------------------------------------
+    def create_session(self) -> NewSession:
+        key = secrets.token_urlsafe(24)
+        for _ in range(20):  # a join-code collision is rare; just draw again
+            sid = secrets.token_hex(4)
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+            try:
+                with self._write() as s:
+                    s.add(ClassSession(id=sid, join_code=code, key_hash=digest(key), created_at=time.time()))
+                return NewSession(sid, code, key)
+            except IntegrityError:
+                continue
+        raise Conflict("could not draw a free join code; purge old sessions")  # pragma: no cover
+
+    # The per-request reads and the submit below use SQLAlchemy Core, not the ORM: they run on
+    # every answer and every state poll, and Core is several times cheaper per statement.
+    # They return Rows, which read like the ORM objects (row.id, row.session_id, ...).
+    def session(self, sid: str) -> Any:
+        with self.engine.connect() as con:
+            return con.execute(select(ClassSession.__table__).where(ClassSession.id == sid)).first()
+
+    def teacher_session(self, sid: str, key: str | None) -> ClassSession | None:
+        """The session if ``key`` is its teacher key, else None (unknown session and wrong key look alike)."""
+        row = self.session(sid)
+        ok = matches(key, row.key_hash if row else digest(""))  # same work either way
+        return row if row is not None and ok else None
+
+    def sessions(self) -> list[ClassSession]:
+        with self._read() as s:
+            return list(s.scalars(select(ClassSession).order_by(ClassSession.created_at)))
+
+    def purge(self, sid: str) -> dict[str, int]:
+        """Delete everything a session stored. Returns the number of rows deleted per table."""
+        with self._write() as s:
+            if s.get(ClassSession, sid) is None:
+                raise NotFound(f"no session {sid!r}")
+            counts = {}
+            for table in (Pick, Receipt, Answer, Poll, Student, ClassSession):
+                col = table.id if table is ClassSession else table.session_id
+                counts[table.__tablename__] = s.execute(delete(table).where(col == sid)).rowcount
+        return counts
+
+    # -- students -----------------------------------------------------------
+    def join(self, code: str, name: str) -> tuple[ClassSession, Student, str]:
+        """Add a student by join code; returns (session, student, token). The token is shown once."""
+        with self._read() as s:
+            sess = s.scalar(select(ClassSession).where(ClassSession.join_code == code))
+        if sess is None:
+            raise NotFound("no class with that join code: check the code on the board")
+        secret = secrets.token_urlsafe(24)
+        try:
+            with self._write() as s:
+                st = Student(session_id=sess.id, name=name, token_hash=digest(secret), joined_at=time.time())
+                s.add(st)
+                s.flush()
+        except IntegrityError:
+            raise Conflict(f"the name {name!r} is already taken in this class; choose another") from None
+        # The token names its student, so checking it is one primary-key read and a constant-time compare.
+        return sess, st, f"{st.id}.{secret}"
+
+    def student(self, sid: str, token: str | None) -> Any:
+        """The student row for a token ``"<id>.<secret>"`` in session ``sid``, else None."""
+        if not token:
+            return None
+        id_part, _, secret = token.partition(".")
+        if not (id_part.isdigit() and len(id_part) <= 9 and secret):
+            return None
+        with self.engine.connect() as con:
+            st = con.execute(_STUDENT, {"id": int(id_part)}).first()
+        ok = matches(secret, st.token_hash if st else digest(""))
+        return st if st is not None and ok and st.session_id == sid else None
+
+    def roster(self, sid: str) -> list[dict[str, Any]]:
+        with self._read() as s:
+            n = (
+                select(Answer.student_id, func.count().label("n"))
+                .where(Answer.session_id == sid)
+                .group_by(Answer.student_id)
+                .subquery()
+            )
+            rows = s.execute(
+                select(Student.name, Student.joined_at, func.coalesce(n.c.n, 0))
+                .outerjoin(n, n.c.student_id == Student.id)
+                .where(Student.session_id == sid)
+                .order_by(Student.joined_at, Student.id)
+            )
+            return [{"name": name, "joined_at": at, "answers": int(k)} for name, at, k in rows]
+
+    # -- polls --------------------------------------------------------------
+    def poll(self, sid: str, qid: str) -> Any:
+        with self.engine.connect() as con:
+            return con.execute(
+                select(Poll.__table__).where(Poll.session_id == sid, Poll.question_id == qid)
+            ).first()
+
+    def polls(self, sid: str) -> list[Poll]:
+        with self._read() as s:
+            return list(s.scalars(select(Poll).where(Poll.session_id == sid).order_by(Poll.posed_at)))
+
+    def pose(self, sid: str, qid: str, open_: bool = True) -> Poll:
+        """Make ``qid`` the current question; answering on the previous one closes."""
+        with self._write() as s:
+            sess = s.get(ClassSession, sid)
+            if sess.current_question and sess.current_question != qid:
+                prev = s.get(Poll, (sid, sess.current_question))
+                if prev is not None:
+                    prev.open = False
+            poll = s.get(Poll, (sid, qid))
+            if poll is None:
+                poll = Poll(session_id=sid, question_id=qid, open=open_, revealed=False, posed_at=time.time())
+                s.add(poll)
+            elif not poll.revealed:
+                poll.open = open_
+            sess.current_question = qid
+            s.flush()
+            return poll
+
+    def set_open(self, sid: str, open_: bool) -> Poll:
+        with self._write() as s:
+            poll = self._current(s, sid)
+            if open_ and poll.revealed:
+                raise Conflict(f"{poll.question_id}: the answer was revealed; answering cannot reopen")
+            poll.open = open_
+            return poll
+
+    def reveal(self, sid: str) -> Poll:
+        with self._write() as s:
+            poll = self._current(s, sid)
+            poll.open, poll.revealed = False, True
+            return poll
+
+    @staticmethod
+    def _current(s: Session, sid: str) -> Poll:
+        sess = s.get(ClassSession, sid)
+        poll = s.get(Poll, (sid, sess.current_question)) if sess and sess.current_question else None
+        if poll is None:
+            raise Conflict("no question posed yet: pose one first")
+        return poll
+
+    # -- answers ------------------------------------------------------------
+    def submit(
+        self,
+        student: Any,
+        qid: str,
+        uid: str,
+        answer: Any,
+        score: float,
+        correct: bool,
+        counted: list[tuple[str, bool]],
+    ) -> str:
+        """Store a graded answer. Returns "stored", "replaced", "duplicate" (uid seen before) or
+        "not_posed" (the teacher has not posed it: self-paced practice, nothing stored)."""
+        try:
+            return self._submit(student, qid, uid, answer, score, correct, counted)
+        except IntegrityError:  # a simultaneous submit won a race (same uid, say): the client sends again
+            raise ClassroomError(
+                "the answer clashed with another arriving at the same moment; send it again", 503
+            ) from None
+
+    def _submit(
+        self,
+        student: Any,
+        qid: str,
+        uid: str,
+        answer: Any,
+        score: float,
+        correct: bool,
+        counted: list[tuple[str, bool]],
+    ) -> str:
+        sid, now = student.session_id, time.time()
+        with self._write_lock, self.engine.begin() as con:
+            if not self.is_sqlite:  # SQLite writers are serialised by the lock already
+                con.execute(_LOCK_STUDENT, {"st": student.id})
+            check = con.execute(_CHECK, {"uid": uid, "sid": sid, "qid": qid, "st": student.id}).one()
+            if check.seen is not None:
+                if check.seen != student.id:
+                    raise Conflict("this answer id was already used; send a fresh uid")
+                return "duplicate"
+            if check.open is None:
+                return "not_posed"
+            if not check.open:
+                raise Conflict(f"{qid}: answering is closed")
+            values = {
+                "uid": uid,
+                "answer": json.dumps(answer),
+                "score": float(score),
+                "correct": bool(correct),
+                "submitted_at": now,
+            }
+            if check.aid is None:
+                aid = con.execute(
+                    _INSERT_ANSWER,
+                    {"session_id": sid, "question_id": qid, "student_id": student.id, **values},
+                ).inserted_primary_key[0]
+            else:
+                aid = check.aid
+                con.execute(_UPDATE_ANSWER.values(**values), {"aid": aid})  # a resubmission: rare
+                con.execute(_DELETE_PICKS, {"aid": aid})
+            if counted:
+                con.execute(
+                    _INSERT_PICK,
+                    [
+                        {"answer_id": aid, "key": k, "session_id": sid, "question_id": qid, "wrong": w}
+                        for k, w in counted
+                    ],
+                )
+            con.execute(
+                _INSERT_RECEIPT, {"uid": uid, "session_id": sid, "student_id": student.id, "received_at": now}
+            )
+            return "stored" if check.aid is None else "replaced"
+
+    def student_view(self, student: Any) -> Any:
+        """What a student's state poll needs: the current question, its poll flags, their answer."""
+        with self.engine.connect() as con:
+            return con.execute(_VIEW, {"sid": student.session_id, "st": student.id}).first()
+
+    def answers(self, sid: str) -> list[dict[str, Any]]:
+        with self._read() as s:
+            rows = s.execute(
+                select(
+                    Student.name,
+                    Answer.question_id,
+                    Answer.answer,
+                    Answer.score,
+                    Answer.correct,
+                    Answer.submitted_at,
+                    Answer.uid,
+                )
+                .join(Student, Student.id == Answer.student_id)
+                .where(Answer.session_id == sid)
+                .order_by(Answer.submitted_at, Answer.id)
+            )
+            return [
+                {
+                    "name": n,
+                    "question_id": q,
+                    "answer": json.loads(a),
+                    "score": sc,
+                    "correct": bool(c),
+                    "submitted_at": at,
+                    "uid": u,
+                }
+                for n, q, a, sc, c, at, u in rows
+            ]
+
+    def count_answers(self, sid: str) -> int:
+        with self._read() as s:
+            return s.scalar(select(func.count()).select_from(Answer).where(Answer.session_id == sid)) or 0
+
+    def receipts(self, sid: str) -> list[str]:
+        with self._read() as s:
+            return list(s.scalars(select(Receipt.uid).where(Receipt.session_id == sid)))
+
+    # -- aggregation ----------------------------------------------------------
+    def tallies(self, sid: str, qid: str | None = None) -> dict[str, AnswerTally]:
+        """Counts per question (all of a session's questions, or one): two GROUP BY queries."""
+        a_where = [Answer.session_id == sid] + ([Answer.question_id == qid] if qid else [])
+        p_where = [Pick.session_id == sid] + ([Pick.question_id == qid] if qid else [])
+        with self._read() as s:
+            totals = s.execute(
+                select(
+                    Answer.question_id,
+                    func.count(),
+                    func.sum(_as_int(Answer.correct)),
+                    func.sum(Answer.score),
+                )
+                .where(*a_where)
+                .group_by(Answer.question_id)
+            ).all()
+            counts = s.execute(
+                select(Pick.question_id, Pick.key, Pick.wrong, func.count())
+                .where(*p_where)
+                .group_by(Pick.question_id, Pick.key, Pick.wrong)
+            ).all()
+        out: dict[str, AnswerTally] = {
+            q: AnswerTally(q, int(n), int(c or 0), float(sc or 0)) for q, n, c, sc in totals
+        }
+        for q, key, wrong, n in counts:
+            out.setdefault(q, AnswerTally(q)).picks[key] = (int(n), bool(wrong))
+        return out
+
+
+def _as_int(col: Any) -> Any:
+    from sqlalchemy import case
+
+    return case((col, 1), else_=0)
+
+
+def _sqlite_pragmas(dbapi_con: Any, _record: Any) -> None:
+    cur = dbapi_con.cursor()
+    cur.execute("PRAGMA journal_mode = WAL")  # readers never wait for the writer
+    cur.execute("PRAGMA busy_timeout = 30000")  # another process (purge) may hold the write lock
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.close()

@@ -1,0 +1,1 @@
+"""The ``cramp-lessons`` command: ``main`` builds the parser; ``learner`` and ``classroom`` add their subcommands."""

@@ -1,0 +1,179 @@
+"""``cramp-lessons classroom serve | purge | list``: run a live class and delete its data.
+
+``register(subparsers)`` adds the commands to the main ``cramp-lessons`` parser;
+``python -m cramp_lessons.cli.classroom`` runs them on their own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import sys
+import time
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "classroom",
+        help="run a live classroom session (server, purge)",
+        description="Run a live classroom: students join with a code, the teacher drives a dashboard.",
+    )
+    sub = p.add_subparsers(dest="classroom_command", metavar="ACTION", required=True)
+
+    s = sub.add_parser("serve", help="start the classroom server and print the join code and teacher key")
+    s.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this computer only; use 0.0.0.0 for a room network)",
+    )
+    s.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    s.add_argument(
+        "--db",
+        metavar="URL",
+        help="SQLAlchemy URL (default: SQLite in the data directory; "
+        "PostgreSQL: postgresql+psycopg://user@host/db)",
+    )
+    s.add_argument(
+        "--session",
+        metavar="SESSION",
+        help="continue an existing session (after a restart) instead of starting a new one",
+    )
+    s.add_argument("--content", metavar="DIR", help="a course content folder (default: the installed course)")
+    s.set_defaults(func=_serve)
+
+    g = sub.add_parser("purge", help="delete everything a session stored (names, answers)")
+    g.add_argument("session", metavar="SESSION", help="the session id `serve` printed")
+    g.add_argument("--db", metavar="URL", help="SQLAlchemy URL (default: SQLite in the data directory)")
+    g.set_defaults(func=_purge)
+
+    ls = sub.add_parser("list", help="list the sessions stored, to find one to purge")
+    ls.add_argument("--db", metavar="URL", help="SQLAlchemy URL (default: SQLite in the data directory)")
+    ls.set_defaults(func=_list)
+
+
+def _shown_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from cramp_lessons.classroom.server.app import create_app
+    from cramp_lessons.classroom.server.store import default_url
+    from cramp_lessons.errors import CrampLessonsError
+
+    db = args.db or default_url()
+    try:
+        # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only on sockets that say so, and without it
+        # every response waits ~40 ms for a delayed ACK.
+        sock = socket.socket(
+            socket.AF_INET6 if ":" in args.host else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP
+        )
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((args.host, args.port))  # before anything is printed, so a busy port fails cleanly
+    except OSError as e:
+        print(
+            f"error: cannot listen on {args.host}:{args.port}: {e.strerror}. Choose another port with --port.",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        app = create_app(db, content_dir=args.content)
+        store = app.state.store
+        if args.session:
+            sess = store.session(args.session)
+            if sess is None:
+                print(f"error: no session {args.session!r} in {_shown_url(db)}", file=sys.stderr)
+                return 1
+            sid, code, key = (
+                sess.id,
+                sess.join_code,
+                "(unchanged: the key printed when the session was created)",
+            )
+        else:
+            new = store.create_session()
+            sid, code, key = new.id, new.join_code, new.teacher_key
+    except (CrampLessonsError, OSError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    except Exception as e:  # a database URL that cannot be reached, a missing driver
+        print(f"error: cannot open the database {_shown_url(db)}: {type(e).__name__}: {e}", file=sys.stderr)
+        return 1
+
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    url = f"http://{host}:{args.port}"
+    print(f"Cramp Lessons classroom on {url}  (API documentation: {url}/docs)")
+    print(f"  Session:     {sid}")
+    print(f"  Join code:   {code}      <- students type this")
+    print(f"  Teacher key: {key}      <- keep private: the dashboard needs it")
+    print(f"  Database:    {_shown_url(db)}")
+    if args.host in ("127.0.0.1", "localhost", "::1"):
+        print(
+            "  Only this computer can connect. For a room, run with --host 0.0.0.0 and give students "
+            "this computer's network address."
+        )
+    else:
+        print(
+            f"  Listening on {args.host}: anyone on this network can reach the server; students use this "
+            "computer's network address."
+        )
+    print(f"  Delete this session's data afterwards: cramp-lessons classroom purge {sid}")
+    print("Press Ctrl+C to stop.", flush=True)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    try:
+        server.run(sockets=[sock])
+    finally:
+        store.close()
+    return 0
+
+
+def _purge(args: argparse.Namespace) -> int:
+    from cramp_lessons.classroom import NotFound
+    from cramp_lessons.classroom.server.store import Store
+
+    store = Store(args.db)
+    try:
+        counts = store.purge(args.session)
+    except NotFound:
+        print(
+            f"error: no session {args.session!r} in {_shown_url(store.url)}; "
+            f"`cramp-lessons classroom list` shows the sessions stored",
+            file=sys.stderr,
+        )
+        return 1
+    finally:
+        store.close()
+    print(
+        f"Deleted session {args.session}: {counts['students']} students, {counts['answers']} answers, "
+        f"{counts['polls']} questions posed."
+    )
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    from cramp_lessons.classroom.server.store import Store
+
+    store = Store(args.db)
+    try:
+        sessions = store.sessions()
+        if not sessions:
+            print(f"No sessions in {_shown_url(store.url)}.")
+        for s in sessions:
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(s.created_at))
+            print(f"{s.id}  join code {s.join_code}  created {when}  students {len(store.roster(s.id))}")
+    finally:
+        store.close()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="cramp-lessons")
+    register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
