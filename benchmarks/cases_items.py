@@ -27,8 +27,8 @@ def _p95(xs: list[float]) -> float:
 
 
 def items_report(quick: bool) -> dict:
-    from cramp_lessons.course.model import load_course
     from cramp_lessons.course import variants
+    from cramp_lessons.course.model import load_course
     from cramp_lessons.questions.grading import grade, right_answer
     from cramp_lessons.questions.itemlint import lint
 

@@ -7,10 +7,10 @@ import re
 
 import pytest
 
+from cramp_lessons.course import variants as V
 from cramp_lessons.course.model import load_course
 from cramp_lessons.errors import ContentError
 from cramp_lessons.physiology import circulation as circ
-from cramp_lessons.course import variants as V
 from cramp_lessons.questions.grading import check, grade, right_answer
 
 COURSE = load_course()
