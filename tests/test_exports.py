@@ -12,7 +12,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cramp_lessons.cli.learner import register
+from cramp_lessons.cli.content import register
 from cramp_lessons.course.model import collect_errors, load_course
 from cramp_lessons.formats.exports import (
     PAGE_BREAK,

@@ -1,1 +1,2 @@
-"""The ``cramp-lessons`` command: ``main`` builds the parser; ``learner`` and ``classroom`` add their subcommands."""
+"""The ``cramp-lessons`` command: ``main`` builds the parser; ``content``, ``learner`` and ``classroom``
+add their commands, with the helpers they share in ``base``."""

@@ -1,8 +1,5 @@
-"""``cramp-lessons classroom serve | purge | list``: run a live class and delete its data.
-
-``register(subparsers)`` adds the commands to the main ``cramp-lessons`` parser;
-``python -m cramp_lessons.cli.classroom`` runs them on their own.
-"""
+"""``cramp-lessons classroom serve | purge | list``: a teacher runs a live class from the same command,
+and deletes what it stored (names, answers) afterwards."""
 
 from __future__ import annotations
 
@@ -10,17 +7,25 @@ import argparse
 import socket
 import sys
 import time
+from typing import Any
+
+from cramp_lessons.cli.base import _guarded
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: Any) -> None:
+    """Add ``classroom serve``, ``purge`` and ``list`` to the subcommands."""
     p = subparsers.add_parser(
         "classroom",
-        help="run a live classroom session (server, purge)",
+        help="run a live classroom session (serve, purge, list)",
         description="Run a live classroom: students join with a code, the teacher drives a dashboard.",
     )
     sub = p.add_subparsers(dest="classroom_command", metavar="ACTION", required=True)
 
-    s = sub.add_parser("serve", help="start the classroom server and print the join code and teacher key")
+    s = sub.add_parser(
+        "serve",
+        help="start the server; print the join code and teacher key",
+        description="Start the classroom server and print the join code and teacher key.",
+    )
     s.add_argument(
         "--host",
         default="127.0.0.1",
@@ -44,11 +49,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     g = sub.add_parser("purge", help="delete everything a session stored (names, answers)")
     g.add_argument("session", metavar="SESSION", help="the session id `serve` printed")
     g.add_argument("--db", metavar="URL", help="SQLAlchemy URL (default: SQLite in the data directory)")
-    g.set_defaults(func=_purge)
+    g.set_defaults(func=_guarded(_purge))
 
     ls = sub.add_parser("list", help="list the sessions stored, to find one to purge")
     ls.add_argument("--db", metavar="URL", help="SQLAlchemy URL (default: SQLite in the data directory)")
-    ls.set_defaults(func=_list)
+    ls.set_defaults(func=_guarded(_list))
 
 
 def _shown_url(url: str) -> str:
@@ -166,14 +171,3 @@ def _list(args: argparse.Namespace) -> int:
     finally:
         store.close()
     return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="cramp-lessons")
-    register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    return args.func(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
