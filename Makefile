@@ -64,9 +64,17 @@ system-deps:
 		exit 1; \
 	fi
 
-## Re-execute every notebook top to bottom on a fresh kernel and store its outputs.
+## Lessons are written as text (issue 13 §5): jupytext.toml pairs each notebooks/**/X.ipynb with X.md,
+## MyST Markdown holding the same cells without outputs, so a review diff shows only what changed.
+## The loop: edit X.md (or the notebook in JupyterLab, which saves both files when jupytext is
+## installed), run `make notebooks`, commit both files; tests/test_notebook_sources.py fails while a
+## pair differs. `make notebooks` syncs each pair (jupytext --sync: cells from the newer file of the
+## two, outputs kept from the .ipynb), then re-executes every notebook top to bottom on a fresh kernel
+## and stores its outputs. A new lesson: write its .md (copy the header of one), and this creates the .ipynb.
+LESSON_SOURCES = $(shell grep -lx '    format_name: myst' notebooks/*.md notebooks/teacher/*.md 2>/dev/null)
 notebooks: venv-test
-	$(PY) tools/execute_notebooks.py $(NOTEBOOKS)
+	$(VENV)/bin/jupytext --quiet --sync $(NOTEBOOKS) $(filter-out $(NOTEBOOKS:.ipynb=.md),$(LESSON_SOURCES))
+	$(PY) tools/execute_notebooks.py $(sort $(NOTEBOOKS) $(LESSON_SOURCES:.md=.ipynb))
 
 ## Rewrite the teacher guide's answer lists from the question banks.
 guide: venv-test

@@ -45,6 +45,7 @@ def lab(tmp_path_factory):
     shutil.copytree(
         ROOT / "cramp_lessons" / "content", root / "cramp_lessons" / "content"
     )  # the disclaimer link
+    shutil.copy(ROOT / "jupytext.toml", root)  # with jupytext installed, serve as `make lab` does here
     docs = tmp / "settings" / "@jupyterlab" / "docmanager-extension"
     docs.mkdir(parents=True)
     (docs / "plugin.jupyterlab-settings").write_text(json.dumps({"autosave": False}))
