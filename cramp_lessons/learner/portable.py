@@ -36,7 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from cramp_lessons.course.model import ID_PATTERN
 from cramp_lessons.errors import ProgressError
 from cramp_lessons.learner import review
-from cramp_lessons.learner.progress import ProgressStore, statements
+from cramp_lessons.learner.progress import ProgressStore
 
 FORMAT = "cramp-lessons-progress"
 VERSION = 1
@@ -262,8 +262,6 @@ def import_progress(store: ProgressStore, path: Path | str) -> ImportResult:
     seen: set[str] = set()
     try:
         with store.transaction() as con:
-            for stmt in statements(review.SCHEMA):  # in this transaction: a failed import adds no table
-                con.execute(stmt)
             for a in f.attempts:
                 if a.uid in seen:
                     skipped += 1
@@ -340,7 +338,6 @@ def reset_progress(
             src.close()
     except (sqlite3.Error, OSError) as e:
         raise ProgressError(f"cannot back up the store to {sqlite_path}: {e}. Nothing was reset.") from None
-    review.ensure_schema(store)
     with store.transaction() as con:
         n_attempts = con.execute("DELETE FROM attempts").rowcount
         n_reviews = con.execute("DELETE FROM reviews").rowcount

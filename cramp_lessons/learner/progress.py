@@ -10,6 +10,8 @@
   silently overwritten.
 - A read-only store (file or folder) is opened for reading: earlier answers can be read, and
   saving one raises a :class:`ProgressError` saying why.
+- Every table is created by the numbered migrations of :mod:`cramp_lessons.learner.schema`, applied
+  on open in one transaction; a store written by a newer cramp-lessons is refused, never touched.
 - Opening writes nothing unless the store has to be created or migrated, so reading (or a refused
   ``progress import``) leaves the file byte-identical.
 """
@@ -18,7 +20,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sqlite3
 import time
 import warnings
@@ -30,25 +31,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from cramp_lessons.errors import ProgressError
+from cramp_lessons.learner import schema
 
 FILENAME = "progress.sqlite"
-SCHEMA_VERSION = 1
 RETRIES = 3  # after the first try, while another program holds the lock
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS attempts (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    uid TEXT NOT NULL UNIQUE,          -- stable across export/import, so a merge adds nothing twice
-    question_id TEXT NOT NULL,
-    answer TEXT NOT NULL,              -- JSON
-    score REAL NOT NULL,
-    correct INTEGER NOT NULL,
-    seconds REAL,                      -- time taken to answer, when known
-    at REAL NOT NULL                   -- unix time
-);
-CREATE INDEX IF NOT EXISTS attempts_question ON attempts(question_id, at);
-"""
-_NAMED = re.compile(r"CREATE\s+(?:TABLE|INDEX)\s+IF\s+NOT\s+EXISTS\s+(\w+)", re.IGNORECASE)
 T = TypeVar("T")
 
 
@@ -93,18 +79,6 @@ def move_aside(path: Path) -> Path:
     return target
 
 
-def statements(sql: str) -> list[str]:
-    """The statements of a script, split at the semicolons that end one (not those in a comment)."""
-    out, buf = [], ""
-    for piece in sql.split(";"):
-        buf += piece + ";"
-        if sqlite3.complete_statement(buf):
-            if buf.strip(" \n;"):
-                out.append(buf)
-            buf = ""
-    return out
-
-
 def default_home() -> Path:
     env = os.environ.get("CRAMP_LESSONS_HOME")
     if env:
@@ -136,7 +110,10 @@ def _jsonable(answer: Any) -> Any:
 
 
 class ProgressStore:
-    """Attempts (and, in later tables, reviews and diary entries) for one learner.
+    """One learner's file: attempts here; reviews, diary entries and plans through their modules.
+
+    Opening brings the file up to the latest schema (:mod:`cramp_lessons.learner.schema`), so every
+    table is there for whoever reads or writes it.
 
     ``busy_timeout`` (seconds) is how long one try waits for another program's lock; there are
     :data:`RETRIES` more tries, with a growing pause between them, before a :class:`ProgressError`.
@@ -228,16 +205,20 @@ class ProgressStore:
         if ok != "ok":
             raise _Damaged(f"integrity check failed: {ok}")
         self.read_only = self._immutable or not os.access(self.path, os.W_OK)
-        if version > SCHEMA_VERSION:
-            raise ProgressError(
-                f"The progress store {self.path} was written by a newer version of cramp-lessons "
-                f"(store version {version}, this one reads {SCHEMA_VERSION}). Upgrade cramp-lessons."
-            )
+        if version > schema.LATEST:
+            raise schema.too_new(self.path, version)
         if self.read_only:
-            if version != SCHEMA_VERSION:
+            if version == 0:
                 raise ProgressError(
                     f"The progress store {self.path} is read-only and is not a progress store yet, so it "
                     f"cannot be set up. Nothing was changed. Set CRAMP_LESSONS_HOME to a folder you can write to."
+                )
+            if version < schema.LATEST:
+                raise ProgressError(
+                    f"The progress store {self.path} is read-only and was written by an older version of "
+                    f"cramp-lessons (store version {version}, this one needs {schema.LATEST}); it must be "
+                    f"brought up to date before it can be read, and a read-only file cannot be. Nothing was "
+                    f"changed. Make the file and its folder writable, then open it again."
                 )
             warnings.warn(
                 f"The progress store {self.path} is read-only: your answers so far can be read, "
@@ -254,11 +235,15 @@ class ProgressStore:
                 con.execute("PRAGMA journal_mode = WAL")
             finally:
                 con.close()
-        if version != SCHEMA_VERSION:
-            with self.transaction() as con:
-                for stmt in statements(_SCHEMA):
-                    con.execute(stmt)
-                con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        if version < schema.LATEST:
+            try:
+                with self.transaction() as con:  # every pending migration, or none of them
+                    schema.migrate(con, self.path)
+            except sqlite3.Error as e:  # not busy, read-only or damaged: those are ProgressErrors already
+                raise ProgressError(
+                    f"The progress store {self.path} could not be brought up to date from store version "
+                    f"{version} to {schema.LATEST} ({e}). It was left at version {version}, and nothing was moved."
+                ) from None
 
     def _move_aside(self, reason: str) -> None:
         try:
@@ -304,20 +289,6 @@ class ProgressStore:
 
         return self._patiently(run)
 
-    def has_table(self, name: str) -> bool:
-        return bool(self.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)))
-
-    def ensure(self, ddl: str) -> None:
-        """Create the tables and indexes of ``ddl`` (``CREATE ... IF NOT EXISTS``) that are missing.
-
-        A store that already has them all is only read, so using a feature does not rewrite the file.
-        """
-        have = {r[0] for r in self.query("SELECT name FROM sqlite_master")}
-        if not set(_NAMED.findall(ddl)) <= have:
-            with self.transaction() as con:
-                for stmt in statements(ddl):
-                    con.execute(stmt)
-
     # -- the learner --------------------------------------------------------
     def learner_seed(self) -> str:
         """This learner's random seed, made once and kept: it orders each question's options.
@@ -328,8 +299,6 @@ class ProgressStore:
         # Every question widget asks; the store is read once, not twice per question.
         if self._seed is not None:
             return self._seed
-        ddl = "CREATE TABLE IF NOT EXISTS learner (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-        self.ensure(ddl)
         row = self.query("SELECT value FROM learner WHERE key = 'seed'")
         if row:
             self._seed = str(row[0][0])

@@ -1,8 +1,9 @@
 """Spaced review: questions the learner missed, or got right only with effort, come back on a schedule.
 
 The schedule is FSRS (the ``fsrs`` package): each question under review has one FSRS
-``Card``, stored as JSON in the ``reviews`` table of the progress store, so it survives
-restarts and travels with ``progress export``/``import``.
+``Card``, stored as JSON in the ``reviews`` table of the progress store (the table is made by
+:mod:`cramp_lessons.learner.schema` when the store is opened), so it survives restarts and
+travels with ``progress export``/``import``.
 
 Time is always injected (``now``): nothing here reads the clock or sleeps, so a test can
 jump a week ahead by passing a later ``now``.
@@ -73,21 +74,6 @@ SCHEDULER = Scheduler(
     relearning_steps=(timedelta(minutes=10),),
     enable_fuzzing=False,
 )
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS reviews (
-    question_id TEXT PRIMARY KEY,
-    card TEXT NOT NULL,                -- fsrs Card.to_dict() as JSON
-    due REAL NOT NULL,                 -- unix time of card.due, for due() queries
-    reps INTEGER NOT NULL,             -- reviews so far
-    lapses INTEGER NOT NULL,           -- Again ratings so far
-    last_rating INTEGER NOT NULL,      -- fsrs Rating value of the last review
-    updated REAL NOT NULL,             -- unix time of the last review
-    session TEXT,                      -- the sitting that made the last review
-    before TEXT                        -- the card before that sitting (JSON), NULL if it was new
-);
-CREATE INDEX IF NOT EXISTS reviews_due ON reviews(due);
-"""
 
 
 @dataclass(frozen=True)
@@ -187,16 +173,6 @@ def rating_for(
 
 
 # ------------------------------------------------------------------ storage
-def ensure_schema(store: ProgressStore) -> None:
-    """Create the ``reviews`` table if it is missing (for writing; a store that has it is not written)."""
-    store.ensure(SCHEMA)
-
-
-def _read(store: ProgressStore, sql: str, params: tuple = ()) -> list[tuple]:
-    # A store no one has reviewed in has no reviews table yet; reading must not create it.
-    return store.query(sql, params) if store.has_table("reviews") else []
-
-
 def _card_id(qid: str) -> int:
     # Stable per question (fsrs defaults to the creation time in ms, and sleeps 1 ms to keep it unique).
     return int(hashlib.sha256(qid.encode()).hexdigest()[:13], 16)
@@ -232,7 +208,6 @@ def record_outcome(
     """
     rating = rating_for(grade, seconds, tries, question_type)
     when = as_utc(now)
-    ensure_schema(store)
     with store.transaction() as con:
         row = con.execute(
             "SELECT card, reps, lapses, session, before, last_rating FROM reviews WHERE question_id = ?",
@@ -279,8 +254,7 @@ def record_outcome(
 
 def due(store: ProgressStore, now: datetime | float) -> list[str]:
     """Ids of the questions due for review at ``now``, the longest overdue first."""
-    rows = _read(
-        store,
+    rows = store.query(
         "SELECT question_id FROM reviews WHERE due <= ? ORDER BY due, question_id",
         (as_utc(now).timestamp(),),
     )
@@ -289,19 +263,19 @@ def due(store: ProgressStore, now: datetime | float) -> list[str]:
 
 def next_due(store: ProgressStore, qid: str) -> datetime | None:
     """When question ``qid`` is next due, or None if it is not under review."""
-    rows = _read(store, "SELECT card FROM reviews WHERE question_id = ?", (qid,))
+    rows = store.query("SELECT card FROM reviews WHERE question_id = ?", (qid,))
     return _load_card(rows[0][0]).due if rows else None
 
 
 def upcoming(store: ProgressStore, now: datetime | float) -> datetime | None:
     """When the next question not yet due comes due (None if nothing is waiting)."""
-    rows = _read(store, "SELECT MIN(due) FROM reviews WHERE due > ?", (as_utc(now).timestamp(),))
+    rows = store.query("SELECT MIN(due) FROM reviews WHERE due > ?", (as_utc(now).timestamp(),))
     return None if not rows or rows[0][0] is None else as_utc(rows[0][0])
 
 
 def cards(store: ProgressStore) -> list[ReviewCard]:
     """Every question under review."""
-    return [_row(r) for r in _read(store, f"SELECT {_COLS} FROM reviews ORDER BY question_id")]
+    return [_row(r) for r in store.query(f"SELECT {_COLS} FROM reviews ORDER BY question_id")]
 
 
 def merge_cards(con: sqlite3.Connection, incoming: list[dict[str, Any]]) -> tuple[int, int, int]:
@@ -373,7 +347,6 @@ __all__ = [
     "cards",
     "describe_due",
     "as_utc",
-    "ensure_schema",
     "merge_cards",
     "check_card_dict",
 ]

@@ -5,8 +5,9 @@ Pure logic, no IPython. Every entry is checked by a pydantic model; a bad entry 
 and whose ``fields`` lists the field names, so a form can point at them. Nothing here
 crashes on bad input: it explains.
 
-Entries live in the ``diary`` table of the learner's progress store, so they survive kernel
-restarts. The cramp's date and time are stored as the learner's local wall-clock time.
+Entries live in the ``diary`` table of the learner's progress store (made by
+:mod:`cramp_lessons.learner.schema` when the store is opened), so they survive kernel restarts.
+The cramp's date and time are stored as the learner's local wall-clock time.
 """
 
 from __future__ import annotations
@@ -97,22 +98,6 @@ CSV_COLUMNS = [
     "helped_other",
     "notes",
 ]
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS diary (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    uid TEXT NOT NULL UNIQUE,          -- stable across CSV export/import: importing twice adds nothing
-    at TEXT NOT NULL,                  -- ISO local date and time of the cramp
-    muscle TEXT NOT NULL,
-    muscle_other TEXT NOT NULL DEFAULT '',
-    duration REAL NOT NULL,            -- seconds
-    activity TEXT NOT NULL,
-    helped TEXT NOT NULL,              -- JSON list of ids
-    helped_other TEXT NOT NULL DEFAULT '',
-    notes TEXT NOT NULL DEFAULT '',
-    created REAL NOT NULL              -- unix time the entry was saved
-)"""
-_INDEX = "CREATE INDEX IF NOT EXISTS diary_at ON diary(at)"
 
 
 class DiaryError(CrampLessonsError, ValueError):
@@ -429,7 +414,6 @@ class Diary:
         self.course = course or load_course()
         # "now" for the future-date check: injected, else the store's clock (itself injectable).
         self._now = now or (lambda: datetime.fromtimestamp(self.store.clock()))
-        self.store.ensure(f"{_SCHEMA};\n{_INDEX}")  # writes only when the table is missing
 
     def now(self) -> datetime:
         return self._now()
