@@ -149,7 +149,7 @@ class ServerProcess:
                 [
                     sys.executable,
                     "-m",
-                    "cramp_lessons.cli.classroom",
+                    "cramp_lessons.cli.main",
                     "classroom",
                     "serve",
                     "--port",

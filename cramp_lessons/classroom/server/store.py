@@ -7,6 +7,10 @@ a copied database file does not let anyone act as the teacher or a student.
 Each answer also stores its *picks* (the choice keys it counts for in the distribution, and
 whether each is wrong), so the dashboard's counts are one indexed GROUP BY, not a re-grading
 of every stored answer.
+
+The schema is versioned with Alembic: the revisions live in ``migrations/versions`` next to this
+file (package data, not a Python package) and opening a :class:`Store` brings the database to
+the newest one. Changing a model below needs a new revision there (a test compares them).
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Boolean,
@@ -36,7 +41,9 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    inspect,
     select,
+    text,
     update,
 )
 from sqlalchemy.engine import make_url
@@ -48,16 +55,52 @@ from cramp_lessons.classroom import ClassroomError, Conflict, NotFound
 from cramp_lessons.course.model import Matching, MultipleSelect, Numeric, Ordering, SingleChoice, TrueFalse
 from cramp_lessons.questions.grading import _number, _truth
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 FILENAME = "classroom.sqlite"
 # No 0/O or 1/I/L: join codes are read off a projector and typed by hand.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+# The newest revision in migrations/versions (a test checks they agree). A database already at it
+# opens without importing Alembic; any other (new, made before migrations, older) goes through it.
+SCHEMA_REVISION = "0001"
+# Revision 0001 as databases made before migrations have it (Base.metadata.create_all, no
+# alembic_version table): frozen here, as the models will move on. Such a database is stamped 0001.
+_V1_TABLES = {
+    "class_sessions": set("id join_code key_hash created_at current_question".split()),
+    "students": set("id session_id name token_hash joined_at".split()),
+    "polls": set("session_id question_id open revealed posed_at".split()),
+    "answers": set("id session_id question_id student_id uid answer score correct submitted_at".split()),
+    "picks": set("answer_id key session_id question_id wrong".split()),
+    "receipts": set("uid session_id student_id received_at".split()),
+}
+_MIGRATION_LOCK = 0x6372616D70636C61  # PostgreSQL advisory lock key ("crampcla"): one migrator at a time
+_ALEMBIC = threading.Lock()  # Alembic's `context` and `op` are module globals: one migration per process
 
 
 def default_url() -> str:
     from cramp_lessons.learner.progress import default_home
 
     return f"sqlite:///{default_home() / FILENAME}"
+
+
+def alembic_config(url: str | None = None) -> Config:
+    """Alembic's configuration, built in code (no alembic.ini): works from a source tree or a wheel.
+
+    ``url`` is only for running Alembic by hand (``command.revision(..., autogenerate=True)``);
+    :class:`Store` passes its own connection instead.
+    """
+    from alembic.config import Config
+
+    cfg = Config()
+    # ConfigParser interpolates "%": escape it (percent-encoded passwords, odd paths).
+    cfg.set_main_option("script_location", str(MIGRATIONS).replace("%", "%%"))
+    if url:
+        cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
 
 
 def digest(secret: str) -> str:
@@ -283,7 +326,7 @@ class Store:
         self.engine = create_engine(self.url, **kwargs)
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        Base.metadata.create_all(self.engine)
+        self._migrate()
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         # SQLite allows one writer; queueing writers here is far faster than its busy-wait
         # back-off (sleeps of up to 100 ms), which would dominate submit latency.
@@ -291,6 +334,84 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    # -- schema ---------------------------------------------------------------
+    def _migrate(self) -> None:
+        """Bring the database to the newest schema revision. At it already: two cheap reads, no Alembic."""
+        with self.engine.connect() as con:
+            if _stored_revisions(con) == [SCHEMA_REVISION]:
+                return
+        from alembic.script import ScriptDirectory
+
+        cfg = alembic_config()
+        known = {r.revision for r in ScriptDirectory.from_config(cfg).walk_revisions()}
+        try:
+            with _ALEMBIC, self.engine.connect() as con:
+                if self.is_sqlite:
+                    # Revisions rebuild SQLite tables (copy, drop, rename): with foreign keys enforced,
+                    # dropping class_sessions would cascade to every student and answer. The pragma
+                    # only takes effect outside a transaction; foreign_key_check runs before commit.
+                    con.exec_driver_sql("PRAGMA foreign_keys = OFF")
+                    con.commit()
+                try:
+                    with con.begin():
+                        self._upgrade(con, cfg, known)
+                finally:
+                    if self.is_sqlite:
+                        con.exec_driver_sql("PRAGMA foreign_keys = ON")
+                        con.commit()
+        except Exception:  # refused or failed: let go of the database
+            self.engine.dispose()
+            raise
+
+    def _upgrade(self, con: Any, cfg: Config, known: set[str]) -> None:
+        from alembic import command
+
+        # One migrator at a time: another process opening the same new database waits here,
+        # then finds it at the newest revision and has nothing to do.
+        if self.is_sqlite:
+            con.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock, before anything is read
+        else:
+            con.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
+        stored = _stored_revisions(con)
+        unknown = [r for r in stored if r not in known]
+        if unknown:
+            raise ClassroomError(
+                f"the classroom database {_shown(self.engine.url)} is at schema revision "
+                f"{', '.join(unknown)}, which this cramp-lessons does not know (its newest is "
+                f"{SCHEMA_REVISION}): a newer cramp-lessons wrote it. Upgrade cramp-lessons, or "
+                "use another database (--db). Nothing in the database was changed.",
+                409,
+            )
+        cfg.attributes["connection"] = con  # env.py runs on it, inside this transaction
+        if not stored and self._made_before_migrations(con):
+            command.stamp(cfg, "0001")
+        command.upgrade(cfg, "head")
+        if self.is_sqlite and (broken := con.exec_driver_sql("PRAGMA foreign_key_check").all()):
+            raise ClassroomError(  # rolled back: a faulty revision, not the teacher's doing
+                f"upgrading the classroom database {_shown(self.engine.url)} would leave {len(broken)} "
+                f"rows of {broken[0][0]} pointing at missing rows; nothing was changed. Please report this.",
+                500,
+            )
+
+    @staticmethod
+    def _made_before_migrations(con: Any) -> bool:
+        """True for a database the classroom made before migrations existed (its 0001 tables, no
+        alembic_version); False for a new one. Refuses one holding some other set of our tables."""
+        insp = inspect(con)
+        ours = set(insp.get_table_names()) & set(_V1_TABLES)
+        if not ours:  # new (other programs' tables, if any, are left alone)
+            return False
+        found = {t: {c["name"] for c in insp.get_columns(t)} for t in ours}
+        if found != _V1_TABLES:
+            odd = sorted(set(_V1_TABLES) - ours) or sorted(t for t in ours if found[t] != _V1_TABLES[t])
+            raise ClassroomError(
+                f"the database {_shown(con.engine.url)} has classroom tables but not the ones a classroom "
+                f"database has (check: {', '.join(odd)}) and no schema revision: refusing to change it. "
+                "Use another database (--db).",
+                409,
+            )
+        return True
 
     @contextmanager
     def _read(self) -> Iterator[Session]:
@@ -582,6 +703,18 @@ class Store:
         for q, key, wrong, n in counts:
             out.setdefault(q, AnswerTally(q)).picks[key] = (int(n), bool(wrong))
         return out
+
+
+def _stored_revisions(con: Any) -> list[str]:
+    """The schema revision(s) recorded in the database; [] when there is no alembic_version table."""
+    if not inspect(con).has_table("alembic_version"):
+        return []
+    return list(con.scalars(text("SELECT version_num FROM alembic_version")))
+
+
+def _shown(url: Any) -> str:
+    """A database URL fit to print: no password."""
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def _as_int(col: Any) -> Any:
