@@ -8,7 +8,9 @@ import yaml
 from cramp_lessons.course.model import load_course
 from cramp_lessons.course.rendered import card_markdown
 from cramp_lessons.practical.planner import make_plan, plan_html, plan_markdown
-from cramp_lessons.widgets.content import EVIDENCE_BADGE, topic_markdown
+from cramp_lessons.widgets.content import badge, topic_markdown
+
+BADGE = {tag: badge(e) for tag, e in load_course().evidence.items()}
 
 PARTS = [
     {"claim": "That cold triggers cramps is untested.", "evidence": "unproven"},
@@ -36,13 +38,13 @@ def test_a_card_with_parts_shows_one_badge_per_part_in_order(parts_course, tmp_p
     assert title == "### Cold"
     assert listing.splitlines() == [
         "**How sure is each part?**",
-        f"- *{EVIDENCE_BADGE['unproven']}*: That cold triggers cramps is untested.",
-        f"- *{EVIDENCE_BADGE['strong']}*: Cold slows muscle. Physiology.",
-        f"- *{EVIDENCE_BADGE['traditional practice']}*: A cold swim needs a buddy.",
+        f"- *{BADGE['unproven']}*: That cold triggers cramps is untested.",
+        f"- *{BADGE['strong']}*: Cold slows muscle. Physiology.",
+        f"- *{BADGE['traditional practice']}*: A cold swim needs a buddy.",
     ]
     assert note == "*About the evidence:* Kept beside the parts."
     # The card's single badge line is replaced: each badge shows once, in the list.
-    assert md.count(EVIDENCE_BADGE["unproven"]) == 1
+    assert md.count(BADGE["unproven"]) == 1
     # A part's source is listed with the card's own.
     sources = md.split("<summary>Sources</summary>", 1)[1]
     assert "Author A." in sources and "Author B." in sources
@@ -50,7 +52,7 @@ def test_a_card_with_parts_shows_one_badge_per_part_in_order(parts_course, tmp_p
 
 def test_a_card_without_parts_keeps_its_single_badge(fixture_course, tmp_path):
     md = _card(fixture_course, "redflags.chest", tmp_path)
-    assert md.split("\n\n")[1] == f"*{EVIDENCE_BADGE['strong']}*"
+    assert md.split("\n\n")[1] == f"*{BADGE['strong']}*"
     assert "How sure is each part?" not in md
 
 

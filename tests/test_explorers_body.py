@@ -213,3 +213,72 @@ def test_acupressure_map():
     assert points["LI4 Hegu"].x[0] > 0.5
     s = X.acupressure_map_summary()
     assert "traditional practice" in s and "pregnancy" in s
+
+
+# ------------------------------------------------------------------ words from content/figures.yaml
+def test_every_acupressure_point_the_content_names_is_placed_and_no_other():
+    from cramp_lessons.course.model import load_course
+
+    names = [p.id for p in load_course().figure("acupressure").points]
+    assert sorted(names) == sorted(F.ACUPOINT_PLACES)
+
+
+@pytest.fixture(scope="module")
+def reworded(tmp_path_factory):
+    """A copy of the course whose figures say other words."""
+    import shutil
+
+    import yaml
+
+    from cramp_lessons.course.model import CONTENT_DIR, load_course
+
+    root = tmp_path_factory.mktemp("course") / "content"
+    shutil.copytree(CONTENT_DIR, root)
+    f = root / "figures.yaml"
+    data = yaml.safe_load(f.read_text(encoding="utf-8"))
+    for fig in data["figures"]:
+        for key in ("title", "caption", "summary", "hover", "stenosis", "calculator_caption", "bands_source"):
+            if key in fig:
+                fig[key] = f"New {key} of {fig['id']}"
+        for p in fig.get("points", []):
+            p.update(name=f"Name{p['id']}", where=f"place of {p['id']}")
+            p.pop("note", None)
+    f.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return load_course(root)
+
+
+def test_the_figures_take_their_words_from_the_course(reworded):
+    fig = X.acupressure_map_figure(reworded)
+    assert fig.layout.title.text == "New title of acupressure"
+    points = {t.name: t for t in fig.data if t.mode == "markers"}
+    assert set(points) == {"BL40 NameBL40", "BL56 NameBL56", "BL57 NameBL57", "LI4 NameLI4"}
+    assert points["LI4 NameLI4"].hovertext == "LI4 NameLI4: place of LI4. New hover of acupressure"
+    notes = [a.text for a in fig.layout.annotations]
+    assert "New caption of acupressure" in notes and "<b>LI4 NameLI4</b>" in notes
+    assert X.acupressure_map_summary(reworded) == (
+        "New summary of acupressure: BL40 NameBL40: place of BL40; BL56 NameBL56: place of BL56; "
+        "BL57 NameBL57: place of BL57; LI4 NameLI4: place of LI4."
+    )
+    spine = X.spine_nerve_roots_figure(reworded)
+    assert spine.layout.title.text == "New title of spine"
+    assert "New stenosis of spine" in [t.hovertext for t in spine.data]
+    assert "New caption of spine" in [a.text for a in spine.layout.annotations]
+    assert X.spine_nerve_roots_summary(reworded) == "New summary of spine"
+    abi = X.abi_calculator(course=reworded)
+    assert abi.caption == "New calculator_caption of abi"
+    assert abi.figure.layout.title.text == "New title of abi"
+    assert "New caption of abi" in [a.text for a in abi.figure.layout.annotations]
+    assert abi.summary().endswith("(New bands_source of abi). Not a diagnosis.")
+
+
+def test_the_shipped_figure_words_read_as_before():
+    """The words moved to content/figures.yaml unchanged (what learners read, and nbval compares)."""
+    s = X.acupressure_map_summary()
+    assert s.startswith(
+        "Acupressure points the article names (traditional practice, no trial evidence for cramps; "
+        "locations from WHO Standard Acupuncture Point Locations 2008): BL40 Weizhong: midpoint of the crease"
+    )
+    assert s.endswith("1st and 2nd metacarpal bones; traditionally avoided in pregnancy.")
+    notes = [a.text for a in X.acupressure_map_figure().layout.annotations]
+    assert "<b>LI4 Hegu</b> ('tiger's mouth')<br>traditionally avoided in pregnancy" in notes
+    assert X.abi_calculator().caption.startswith("ABI = ankle systolic / arm systolic pressure. Bands from")

@@ -128,12 +128,20 @@ def test_order_labels_and_wording_are_read_from_content(tmp_path):
     assert "role='alert'" in w.result.value  # the top level of the copy's scale is the alarm
 
 
+# Every file that shows a level of the scale: the checkers, the planner, the cards, the worked
+# cases (their answer is a level), and the long-cramp warning of the routine and the diary.
 TOOLS = [
     "practical/redflags.py",
     "practical/causefinder.py",
     "practical/planner.py",
+    "practical/cases.py",
+    "practical/routine.py",
+    "practical/diary.py",
     "widgets/practical.py",
     "widgets/content.py",
+    "widgets/cases.py",
+    "figures/diary.py",
+    "course/rendered.py",
 ]
 
 
@@ -161,6 +169,14 @@ def test_no_tool_keeps_its_own_copy_of_the_scale(rel):
             assert lv.label not in text and lv.action not in text, f"{rel} copies the wording of {lv.id}"
         for w in words:
             assert w not in text.lower(), f"{rel} words a level itself: {text!r}"
+
+
+def test_every_file_that_reads_the_scale_is_in_tools():
+    """A new tool that shows a level (reads .urgency, .level(...), the long-cramp rule) joins TOOLS."""
+    root = Path(cramp_lessons.__file__).parent
+    reads = re.compile(r"\.urgency\b|\.level\(|long_cramp\(|urgency_rank|\.levels\b")
+    readers = {p.relative_to(root).as_posix() for p in root.rglob("*.py") if reads.search(p.read_text())}
+    assert readers - {"course/model.py"} <= set(TOOLS), sorted(readers - {"course/model.py"} - set(TOOLS))
 
 
 def test_order_is_by_urgency_not_content_order():

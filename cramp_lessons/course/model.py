@@ -10,12 +10,13 @@ import functools
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -38,16 +39,10 @@ MAX_FILE_BYTES = 1_000_000
 # recursively, so a deeper file is refused here, with its line, before Python's recursion limit.
 MAX_DEPTH = 50
 
+# The evidence tags, strongest first: the rule every `evidence:` field is checked against. How each
+# tag reads (its words, its badge icon) is content: evidence.yaml, read into Course.evidence.
 EvidenceTag = Literal["strong", "moderate", "weak", "traditional practice", "unproven"]
 EVIDENCE_TAGS: tuple[str, ...] = EvidenceTag.__args__  # type: ignore[attr-defined]
-# How each tag reads in a sentence, strongest first (the order of EVIDENCE_TAGS).
-EVIDENCE_WORDS = {
-    "strong": "strong evidence",
-    "moderate": "moderate evidence",
-    "weak": "weak evidence",
-    "traditional practice": "traditional practice, not tested in trials",
-    "unproven": "unproven",
-}
 
 # The one id pattern (topics, questions, banks, lessons, cases): lower case, digits, _, dot-separated.
 # Progress, exports and the classroom key on ids, so every reader of an id uses this.
@@ -199,6 +194,66 @@ class Verdict(_Model):
     evidence: list[EvidenceTag] = Field(min_length=1)  # the evidence tags it may go with
 
 
+class EvidenceLevel(_Model):
+    """One evidence tag as learners read it (``evidence.yaml``): its words and its badge icon."""
+
+    id: EvidenceTag
+    words: Text  # how the tag reads in a sentence: "tagged strong evidence"
+    icon: Annotated[str, Field(min_length=1, max_length=8)]  # before the words on a card's badge
+
+    @field_validator("words")
+    @classmethod
+    def _phrase(cls, v: str) -> str:
+        if "\n" in v or v.endswith("."):
+            raise ValueError(
+                "the words are a phrase read inside a sentence: one line, no full stop at the end"
+            )
+        if v[0] != v[0].lower():
+            raise ValueError(
+                f"start with a small letter ({v[0].lower()!r}): the words are read inside a sentence, "
+                "and the course capitalises them where one begins"
+            )
+        return v
+
+    @field_validator("icon")
+    @classmethod
+    def _symbol(cls, v: str) -> str:
+        if any(ch.isalnum() or ch.isspace() for ch in v):
+            raise ValueError(f"an icon is one symbol (such as an emoji), not {v!r}: the words say the rest")
+        return v
+
+
+def _evidence_problems(levels: list[EvidenceLevel]) -> list[tuple[str, str, str]]:
+    """(item, field, problem) for a scale that is not the five tags, each once, strongest first,
+    each with words and an icon of its own."""
+    ids = [e.id for e in levels]
+    order = ", ".join(EVIDENCE_TAGS)
+    out = []
+    for tag in EVIDENCE_TAGS:
+        if ids.count(tag) == 0:
+            out.append((tag, "id", f"the tag {tag!r} is missing: list all five, strongest first: {order}"))
+        elif ids.count(tag) > 1:
+            out.append((tag, "id", f"the tag {tag!r} is listed {ids.count(tag)} times; list it once"))
+    if not out and ids != list(EVIDENCE_TAGS):
+        k = next(k for k, (a, b) in enumerate(zip(ids, EVIDENCE_TAGS, strict=True)) if a != b)
+        out.append(
+            (
+                ids[k],
+                "id",
+                f"out of order: {EVIDENCE_TAGS[k]!r} goes here; list the tags strongest first: {order}",
+            )
+        )
+    for fld in ("words", "icon"):
+        first: dict[str, str] = {}
+        for e in levels:
+            v = getattr(e, fld)
+            if v in first:
+                why = "each tag needs its own, or readers cannot tell them apart"
+                out.append((e.id, fld, f"{v!r} is also the {fld} of {first[v]!r}; {why}"))
+            first.setdefault(v, e.id)
+    return out
+
+
 def _ordered(items: list[Any], what: str) -> None:
     _unique([i.id for i in items], what)
     seen: dict[int, str] = {}
@@ -206,6 +261,118 @@ def _ordered(items: list[Any], what: str) -> None:
         if i.order in seen:
             raise ValueError(f"{i.id!r} and {seen[i.order]!r} share order {i.order}; each needs its own")
         seen[i.order] = i.id
+
+
+# --------------------------------------------------------------------------- figures
+# The words of the body lessons' figures (``figures.yaml``): names, descriptions, captions and the
+# sources they cite. The drawings (shapes, positions, colours) stay in cramp_lessons/figures/.
+_MARKUP = re.compile(r"</?[A-Za-z][^<>]*>")  # a tag; a lone "<" (ABI <= 0.90) is text
+PLOT_MARKUP = ("<b>", "</b>", "<br>")  # what plotly draws in a figure's text; anything else shows as typed
+
+
+def _plot_text(v: str) -> str:
+    for tag in _MARKUP.findall(v):
+        if tag not in PLOT_MARKUP:
+            raise ValueError(
+                f"{echo(tag, 40)} is not figure markup: a figure's text may use only <b>...</b> (bold) "
+                "and <br> (a new line)"
+            )
+    if v.count("<b>") != v.count("</b>"):
+        raise ValueError("every <b> needs its </b>")
+    return v
+
+
+def _plain_text(v: str) -> str:
+    if _MARKUP.search(v):
+        raise ValueError(
+            "plain words only: this text is read out as it stands (the summary beside a figure, a "
+            "name in a list), so no <b>, <br> or other markup"
+        )
+    return v
+
+
+PlotText = Annotated[str, Field(min_length=1), AfterValidator(_plot_text)]
+PlainText = Annotated[str, Field(min_length=1), AfterValidator(_plain_text)]
+
+
+class FigurePoint(_Model):
+    """A point drawn on a figure (an acupressure point): its standard code, name and place in words."""
+
+    id: Annotated[str, Field(pattern=r"^[A-Z]{2,3}\d{1,3}$")]  # the standard code: BL40, LI4
+    name: PlainText  # without the code: "Weizhong"; shown as "BL40 Weizhong"
+    where: PlainText  # where it is, in words: the hover text and the summary
+    note: PlotText | None = None  # drawn after the point's name on the figure, if given
+
+    @property
+    def full_name(self) -> str:
+        """The code and the name, as the legend, the hover text and the summary show it."""
+        return f"{self.id} {self.name}"
+
+    @field_validator("name")
+    @classmethod
+    def _name_without_code(cls, v: str, info: ValidationInfo) -> str:
+        code = info.data.get("id")
+        if code and v.split()[0] == code:
+            raise ValueError(f"write the name without the code ({code} is put before it): {v!r}")
+        return v
+
+
+class _FigureWords(_Model):
+    title: PlainText
+    caption: PlotText  # the line under the figure (or in a box on it)
+    references: list[Id] = Field(min_length=1)  # the sources its words cite (ids in references.yaml)
+
+
+class AcupressureFigure(_FigureWords):
+    """The acupressure map (lesson 07): the points, where they are, and what the evidence says."""
+
+    id: Literal["acupressure"]
+    hover: PlotText  # after each point's "name: where. " in its hover text
+    summary: PlainText  # the sentence in words before the list of points
+    points: list[FigurePoint] = Field(min_length=1)
+
+    @field_validator("points")
+    @classmethod
+    def _distinct(cls, v: list[FigurePoint]) -> list[FigurePoint]:
+        _unique([p.id for p in v], "points")
+        return v
+
+
+class SpineFigure(_FigureWords):
+    """The lower spine and the nerve roots to the calf (lesson 05)."""
+
+    id: Literal["spine"]
+    stenosis: PlotText  # the hover text of the spinal canal stenosis marker
+    summary: PlainText  # the figure in words
+
+
+class AbiFigure(_FigureWords):
+    """The ankle-brachial index bands and the ABI calculator that shows them (lesson 04)."""
+
+    id: Literal["abi"]
+    calculator_caption: PlainText  # the calculator's caption, above its inputs
+    bands_source: PlainText  # how a reading's sentence names where the bands come from
+
+
+Figure = Annotated[AcupressureFigure | SpineFigure | AbiFigure, Field(discriminator="id")]
+FIGURE_IDS: tuple[str, ...] = ("acupressure", "spine", "abi")
+
+
+class FiguresFile(_Model):
+    figures: list[Figure] = Field(min_length=1)
+
+    @field_validator("figures")
+    @classmethod
+    def _each_once(cls, v: list[Any]) -> list[Any]:
+        ids = [f.id for f in v]
+        _unique(ids, "figures")
+        for i in FIGURE_IDS:
+            if i not in ids:
+                raise ValueError(
+                    f"the figure {i!r} is missing: the lessons draw all of {', '.join(FIGURE_IDS)}, "
+                    "and each needs its words here"
+                )
+        return v
 
 
 # --------------------------------------------------------------------------- questions
@@ -452,6 +619,10 @@ class UrgencyFile(_Model):
         return self
 
 
+class EvidenceFile(_Model):
+    tags: list[EvidenceLevel]  # the five tags, strongest first (checked on load)
+
+
 class VerdictsFile(_Model):
     verdicts: list[Verdict] = Field(min_length=1)
 
@@ -491,6 +662,10 @@ class Course:
     urgency: tuple[UrgencyLevel, ...] = ()  # the urgency scale, most urgent first
     verdicts: tuple[Verdict, ...] = ()  # the prevention verdicts, in the ranked table's order
     glossary: tuple[GlossaryTerm, ...] = ()  # glossary.yaml, in file order (empty if the file is absent)
+    # evidence.yaml: tag -> how it reads (words, icon), strongest first: course.evidence["weak"].words
+    evidence: dict[str, EvidenceLevel] = field(default_factory=dict)
+    # figures.yaml: figure id -> its words (empty if the file is absent): course.figure("acupressure")
+    figures: dict[str, Any] = field(default_factory=dict)
 
     @property
     def urgency_rank(self) -> dict[str, int]:
@@ -505,6 +680,14 @@ class Course:
         raise KeyError(
             f"no urgency level {level_id!r}; the levels are: {', '.join(lv.id for lv in self.urgency)}"
         )
+
+    def figure(self, figure_id: str) -> Any:
+        """The words of a figure (``figures.yaml``): ``course.figure("acupressure").points``."""
+        try:
+            return self.figures[figure_id]
+        except KeyError:
+            known = ", ".join(self.figures) or "none: this content folder has no figures.yaml"
+            raise KeyError(f"no words for the figure {figure_id!r}; figures: {known}") from None
 
     def verdict(self, verdict_id: str) -> Verdict:
         """The prevention verdict with this id ("may help", "not tested"...)."""
@@ -712,6 +895,8 @@ def _errors_from(rel: str, data: Any, err: ValidationError) -> list[ContentError
                     continue
             elif isinstance(part, str) and part in QUESTION_TYPES:
                 continue  # discriminator step in the location, not a real key
+            elif isinstance(node, dict) and part == node.get("id"):
+                continue  # the same for a kind told apart by its id (the figures)
             path.append(str(part))
         if item == "-" and isinstance(data, dict) and "bank" in data:
             item = str(data["bank"])
@@ -779,6 +964,17 @@ def collect_errors(content_dir: Path | str | None = None) -> tuple[Course | None
     vf = required(VerdictsFile, "verdicts.yaml", "the prevention verdicts are defined there")
     verdicts = tuple(sorted(vf.verdicts, key=lambda v: v.order)) if vf else ()
 
+    ef = required(EvidenceFile, "evidence.yaml", "the evidence tags' words and icons are defined there")
+    if ef is not None and (problems := _evidence_problems(ef.tags)):
+        errors.extend(ContentError("evidence.yaml", *p) for p in problems)
+        ef = None
+    evidence = {e.id: e for e in ef.tags} if ef else {}
+
+    # The figures' words are optional: a content folder without figures.yaml has none (the body
+    # lessons' figures then cannot be drawn from it).
+    ff = parse(FiguresFile, "figures.yaml") if (root / "figures.yaml").exists() else None
+    figures = {f.id: f for f in ff.figures} if ff else {}
+
     topics: dict[str, Topic] = {}
     kinds: dict[str, str] = {}
     for path in sorted((root / "topics").glob("*.yaml")):
@@ -825,7 +1021,15 @@ def collect_errors(content_dir: Path | str | None = None) -> tuple[Course | None
     gf = parse(GlossaryFile, "glossary.yaml") if (root / "glossary.yaml").exists() else None
     glossary = tuple(gf.terms) if gf else ()
 
-    modelled = {"lessons.yaml", "references.yaml", "urgency.yaml", "verdicts.yaml", "glossary.yaml"}
+    modelled = {
+        "lessons.yaml",
+        "references.yaml",
+        "urgency.yaml",
+        "verdicts.yaml",
+        "glossary.yaml",
+        "evidence.yaml",
+        "figures.yaml",
+    }
     documents = {p.stem: text for p in sorted(root.glob("*.md")) if (text := read(p)) is not None}
     tables = {
         p.stem: text
@@ -849,6 +1053,8 @@ def collect_errors(content_dir: Path | str | None = None) -> tuple[Course | None
 
     for lv in urgency:
         check_refs(lv, "urgency.yaml")
+    for fig in figures.values():
+        check_refs(fig, "figures.yaml")
     level_ids = [lv.id for lv in urgency]
     by_verdict = {v.id: v for v in verdicts}
 
@@ -933,6 +1139,8 @@ def collect_errors(content_dir: Path | str | None = None) -> tuple[Course | None
         urgency,
         verdicts,
         glossary,
+        evidence,
+        figures,
     )
     return course, []
 

@@ -1,6 +1,9 @@
 """Plotly builders for the body lessons: leg and calf muscles, blood flow, ABI, sweat,
 spinal nerve roots and acupressure points. Data in, ``go.Figure`` out; no widgets here.
 
+The words a learner reads on the ABI, spine and acupressure figures (titles, captions, names,
+places, the sources they cite) come from ``content/figures.yaml``; this module draws.
+
 Figures that an explorer updates have a matching ``*_data`` function returning the new
 trace properties, one dict per trace in figure order, so the explorer can write them in
 place (``figure.data[i].update(...)``) without rebuilding anything.
@@ -12,6 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from cramp_lessons.course.model import Course, load_course
 from cramp_lessons.figures.palette import OKABE_ITO as C
 from cramp_lessons.figures.palette import TEMPLATE
 from cramp_lessons.physiology import circulation as circ
@@ -34,7 +38,7 @@ __all__ = [
     "sweat_figure",
     "spine_nerve_roots_figure",
     "acupressure_map_figure",
-    "ACUPOINTS",
+    "ACUPOINT_PLACES",
     "pct",
 ]
 
@@ -409,8 +413,9 @@ def abi_data(abi: float | None) -> list[dict]:
     return [{"x": [0.35], "y": [shown], "text": [f"ABI {abi:.2f}: {band.label}"]}]
 
 
-def abi_figure(abi: float | None = None) -> go.Figure:
+def abi_figure(abi: float | None = None, course: Course | None = None) -> go.Figure:
     """The 2016 AHA/ACC ABI bands as coloured, labelled horizontal regions, with one reading."""
+    words = (course or load_course()).figure("abi")
     fig = go.Figure()
     fig.add_trace(
         go.Scatter(
@@ -462,7 +467,7 @@ def abi_figure(abi: float | None = None) -> go.Figure:
         fig.add_hline(y=y, line={"color": BONE, "width": 1, "dash": "dot"})
     fig.update_layout(
         template=TEMPLATE,
-        title="Ankle-brachial index: where does the reading fall?",
+        title=words.title,
         font=FONT,
         height=460,
         showlegend=False,
@@ -475,11 +480,7 @@ def abi_figure(abi: float | None = None) -> go.Figure:
         dtick=0.1,
         fixedrange=True,
     )
-    _caption(
-        fig,
-        "Bands: 2016 AHA/ACC guideline (Gerhard-Herman et al.). A teaching figure, not a diagnosis.",
-        y=-0.06,
-    )
+    _caption(fig, words.caption, y=-0.06)
     return fig
 
 
@@ -543,7 +544,7 @@ def sweat_figure(b: SweatBalance | None = None) -> go.Figure:
 _LEVELS = ["L1", "L2", "L3", "L4", "L5", "S1", "S2"]
 
 
-def spine_nerve_roots_figure() -> go.Figure:
+def spine_nerve_roots_figure(course: Course | None = None) -> go.Figure:
     """Back view of the lumbar and upper sacral spine (L1-S2) with the roots to the leg.
 
     Textbook anatomy, simplified: the calf muscles (gastrocnemius, soleus) are supplied by
@@ -551,6 +552,7 @@ def spine_nerve_roots_figure() -> go.Figure:
     the front and side of the shin (via the common fibular nerve). Markers show where a disc
     herniation or spinal canal stenosis can press a root. Only the right-side roots are drawn.
     """
+    words = (course or load_course()).figure("spine")
     fig = go.Figure()
     h, gap = 1.0, 0.45
     centre = {lv: -i * (h + gap) for i, lv in enumerate(_LEVELS)}
@@ -696,16 +698,12 @@ def spine_nerve_roots_figure() -> go.Figure:
                 "line": {"color": BONE, "width": 1},
             },
             hoverinfo="text",
-            hovertext=(
-                "Lumbar spinal canal stenosis: the canal narrows and can press the roots running down it. "
-                "70.8% of patients waiting for surgery had leg cramps, vs 37.2% of older people from the general "
-                "population, not checked for stenosis (Matsumoto 2009)."
-            ),
+            hovertext=words.stenosis,
         )
     )
     fig.update_layout(
         template=TEMPLATE,
-        title="Which nerve roots reach the calf? (lower spine seen from behind)",
+        title=words.title,
         font=FONT,
         height=680,
         legend={"orientation": "h", "y": 0.0, "x": 0, "yanchor": "top"},
@@ -719,44 +717,32 @@ def spine_nerve_roots_figure() -> go.Figure:
         scaleanchor="x",
         scaleratio=1,
     )
-    _caption(
-        fig,
-        "Simplified textbook anatomy; only the right-side roots are drawn. Hover a root or marker.",
-        y=-0.2,
-    )
+    _caption(fig, words.caption, y=-0.2)
     return fig
 
 
 # ------------------------------------------------------------------- acupressure
-ACUPOINTS: dict[str, dict] = {
-    "BL40": {
-        "name": "BL40 Weizhong",
-        "where": "midpoint of the crease behind the knee, between the biceps femoris and semitendinosus tendons; "
-        "never press over a swelling or a possible blood clot",
-    },
-    "BL56": {
-        "name": "BL56 Chengjin",
-        "where": "between the two bellies of gastrocnemius, at the highest point of the calf muscle (approximate)",
-    },
-    "BL57": {
-        "name": "BL57 Chengshan",
-        "where": "where the two heads of gastrocnemius meet the Achilles tendon (approximate)",
-    },
-    "LI4": {
-        "name": "LI4 Hegu",
-        "where": "'tiger's mouth': back of the hand between the 1st and 2nd metacarpal bones; "
-        "traditionally avoided in pregnancy",
-    },
-}
-
 # Schematic drawing coordinates (no unit). Leg: knee crease at y = 0; hand centred at _HAND.
 _LEG_PROFILE = (  # (height, half-width) down the back of the leg
     [0.38, 0.20, 0.05, 0.0, -0.08, -0.22, -0.34, -0.48, -0.62, -0.74, -0.86, -0.93],
     [0.18, 0.17, 0.155, 0.15, 0.165, 0.19, 0.19, 0.16, 0.11, 0.08, 0.07, 0.075],
 )
-_POINT_XY = {"BL40": (0.0, 0.0), "BL56": (0.0, -0.30), "BL57": (0.0, -0.58)}
 _HAND = np.array([1.25, -0.40])
-_LI4 = (-0.17, -0.05)  # relative to _HAND
+# Where each point the content may name (figures.yaml, acupressure) is drawn: the leg's points on
+# the midline of the calf, LI4 on the hand. Then each point's marker (a shape each: not colour alone).
+ACUPOINT_PLACES: dict[str, tuple[float, float]] = {
+    "BL40": (0.0, 0.0),
+    "BL56": (0.0, -0.30),
+    "BL57": (0.0, -0.58),
+    "LI4": (float(_HAND[0]) - 0.17, float(_HAND[1]) - 0.05),
+}
+_ON_HAND = {"LI4"}
+_POINT_STYLE = {
+    "BL40": ("circle", C["vermillion"]),
+    "BL56": ("square", C["vermillion"]),
+    "BL57": ("diamond", C["vermillion"]),
+    "LI4": ("star", C["purple"]),
+}
 
 
 def _outline(fig: go.Figure, xs, ys, name: str, showlegend: bool = False, width: float = 2, **line) -> None:
@@ -773,13 +759,19 @@ def _outline(fig: go.Figure, xs, ys, name: str, showlegend: bool = False, width:
     )
 
 
-def acupressure_map_figure() -> go.Figure:
-    """Back of the leg and back of the right hand with four traditional acupressure points.
+def acupressure_map_figure(course: Course | None = None) -> go.Figure:
+    """Back of the leg and back of the right hand with the acupressure points the content names.
 
-    Points and wording from the evidence sheet (WHO Standard Acupuncture Point Locations,
-    WPRO 2008). Traditional practice: there is no randomised trial of acupressure for cramps.
-    The drawing is schematic.
+    The points, their names, places and the evidence note are ``content/figures.yaml``
+    (acupressure); their places on this schematic drawing are :data:`ACUPOINT_PLACES`.
     """
+    words = (course or load_course()).figure("acupressure")
+    unplaced = [p.id for p in words.points if p.id not in ACUPOINT_PLACES]
+    if unplaced:
+        raise KeyError(
+            f"figures.yaml names acupressure point(s) {', '.join(unplaced)} that the drawing cannot place; "
+            f"it places {', '.join(ACUPOINT_PLACES)}"
+        )
     fig = go.Figure()
     # -- leg, back view: smooth outline, knee crease, two gastrocnemius heads, tendon, heel
     ys = np.linspace(_LEG_PROFILE[0][0], _LEG_PROFILE[0][-1], 80)
@@ -842,27 +834,22 @@ def acupressure_map_figure() -> go.Figure:
         )
     )
     # -- the points
-    style = {
-        "BL40": ("circle", C["vermillion"]),
-        "BL56": ("square", C["vermillion"]),
-        "BL57": ("diamond", C["vermillion"]),
-        "LI4": ("star", C["purple"]),
-    }
-    for pid, p in ACUPOINTS.items():
-        sym, colour = style[pid]
-        x, y = _POINT_XY[pid] if pid != "LI4" else (hx + _LI4[0], hy + _LI4[1])
+    for p in words.points:
+        sym, colour = _POINT_STYLE[p.id]
+        x, y = ACUPOINT_PLACES[p.id]
+        label = f"<b>{p.full_name}</b>" + (f" {p.note}" if p.note else "")
         fig.add_trace(
             go.Scatter(
                 x=[x],
                 y=[y],
                 mode="markers",
-                name=p["name"],
+                name=p.full_name,
                 marker={"symbol": sym, "size": 15, "color": colour, "line": {"color": BONE, "width": 1}},
                 hoverinfo="text",
-                hovertext=f"{p['name']}: {p['where']}. Traditional practice, no trial evidence for cramps.",
+                hovertext=f"{p.full_name}: {p.where}. {words.hover}",
             )
         )
-        if pid == "LI4":
+        if p.id in _ON_HAND:
             fig.add_annotation(
                 x=x,
                 y=y,
@@ -876,7 +863,7 @@ def acupressure_map_figure() -> go.Figure:
                 arrowhead=2,
                 arrowcolor=BONE,
                 font={"size": 12},
-                text="<b>LI4 Hegu</b> ('tiger's mouth')<br>traditionally avoided in pregnancy",
+                text=label,
             )
         else:
             fig.add_annotation(
@@ -892,7 +879,7 @@ def acupressure_map_figure() -> go.Figure:
                 arrowcolor=BONE,
                 arrowwidth=1,
                 font={"size": 12},
-                text=f"<b>{p['name']}</b>",
+                text=label,
             )
     fig.add_annotation(
         xref="paper",
@@ -903,8 +890,7 @@ def acupressure_map_figure() -> go.Figure:
         yanchor="bottom",
         showarrow=False,
         align="left",
-        text="<b>Traditional practice, no trial evidence</b>: no randomised trial of acupressure for cramps.<br>"
-        "Locations: WHO Standard Acupuncture Point Locations (WPRO 2008). Schematic drawing.",
+        text=words.caption,
         font={"size": 12, "color": BONE},
         bordercolor=BONE,
         borderwidth=1,
@@ -912,7 +898,7 @@ def acupressure_map_figure() -> go.Figure:
     )
     fig.update_layout(
         template=TEMPLATE,
-        title={"text": "Acupressure points the article names", "y": 0.97},
+        title={"text": words.title, "y": 0.97},
         font=FONT,
         height=640,
         legend={"orientation": "h", "y": -0.02, "x": 0, "yanchor": "top"},

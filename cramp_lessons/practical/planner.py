@@ -26,7 +26,6 @@ from html import escape
 
 from cramp_lessons.course.model import (
     EVIDENCE_TAGS,
-    EVIDENCE_WORDS,
     Course,
     Part,
     Topic,
@@ -69,15 +68,6 @@ DISCLAIMER_LINE = (
     "This plan is a teaching aid from Cramp Lessons, not medical advice. It cannot tell why your legs "
     "cramp. Ask a doctor, midwife or pharmacist before taking any supplement or changing a medicine."
 )
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS plans (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    name TEXT NOT NULL UNIQUE,
-    situations TEXT NOT NULL,          -- JSON list of situation ids; the plan is rebuilt from content
-    saved_at REAL NOT NULL             -- unix time
-);
-"""
 
 
 class PlannerError(CrampLessonsError, ValueError):
@@ -242,13 +232,15 @@ def plan_sections(plan: Plan) -> list[tuple[str, str, list[PlanItem]]]:
     return [(key, heading, items) for key, heading in SECTIONS.items() if (items := plan.section(key))]
 
 
-def measure_tag(i: PlanItem) -> str:
-    """How a measure is labelled in the plan: its verdict (optional ones say so) and its evidence."""
+def measure_tag(i: PlanItem, course: Course | None = None) -> str:
+    """How a measure is labelled in the plan: its verdict (optional ones say so) and its evidence,
+    in the words of ``content/evidence.yaml``."""
+    words = (course or load_course()).evidence[i.evidence].words
     verdict = f"optional, {i.verdict}" if i.section == "optional" else i.verdict
-    return f"{verdict}; {EVIDENCE_WORDS[i.evidence]}" if verdict else EVIDENCE_WORDS[i.evidence]
+    return f"{verdict}; {words}" if verdict else words
 
 
-def plan_summary(plan: Plan) -> str:
+def plan_summary(plan: Plan, course: Course | None = None) -> str:
     """One line: what the plan holds."""
     who = (
         ", ".join(s.replace("_", " ") for s in plan.situations) or "no situation ticked (advice for everyone)"
@@ -257,7 +249,7 @@ def plan_summary(plan: Plan) -> str:
     optional, skip = plan.section("optional"), plan.section("not_advised")
     top_level = plan.levels[0] if plan.levels else None
     n_top = sum(f.level == top_level for f in plan.red_flags)
-    top = f" Best supported: {todo[0].title} ({measure_tag(todo[0])})." if todo else ""
+    top = f" Best supported: {todo[0].title} ({measure_tag(todo[0], course)})." if todo else ""
     skipped = f" Not advised: {', '.join(i.title for i in skip)}." if skip else ""
     at_top = f" ({n_top} at '{top_level.label}')" if top_level else ""
     return (
@@ -267,14 +259,14 @@ def plan_summary(plan: Plan) -> str:
     )
 
 
-def _md_items(items: Iterable[PlanItem], bullet: str) -> str:
+def _md_items(items: Iterable[PlanItem], bullet: str, course: Course) -> str:
     lines = []
     for i in items:
         why = ", ".join(b.replace("_", " ") for b in i.because)
-        lines.append(f"{bullet} **{i.title}** *({measure_tag(i)}; for: {why})*  \n  {i.summary}")
+        lines.append(f"{bullet} **{i.title}** *({measure_tag(i, course)}; for: {why})*  \n  {i.summary}")
         for p in i.parts:
             note = f" {p.note}" if p.note else ""
-            lines.append(f"  - *{EVIDENCE_WORDS[p.evidence].capitalize()}:* {p.claim}{note}")
+            lines.append(f"  - *{course.evidence[p.evidence].words.capitalize()}:* {p.claim}{note}")
         if i.evidence_note:
             lines.append(f"  - *Evidence:* {i.evidence_note}")
         for s in i.steps:
@@ -299,7 +291,7 @@ def plan_markdown(plan: Plan, course: Course | None = None, today: date | None =
     if plan.advice:
         out.append("## For my situations")
         for a in plan.advice:
-            block = f"### {a.title}\n\n*{EVIDENCE_WORDS[a.evidence]}*\n\n{a.summary}"
+            block = f"### {a.title}\n\n*{course.evidence[a.evidence].words}*\n\n{a.summary}"
             if a.cautions:
                 block += "\n" + "".join(f"\n- ⚠️ {c}" for c in a.cautions)
             out.append(block)
@@ -308,7 +300,7 @@ def plan_markdown(plan: Plan, course: Course | None = None, today: date | None =
         out.append("No measures for these situations.")
     for key, heading, items in sections:
         out.append(f"## {heading}")
-        out.append(_md_items(items, MD_BULLET[key]))
+        out.append(_md_items(items, MD_BULLET[key], course))
     out.append("## Red flags: when to get help")
     for lv, flags in plan.flags_by_level():
         out.append(
@@ -345,7 +337,7 @@ def plan_html(plan: Plan, course: Course | None = None, today: date | None = Non
         for a in plan.advice:
             cautions = "".join(f"<li class='caution'>⚠ {escape(c)}</li>" for c in a.cautions)
             parts.append(
-                f"<h3>{escape(a.title)}</h3><p class='ev'>{escape(EVIDENCE_WORDS[a.evidence])}</p><p>{escape(a.summary)}</p>"
+                f"<h3>{escape(a.title)}</h3><p class='ev'>{escape(course.evidence[a.evidence].words)}</p><p>{escape(a.summary)}</p>"
                 + (f"<ul>{cautions}</ul>" if cautions else "")
             )
 
@@ -357,7 +349,7 @@ def plan_html(plan: Plan, course: Course | None = None, today: date | None = Non
                 f"<li>⚠ {escape(c)}</li>" for c in i.cautions
             )
             note = "".join(
-                f"<br><span class='ev'>{escape(EVIDENCE_WORDS[p.evidence].capitalize())}: "
+                f"<br><span class='ev'>{escape(course.evidence[p.evidence].words.capitalize())}: "
                 f"{escape(p.claim)}{escape(' ' + p.note) if p.note else ''}</span>"
                 for p in i.parts
             )
@@ -365,7 +357,7 @@ def plan_html(plan: Plan, course: Course | None = None, today: date | None = Non
                 note += f"<br><span class='ev'>Evidence: {escape(i.evidence_note)}</span>"
             out.append(
                 f"<li><span class='box' aria-hidden='true'>{box}</span> <strong>{escape(i.title)}</strong> "
-                f"<span class='ev'>({escape(measure_tag(i))}; for: {escape(why)})</span><br>{escape(i.summary)}{note}"
+                f"<span class='ev'>({escape(measure_tag(i, course))}; for: {escape(why)})</span><br>{escape(i.summary)}{note}"
                 + (f"<ul>{sub}</ul>" if sub else "")
                 + "</li>"
             )
@@ -392,10 +384,7 @@ def plan_html(plan: Plan, course: Course | None = None, today: date | None = Non
 
 
 # --------------------------------------------------------------------------- storage
-def _ensure_table(store) -> None:
-    store.ensure(_SCHEMA)  # writes only when the table is missing
-
-
+# The ``plans`` table is made by cramp_lessons.learner.schema when the store is opened.
 def _check_name(name: str) -> str:
     name = (name or "").strip()
     if not name or len(name) > 80:
@@ -407,7 +396,6 @@ def save_plan(store, plan: Plan | Iterable[str], name: str = "my plan") -> str:
     """Save (or replace) a plan under ``name``; only its situations are stored. Returns the name."""
     name = _check_name(name)
     sits = list(plan.situations) if isinstance(plan, Plan) else list(_normalise(plan, load_course()))
-    _ensure_table(store)
     with store.transaction() as con:
         con.execute(
             "INSERT INTO plans(name, situations, saved_at) VALUES (?,?,?) "
@@ -423,12 +411,7 @@ def load_plan(store, name: str = "my plan", course: Course | None = None) -> Pla
     A saved situation that the content no longer has is left out, with a note saying so.
     """
     course = course or load_course()
-    # Reading never creates the table: a store with no saved plan has none.
-    rows = (
-        store.query("SELECT situations FROM plans WHERE name = ?", (_check_name(name),))
-        if store.has_table("plans")
-        else []
-    )
+    rows = store.query("SELECT situations FROM plans WHERE name = ?", (_check_name(name),))
     if not rows:
         return None
     try:
@@ -445,15 +428,12 @@ def load_plan(store, name: str = "my plan", course: Course | None = None) -> Pla
 
 def list_plans(store) -> list[tuple[str, float]]:
     """(name, saved_at) of every saved plan, newest first."""
-    if not store.has_table("plans"):
-        return []
     return [
         (n, t) for n, t in store.query("SELECT name, saved_at FROM plans ORDER BY saved_at DESC, id DESC")
     ]
 
 
 def delete_plan(store, name: str) -> bool:
-    _ensure_table(store)
     with store.transaction() as con:
         cur = con.execute("DELETE FROM plans WHERE name = ?", (_check_name(name),))
         return cur.rowcount > 0

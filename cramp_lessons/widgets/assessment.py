@@ -179,7 +179,9 @@ class AssessmentWidget:
         for qw in self.question_widgets:
             first = a.answers.get(qw.question.id)
             if first is not None and a.mode == "exam":
-                qw.feedback.value = grade_html(first.grade)  # the end of the exam: now show the feedback
+                qw.feedback.value = grade_html(
+                    first.grade, self.course
+                )  # the end of the exam: now show the feedback
             for w in qw._controls():
                 w.disabled = True
             qw.check_button.disabled = True

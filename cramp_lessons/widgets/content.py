@@ -8,13 +8,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cramp_lessons.course.model import EVIDENCE_TAGS, EVIDENCE_WORDS, Course, Topic, UrgencyLevel, load_course
+from cramp_lessons.course.model import (
+    EVIDENCE_TAGS,
+    Course,
+    EvidenceLevel,
+    Topic,
+    UrgencyLevel,
+    load_course,
+)
 from cramp_lessons.course.rendered import default_notebooks_dir
 from cramp_lessons.course.terms import glosser, terms_used
 
 DISCLAIMER_PATH = "../cramp_lessons/content/disclaimer.md"  # relative to notebooks/
-_EMOJI = {"strong": "🟢", "moderate": "🔵", "weak": "🟠", "traditional practice": "🟣", "unproven": "⚪"}
-EVIDENCE_BADGE = {tag: f"{_EMOJI[tag]} {words}" for tag, words in EVIDENCE_WORDS.items()}
+
+
+def badge(e: EvidenceLevel) -> str:
+    """An evidence tag's badge on a card: its icon and its words, from ``content/evidence.yaml``."""
+    return f"{e.icon} {e.words}"
 
 
 def level_heading(lv: UrgencyLevel) -> str:
@@ -61,15 +71,16 @@ def topic_markdown(
         parts.append(
             "**How sure is each part?**"
             + "".join(
-                f"\n- *{EVIDENCE_BADGE[p.evidence]}*: {g(p.claim)}" + (f" {g(p.note)}" if p.note else "")
+                f"\n- *{badge(course.evidence[p.evidence])}*: {g(p.claim)}"
+                + (f" {g(p.note)}" if p.note else "")
                 for p in t.parts
             )
         )
         if t.evidence_note:
             parts.append(f"*About the evidence:* {g(t.evidence_note)}")
     else:
-        badge = f"*{EVIDENCE_BADGE[t.evidence]}*"
-        parts.append(badge + (f": {g(t.evidence_note)}" if t.evidence_note else ""))
+        tag = f"*{badge(course.evidence[t.evidence])}*"
+        parts.append(tag + (f": {g(t.evidence_note)}" if t.evidence_note else ""))
     if t.verdict:
         v = course.verdict(t.verdict)
         parts.append(f"**Does it prevent cramps? {v.id.capitalize()}.** {v.meaning}")
@@ -241,7 +252,7 @@ def ranked(kind: str, lesson: str | None = None, course: Course | None = None) -
         return (
             "not rated: not a way to prevent cramps"
             if plan.get(t.verdict or "") == "safety"
-            else EVIDENCE_BADGE[t.evidence]
+            else badge(course.evidence[t.evidence])
         )
 
     rows = ["| Measure | Does it prevent cramps? | How strong the evidence is |", "|---|---|---|"]

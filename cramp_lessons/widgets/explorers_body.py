@@ -14,6 +14,7 @@ from typing import Any
 import ipywidgets as W
 import plotly.graph_objects as go
 
+from cramp_lessons.course.model import Course, load_course
 from cramp_lessons.figures import body as F
 from cramp_lessons.physiology import circulation as circ
 from cramp_lessons.physiology import leg as legm
@@ -305,14 +306,13 @@ class AbiCalculator(Explorer):
     """Ankle and arm systolic pressures -> ankle-brachial index and its 2016 AHA/ACC band."""
 
     title = "Ankle-brachial index (ABI) calculator"
-    caption = (
-        "ABI = ankle systolic / arm systolic pressure. Bands from the 2016 AHA/ACC guideline "
-        "(Gerhard-Herman et al.). The numbers come from a made-up worked case. "
-        "A teaching calculator, not a diagnosis: a clinician measures and interprets the ABI."
-    )
 
-    def __init__(self, ankle_systolic: float = 126, arm_systolic: float = 120) -> None:
+    def __init__(
+        self, ankle_systolic: float = 126, arm_systolic: float = 120, course: Course | None = None
+    ) -> None:
         super().__init__()
+        self.words = (course or load_course()).figure("abi")  # caption and sources: content/figures.yaml
+        self.caption = self.words.calculator_caption
         self.controls = {
             "ankle_systolic": W.BoundedFloatText(
                 value=ankle_systolic,
@@ -331,7 +331,7 @@ class AbiCalculator(Explorer):
                 style=_STYLE,
             ),
         }
-        self.figure = figure_widget(F.abi_figure(None))
+        self.figure = figure_widget(F.abi_figure(None, course))
         self.abi: float | None = None
         self.band: circ.AbiBand | None = None
         self.error: str | None = None
@@ -355,7 +355,7 @@ class AbiCalculator(Explorer):
         ankle, arm = self._inputs
         return (
             f"ABI = {ankle:g} / {arm:g} mmHg = {self.abi:.2f}: {self.band.label} "
-            f"(2016 AHA/ACC bands). Not a diagnosis."
+            f"({self.words.bands_source}). Not a diagnosis."
         )
 
 
@@ -424,30 +424,22 @@ def sweat_calculator(**defaults: Any) -> SweatCalculator:
 
 
 # ------------------------------------------------------------------ static figures
-def spine_nerve_roots_figure() -> go.Figure:
+# Their words (titles, captions, summaries, the acupressure points) are content/figures.yaml.
+def spine_nerve_roots_figure(course: Course | None = None) -> go.Figure:
     """The lower spine (L1-S2), the roots that reach the calf, and where they can be pressed."""
-    return F.spine_nerve_roots_figure()
+    return F.spine_nerve_roots_figure(course)
 
 
-def spine_nerve_roots_summary() -> str:
-    return (
-        "The calf muscles (gastrocnemius and soleus) get their nerve supply through the tibial nerve, mainly "
-        "from the S1 and S2 roots; the L5 root mainly supplies the front and side of the shin. A herniated disc "
-        "(for example L5-S1, pressing the S1 root) or a narrowed spinal canal (stenosis) can press these roots. "
-        "In patients waiting for surgery for lumbar spinal stenosis, 70.8% had leg cramps, against 37.2% of "
-        "older people from the general population who were not checked for stenosis (Matsumoto 2009); the "
-        "article's '70%' belongs to stenosis, not to disc herniation."
-    )
+def spine_nerve_roots_summary(course: Course | None = None) -> str:
+    return (course or load_course()).figure("spine").summary
 
 
-def acupressure_map_figure() -> go.Figure:
-    """BL40, BL56, BL57 on the back of the leg and LI4 on the back of the hand."""
-    return F.acupressure_map_figure()
+def acupressure_map_figure(course: Course | None = None) -> go.Figure:
+    """The acupressure points the content names: on the back of the leg and the back of the hand."""
+    return F.acupressure_map_figure(course)
 
 
-def acupressure_map_summary() -> str:
-    parts = [f"{p['name']}: {p['where']}" for p in F.ACUPOINTS.values()]
-    return (
-        "Acupressure points the article names (traditional practice, no trial evidence for cramps; "
-        "locations from WHO Standard Acupuncture Point Locations 2008): " + "; ".join(parts) + "."
-    )
+def acupressure_map_summary(course: Course | None = None) -> str:
+    words = (course or load_course()).figure("acupressure")
+    points = "; ".join(f"{p.full_name}: {p.where}" for p in words.points)
+    return f"{words.summary}: {points}."

@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 import ipywidgets as W
 
-from cramp_lessons.course.model import EVIDENCE_WORDS, Course, load_course
+from cramp_lessons.course.model import Course, load_course
 from cramp_lessons.errors import CrampLessonsError
 from cramp_lessons.figures import diary as diary_figures
 from cramp_lessons.practical import causefinder, planner, redflags
@@ -344,14 +344,14 @@ def relief_routine(topic_ids: str | Iterable[str] = "relief.toe_pull") -> Routin
 
 
 # =========================================================================== planner
-def _plan_fragment(plan: Any) -> str:
+def _plan_fragment(plan: Any, course: Course) -> str:
     from cramp_lessons.practical.planner import MARK, measure_tag, plan_sections
 
     def li(i: Any, mark: str) -> str:
         cautions = "".join(f"<li>⚠ {escape(c)}</li>" for c in i.cautions)
         return (
             f"<li><span aria-hidden='true'>{mark}</span> <b>{escape(i.title)}</b> "
-            f"<i>({escape(measure_tag(i))})</i><br>{escape(i.summary)}"
+            f"<i>({escape(measure_tag(i, course))})</i><br>{escape(i.summary)}"
             + (f"<ul>{cautions}</ul>" if cautions else "")
             + "</li>"
         )
@@ -457,7 +457,7 @@ class PlannerWidget(_Tool):
 
     def update(self) -> None:
         self.plan = planner.make_plan(self.selected(), self.course)
-        self.checklist.value = _plan_fragment(self.plan)
+        self.checklist.value = _plan_fragment(self.plan, self.course)
         self.status.value = _status(self.summary())
 
     def save(self) -> None:
@@ -492,7 +492,7 @@ class PlannerWidget(_Tool):
         return md_path, html_path
 
     def summary(self) -> str:
-        return planner.plan_summary(self.plan)
+        return planner.plan_summary(self.plan, self.course)
 
 
 def prevention_planner() -> PlannerWidget:
@@ -923,7 +923,7 @@ class CauseFinderWidget(_Tool):
             parts.append(
                 "<p><b>Possible contributing causes, for learning</b></p><ul>"
                 + "".join(
-                    f"<li><b>{escape(f.title)}</b> <i>({escape(EVIDENCE_WORDS[f.evidence])})</i>: "
+                    f"<li><b>{escape(f.title)}</b> <i>({escape(self.course.evidence[f.evidence].words)})</i>: "
                     f"{escape(' '.join(f.reasons))}</li>"
                     for f in r.causes
                 )

@@ -15,7 +15,6 @@ import ipywidgets as W
 
 from cramp_lessons import events
 from cramp_lessons.course.model import (
-    EVIDENCE_WORDS,
     Course,
     Matching,
     MultipleSelect,
@@ -70,7 +69,7 @@ def _schedule_review(event: events.AnswerEvent) -> None:
 events.subscribe(_schedule_review)
 
 
-def grade_html(g: Grade) -> str:
+def grade_html(g: Grade, course: Course) -> str:
     verdict = "✔ Correct" if g.correct else ("◐ Partly right" if g.score > 0 else "✘ Not quite")
     items = "".join(f"<li>{html.escape(f)}</li>" for f in g.feedback)
     ans = "" if g.correct else f"<p><b>Answer:</b> {html.escape(g.answer_text)}</p>"
@@ -79,7 +78,7 @@ def grade_html(g: Grade) -> str:
     return (
         f"<div class='cramp-feedback' role='status' aria-live='polite'>"
         f"<p><b>{verdict}</b> (score {g.score:.0%})</p><ul>{items}</ul>{ans}"
-        f"<p><b>Why:</b> {html.escape(g.explanation)} <i>[{EVIDENCE_WORDS[g.evidence]}]</i></p>{refs}</div>"
+        f"<p><b>Why:</b> {html.escape(g.explanation)} <i>[{course.evidence[g.evidence].words}]</i></p>{refs}</div>"
     )
 
 
@@ -277,7 +276,7 @@ class QuestionWidget:
             note = ""
             if self.hinted and g.correct:
                 note = f"<p><i>Reached with the hint: it counts {HINTED_WEIGHT:.0%}.</i></p>"
-            self.feedback.value = grade_html(g) + note + stored
+            self.feedback.value = grade_html(g, self.course) + note + stored
         else:
             self.feedback.value = "<p role='status'>Answer recorded.</p>" + stored
         for w in self._controls():
