@@ -25,6 +25,7 @@ import asyncio
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -34,6 +35,8 @@ import uuid
 from pathlib import Path
 
 import httpx
+
+from cramp_lessons.course.model import CONTENT_DIR
 
 TARGET_P99_MS = 100.0
 TARGET_AGG_MS = 200.0
@@ -47,10 +50,11 @@ def write_content(root: Path, questions: int) -> list[str]:
         "lessons:\n  - {id: load, number: '01', title: Load, notebook: 01_load.ipynb, status: available,"
         " minutes: 10, summary: Benchmark lesson., objectives: [Answer fast]}\n"
     )
-    (root / "references.yaml").write_text(
-        "references:\n  - {id: bench, citation: Benchmark 2024., evidence: strong}\n"
-    )
     (root / "disclaimer.md").write_text("# Disclaimer\nA benchmark.\n")
+    # What every content folder must define: the urgency scale, the verdicts, the evidence words, and
+    # the references they cite.
+    for name in ("urgency.yaml", "verdicts.yaml", "evidence.yaml", "references.yaml"):
+        shutil.copy(CONTENT_DIR / name, root / name)
     lines = ["bank: bench", "title: Bench", "lesson: load", "questions:"]
     for k in range(1, questions + 1):
         lines += [
@@ -82,7 +86,7 @@ def start_server(db_url: str, content: Path, workdir: Path) -> tuple[subprocess.
             [
                 sys.executable,
                 "-m",
-                "cramp_lessons.cli.classroom",
+                "cramp_lessons.cli.main",
                 "classroom",
                 "serve",
                 "--port",

@@ -100,7 +100,7 @@ def leave() -> None:
 
 _API = {
     "create_app": "server.app",
-    "demo_server": "server.app",
+    "demo_server": "server.demo",
     "Store": "server.store",
     "StudentClient": "client.http",
     "TeacherClient": "client.http",

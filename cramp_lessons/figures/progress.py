@@ -1,27 +1,14 @@
-"""Progress figures: per-lesson mastery and mastery over time."""
+"""Progress figures: per-lesson mastery and mastery over time, each with its text summary.
+
+Data in (:mod:`cramp_lessons.learner.mastery`), ``go.Figure`` out.
+"""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
 from cramp_lessons.figures.palette import OKABE_ITO, TEMPLATE
-
-
-@dataclass(frozen=True)
-class LessonProgress:
-    lesson_id: str
-    label: str
-    total: int  # questions in the lesson's banks
-    answered: int
-    mastered: int  # best score 1.0
-    score: float = 0.0  # mean best score over the lesson's questions
-    due: int = 0  # questions due for review
-
-    @property
-    def mastery(self) -> float:
-        return self.mastered / self.total if self.total else 0.0
+from cramp_lessons.learner.mastery import LessonProgress
 
 
 def mastery_bar(rows: list[LessonProgress]) -> go.Figure:
@@ -58,6 +45,22 @@ def mastery_bar(rows: list[LessonProgress]) -> go.Figure:
     return fig
 
 
+def progress_summary(rows: list[LessonProgress]) -> str:
+    """:func:`mastery_bar` in words, with the reviews due."""
+    answered = sum(r.answered for r in rows)
+    total = sum(r.total for r in rows)
+    due = sum(r.due for r in rows)
+    tail = f" {due} question(s) are due for review today." if due else ""
+    if not answered:
+        return f"You have not answered any of the course's {total} questions yet: start with lesson 01.{tail}"
+    mastered = sum(r.mastered for r in rows)
+    best = max(rows, key=lambda r: r.mastery)
+    return (
+        f"You have answered {answered} of {total} questions and fully mastered {mastered}; "
+        f"your strongest lesson is {best.label} ({best.mastery:.0%}).{tail}"
+    )
+
+
 def mastery_over_time(points: list[tuple[str, int]]) -> go.Figure:
     fig = go.Figure(
         go.Scatter(
@@ -79,3 +82,10 @@ def mastery_over_time(points: list[tuple[str, int]]) -> go.Figure:
         yaxis=dict(title="questions fully right (count)", rangemode="tozero"),
     )
     return fig
+
+
+def timeline_summary(points: list[tuple[str, int]]) -> str:
+    """:func:`mastery_over_time` in words."""
+    if not points:
+        return "Mastered questions over time: none yet; the line grows as you get questions fully right."
+    return f"Mastered questions over time: {points[-1][1]} by {points[-1][0]}."

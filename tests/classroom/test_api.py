@@ -29,7 +29,7 @@ def test_serve_prints_join_code_and_teacher_key(live, classroom):
 
 
 def test_serve_can_continue_a_session_after_a_restart(classroom, tmp_path):
-    from cramp_lessons.cli.classroom import main
+    from cramp_lessons.cli.main import main
 
     srv = ServerProcess(classroom.db_url, tmp_path / "again", extra=("--session", classroom.sid)).start()
     try:
@@ -415,7 +415,7 @@ def test_purge_deletes_one_session_and_nothing_else(classroom, live):
         room.t("POST", "/pose", json={"question_id": Q1})
         room.submit(s, Q1, "a")
     r = subprocess.run(
-        [sys.executable, "-m", "cramp_lessons.cli.classroom", "classroom", "purge", c.sid, "--db", c.db_url],
+        [sys.executable, "-m", "cramp_lessons.cli.main", "classroom", "purge", c.sid, "--db", c.db_url],
         capture_output=True,
         text=True,
         timeout=60,
@@ -426,7 +426,7 @@ def test_purge_deletes_one_session_and_nothing_else(classroom, live):
     assert c.http.post("/api/join", json={"code": c.code, "name": "Bo"}).status_code == 404
     assert other.stored() == 1 and [p["name"] for p in other.t("GET", "/roster").json()] == ["Ann"]
     again = subprocess.run(
-        [sys.executable, "-m", "cramp_lessons.cli.classroom", "classroom", "purge", c.sid, "--db", c.db_url],
+        [sys.executable, "-m", "cramp_lessons.cli.main", "classroom", "purge", c.sid, "--db", c.db_url],
         capture_output=True,
         text=True,
         timeout=60,

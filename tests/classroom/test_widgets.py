@@ -12,14 +12,14 @@ import pytest
 import cramp_lessons.classroom as classroom
 from cramp_lessons.classroom.client.dashboard import (
     Dashboard,
-    chart_data,
     info_text,
     report_html,
     roster_html,
 )
 from cramp_lessons.classroom.client.http import Outbox, Status, TeacherClient
 from cramp_lessons.classroom.client.widgets import JoinWidget, join, phase_text, reveal_html, status_html
-from cramp_lessons.classroom.server.app import demo_server
+from cramp_lessons.classroom.server.demo import demo_server
+from cramp_lessons.figures.classroom import chart_data
 from cramp_lessons.learner.progress import get_store
 from tests.classroom.conftest import FIXTURE
 
@@ -233,7 +233,7 @@ def test_cli_registers_serve_and_purge():
 
 
 def test_serve_refuses_a_busy_port_clearly(demo, capsys):
-    from cramp_lessons.cli.classroom import main
+    from cramp_lessons.cli.main import main
 
     assert main(["classroom", "serve", "--port", str(demo.server.port)]) == 1
     assert "cannot listen on 127.0.0.1" in capsys.readouterr().err

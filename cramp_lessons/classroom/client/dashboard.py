@@ -2,8 +2,9 @@
 arrive, reveal, and read the class report.
 
 A background thread polls the server (once a second by default), so the kernel is never
-blocked while the chart updates. The chart keeps every bar the same colour until the reveal:
-the teacher's screen is often on the projector, and colouring the right bar would give it away.
+blocked while the chart updates. The chart (:mod:`cramp_lessons.figures.classroom`) keeps every
+bar the same colour until the reveal: the teacher's screen is often on the projector, and
+colouring the right bar would give it away.
 """
 
 from __future__ import annotations
@@ -17,29 +18,14 @@ import ipywidgets as W
 
 from cramp_lessons.classroom import ClassroomError
 from cramp_lessons.classroom.client.http import TeacherClient
-from cramp_lessons.figures.palette import OKABE_ITO, TEMPLATE
-from cramp_lessons.widgets.base import Panel
+from cramp_lessons.figures.classroom import answers_figure, chart_data, chart_title, shorten
+from cramp_lessons.widgets.base import Panel, figure_widget
 
-NEUTRAL, RIGHT, WRONG = OKABE_ITO["sky_blue"], OKABE_ITO["blue"], OKABE_ITO["orange"]
 _WIDE = W.Layout(width="auto")
 _STYLE = {"description_width": "initial"}
 
 
 # --------------------------------------------------------------------------- pure rendering
-def _short(text: str, n: int = 40) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
-def chart_data(dist: dict[str, Any] | None) -> tuple[list[str], list[int], list[str]]:
-    """Bar labels, counts and colours. Right answers are marked (✔ and colour) only once revealed."""
-    if not dist:
-        return [], [], []
-    shown = dist["revealed"]
-    labels = [_short(c["label"]) + (" ✔" if shown and not c["wrong"] else "") for c in dist["choices"]]
-    colors = [(WRONG if c["wrong"] else RIGHT) if shown else NEUTRAL for c in dist["choices"]]
-    return labels, [c["count"] for c in dist["choices"]], colors
-
-
 def info_text(info: dict[str, Any]) -> str:
     people = f"{info['students']} student{'s' if info['students'] != 1 else ''} joined"
     if not info["current_question"]:
@@ -81,7 +67,7 @@ def report_html(rows: list[dict[str, Any]]) -> str:
         return f"{r['most_chosen_wrong']} ({r['most_chosen_wrong_count']})" if r["most_chosen_wrong"] else "–"
 
     body = "".join(
-        f"<tr><td>{html.escape(r['question_id'])}</td><td>{html.escape(_short(r['prompt'], 60))}</td>"
+        f"<tr><td>{html.escape(r['question_id'])}</td><td>{html.escape(shorten(r['prompt'], 60))}</td>"
         f"<td>{r['answers']}</td><td>{pct(r['share_correct'])}</td><td>{html.escape(wrong(r))}</td>"
         f"<td>{'–' if r.get('discrimination') is None else format(r['discrimination'], '+.2f')}</td>"
         f"<td>{html.escape('; '.join(r.get('flags') or [])) or '–'}</td></tr>"
@@ -96,7 +82,7 @@ def report_html(rows: list[dict[str, Any]]) -> str:
 
 
 def question_options(questions: list[dict[str, Any]], lesson: str | None) -> list[tuple[str, str]]:
-    return [(f"{q['id']}: {_short(q['prompt'], 50)}", q["id"]) for q in questions if q["lesson"] == lesson]
+    return [(f"{q['id']}: {shorten(q['prompt'], 50)}", q["id"]) for q in questions if q["lesson"] == lesson]
 
 
 # --------------------------------------------------------------------------- the widget
@@ -106,8 +92,6 @@ class Dashboard:
     def __init__(
         self, server: str, session_id: str, key: str, *, interval: float = 1.0, **client_kwargs: Any
     ) -> None:
-        import plotly.graph_objects as go
-
         self.client = TeacherClient(server, session_id, key, **client_kwargs)
         self.interval = interval
         self.questions = self.client.questions()
@@ -158,17 +142,7 @@ class Dashboard:
         self.status = W.HTML()
         self.message = W.HTML()
         self.summary = W.HTML()
-        self.figure = go.FigureWidget(
-            data=[go.Bar(x=[], y=[], marker={"color": []}, text=[], textposition="auto", name="answers")],
-            layout={
-                "template": TEMPLATE,
-                "height": 360,
-                "margin": {"t": 50, "b": 90},
-                "title": {"text": "Answers: no question posed yet"},
-                "xaxis": {"title": {"text": "Answer"}},
-                "yaxis": {"title": {"text": "Students (count)"}, "rangemode": "tozero"},
-            },
-        )
+        self.figure = figure_widget(answers_figure(None))
         caption = W.HTML(
             "<p><em>Each bar counts the students who chose that answer (for multiple select, each "
             "ticked option). Right answers are marked with ✔ and coloured only after Reveal.</em></p>"
@@ -263,11 +237,7 @@ class Dashboard:
         with self.figure.batch_update():
             bar = self.figure.data[0]
             bar.x, bar.y, bar.text, bar.marker.color = labels, counts, counts, colors
-            self.figure.layout.title.text = (
-                f"Answers to {dist['question_id']}: {_short(dist['prompt'], 60)}"
-                if dist
-                else "Answers: no question posed yet"
-            )
+            self.figure.layout.title.text = chart_title(dist)
         self.summary.value = (
             f"<p role='status' aria-live='polite'>{html.escape(distribution_text(dist))}</p>" if dist else ""
         )

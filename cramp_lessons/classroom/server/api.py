@@ -1,0 +1,343 @@
+"""The classroom API's shapes: what a request may carry and what a response holds.
+
+Requests are strict and bounded (extra fields refused, every string and list capped, no control
+characters), since anyone on the network may send anything (tests/classroom/test_fuzz.py does).
+Responses are filled from the course and the store by the pure functions at the end: a question
+as students see it before the reveal, the answers' distribution, the class report and its CSV.
+The routes that send and take them are in :mod:`~cramp_lessons.classroom.server.app`.
+"""
+
+import csv
+import io
+from typing import Annotated, Any, Literal
+
+from fastapi import Path
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StringConstraints,
+)
+
+from cramp_lessons.classroom.server.store import CODE_LENGTH, AnswerTally, listed_keys, pick_label
+from cramp_lessons.course.model import (
+    ID_PATTERN,
+    Course,
+    Matching,
+    MultipleSelect,
+    Numeric,
+    Ordering,
+    SingleChoice,
+)
+from cramp_lessons.questions.grading import shuffled_choices
+
+
+# --------------------------------------------------------------------------- input models
+def _clean(text: str) -> str:
+    """Refuse control characters and lone surrogates: they garble displays and break PostgreSQL."""
+    for ch in text:
+        o = ord(ch)
+        if o < 32 or o == 127 or 0xD800 <= o <= 0xDFFF:
+            raise ValueError(f"contains a control or invalid character (code {o})")
+    return text
+
+
+Short = Annotated[str, StringConstraints(max_length=200), AfterValidator(_clean)]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), AfterValidator(_clean)
+]
+JoinCode = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True,
+        to_upper=True,
+        min_length=CODE_LENGTH,
+        max_length=CODE_LENGTH,
+        pattern=r"^[A-Za-z0-9]+$",
+    ),
+]
+QuestionId = Annotated[str, StringConstraints(min_length=1, max_length=80, pattern=ID_PATTERN)]
+SessionId = Annotated[str, Path(min_length=1, max_length=16, pattern=r"^[a-z0-9]+$")]
+Uid = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
+# Every answer form grading.grade accepts, each bounded; strict, so "true" stays a string.
+AnswerValue = (
+    StrictBool
+    | Annotated[StrictInt, Field(ge=-(10**15), le=10**15)]
+    | StrictFloat
+    | Short
+    | Annotated[list[Short], Field(max_length=50)]
+    | Annotated[dict[Short, Short], Field(max_length=50)]
+)
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class JoinIn(_In):
+    code: JoinCode = Field(description="the join code the teacher shows, e.g. K7P2QX")
+    name: Name = Field(description="a display name; nothing else about the student is stored")
+
+
+class AnswerIn(_In):
+    uid: Uid = Field(description="client-generated uuid4 hex; re-sending the same uid stores nothing new")
+    question_id: QuestionId
+    answer: AnswerValue = Field(
+        description="the answer in the form grading.grade accepts for the question type"
+    )
+
+
+class PoseIn(_In):
+    question_id: QuestionId
+    open: bool = True
+
+
+# --------------------------------------------------------------------------- output models
+class JoinOut(BaseModel):
+    session_id: str
+    student_id: int
+    name: str
+    token: str = Field(description="send as X-Student-Token; shown only once")
+
+
+class Choice(BaseModel):
+    id: str
+    text: str
+
+
+class PublicQuestion(BaseModel):
+    """A question as students see it: no correct flags, no feedback, no explanation."""
+
+    id: str
+    type: str
+    lesson: str
+    prompt: str
+    options: list[Choice] | None = None
+    items: list[Choice] | None = None  # ordering, shuffled
+    lefts: list[Choice] | None = None  # matching
+    rights: list[str] | None = None  # matching, shuffled
+    unit: str | None = None
+
+
+class RevealOut(BaseModel):
+    answer_text: str
+    explanation: str
+    evidence: str
+    references: list[str]
+    your_score: float | None = None
+    your_correct: bool | None = None
+    your_feedback: list[str] = []
+
+
+class StateOut(BaseModel):
+    session_id: str
+    name: str
+    question: PublicQuestion | None
+    open: bool
+    revealed: bool
+    answered: bool
+    reveal: RevealOut | None = None
+
+
+class SubmitOut(BaseModel):
+    status: Literal["stored", "replaced", "duplicate", "not_posed"] = Field(
+        description="duplicate: this uid was stored before; not_posed: the teacher has not posed this question, "
+        "so nothing is stored (a joined student's self-paced quiz answers stay local)"
+    )
+    question_id: str
+
+
+class SessionOut(BaseModel):
+    id: str
+    join_code: str
+    current_question: str | None
+    open: bool
+    revealed: bool
+    students: int
+    answers: int = Field(description="answers to the current question")
+
+
+class QuestionItem(BaseModel):
+    id: str
+    lesson: str
+    lesson_title: str
+    type: str
+    prompt: str
+    posed: bool
+    open: bool
+    revealed: bool
+
+
+class PollOut(BaseModel):
+    question_id: str
+    open: bool
+    revealed: bool
+
+
+class RosterItem(BaseModel):
+    name: str
+    joined_at: float
+    answers: int
+
+
+class ChoiceCount(BaseModel):
+    key: str
+    label: str
+    count: int
+    wrong: bool
+
+
+class DistributionOut(BaseModel):
+    question_id: str
+    type: str
+    prompt: str
+    open: bool
+    revealed: bool
+    answers: int
+    correct: int
+    share_correct: float | None
+    mean_score: float | None
+    choices: list[ChoiceCount]
+    top_wrong: ChoiceCount | None
+
+
+class ReportRow(BaseModel):
+    question_id: str
+    lesson: str
+    type: str
+    prompt: str
+    answers: int
+    share_correct: float | None
+    mean_score: float | None
+    most_chosen_wrong: str | None = Field(description="the misconception: the most chosen wrong option")
+    most_chosen_wrong_count: int
+    # Item analysis (itemstats.py): how well the question separates students who do well overall.
+    discrimination: float | None = Field(
+        None, description="upper-lower index D: share right in the top 27% minus the bottom 27% (-1..1)"
+    )
+    flags: list[str] = Field(default_factory=list, description="too easy, too hard, does not discriminate...")
+
+
+class AnswerRow(BaseModel):
+    name: str
+    question_id: str
+    answer: Any
+    score: float
+    correct: bool
+    submitted_at: float
+    uid: str
+
+
+# --------------------------------------------------------------------------- filling the responses
+def public_question(q: Any, course: Course, seed: str) -> PublicQuestion:
+    """What a student may see before the reveal. Orders are shuffled: authors list them solved."""
+    base = {"id": q.id, "type": q.type, "lesson": course.lesson_of_question(q.id), "prompt": q.prompt}
+    if isinstance(q, (SingleChoice, MultipleSelect)):
+        text = {o.id: o.text for o in q.options}
+        return PublicQuestion(**base, options=[Choice(id=i, text=text[i]) for i in shuffled_choices(q, seed)])
+    if isinstance(q, Ordering):
+        text = {i.id: i.text for i in q.items}
+        return PublicQuestion(**base, items=[Choice(id=i, text=text[i]) for i in shuffled_choices(q, seed)])
+    if isinstance(q, Matching):
+        return PublicQuestion(
+            **base, lefts=[Choice(id=p.id, text=p.left) for p in q.pairs], rights=shuffled_choices(q, seed)
+        )
+    if isinstance(q, Numeric):
+        return PublicQuestion(**base, unit=q.unit)
+    return PublicQuestion(**base)
+
+
+def distribution(q: Any, t: AnswerTally, open_: bool, revealed: bool) -> DistributionOut:
+    counts = dict(t.picks)
+    for key, wrong in listed_keys(q):  # an option nobody chose still shows, at zero
+        counts.setdefault(key, (0, wrong))
+    order = [k for k, _ in listed_keys(q)]
+    keys = sorted(
+        counts, key=lambda k: (order.index(k) if k in order else len(order), _sort_key(q, k, counts))
+    )
+    choices = [
+        ChoiceCount(key=k, label=pick_label(q, k), count=counts[k][0], wrong=counts[k][1]) for k in keys
+    ]
+    wrong = [c for c in choices if c.wrong and c.count]
+    top = max(wrong, key=lambda c: c.count) if wrong else None  # ties: the first listed
+    return DistributionOut(
+        question_id=q.id,
+        type=q.type,
+        prompt=q.prompt,
+        open=open_,
+        revealed=revealed,
+        answers=t.answers,
+        correct=t.correct,
+        share_correct=round(t.correct / t.answers, 4) if t.answers else None,
+        mean_score=round(t.score_sum / t.answers, 4) if t.answers else None,
+        choices=choices,
+        top_wrong=top,
+    )
+
+
+def _sort_key(q: Any, key: str, counts: dict[str, tuple[int, bool]]) -> Any:
+    if isinstance(q, Numeric):
+        return (float(key), "")
+    return (-counts[key][0], key)  # most chosen first
+
+
+def report_rows(
+    course: Course, polls: list[Any], tallies: dict[str, AnswerTally], items: dict[str, Any] | None = None
+) -> list[ReportRow]:
+    """One row per posed question; ``items`` (question id -> itemstats.ItemStats) adds the item analysis."""
+    items = items or {}
+    rows = []
+    for p in polls:
+        q = course.questions.get(p.question_id)
+        if q is None:  # content changed since the question was posed
+            continue
+        d = distribution(q, tallies.get(q.id, AnswerTally(q.id)), p.open, p.revealed)
+        rows.append(
+            ReportRow(
+                question_id=q.id,
+                lesson=course.lesson_of_question(q.id),
+                type=q.type,
+                prompt=q.prompt,
+                answers=d.answers,
+                share_correct=d.share_correct,
+                mean_score=d.mean_score,
+                most_chosen_wrong=d.top_wrong.label if d.top_wrong else None,
+                most_chosen_wrong_count=d.top_wrong.count if d.top_wrong else 0,
+                discrimination=items[q.id].discrimination if q.id in items else None,
+                flags=list(items[q.id].flags) if q.id in items else [],
+            )
+        )
+    return rows
+
+
+REPORT_COLUMNS = [
+    "question_id",
+    "lesson",
+    "type",
+    "prompt",
+    "answers",
+    "share_correct",
+    "mean_score",
+    "most_chosen_wrong",
+    "most_chosen_wrong_count",
+    "discrimination",
+    "flags",
+]
+
+
+def report_csv(rows: list[ReportRow]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(REPORT_COLUMNS)
+    for r in rows:
+        w.writerow(
+            [
+                "; ".join(v) if isinstance(v := getattr(r, c), list) else "" if v is None else v
+                for c in REPORT_COLUMNS
+            ]
+        )
+    return buf.getvalue()
