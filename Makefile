@@ -36,6 +36,7 @@ LINTED := cramp_lessons tests benchmarks tools conftest.py
 lint: venv-test
 	$(VENV)/bin/ruff check $(LINTED)
 	$(VENV)/bin/ruff format --check $(LINTED)
+	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports --no-cache
 
 ## Refresh the locks from the ranges in pyproject.toml (and requirements/build.in), then reinstall.

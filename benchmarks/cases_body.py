@@ -16,7 +16,9 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from cramp_lessons.figures import body as F
+from cramp_lessons.figures import circulation as circulation_fig
+from cramp_lessons.figures import leg as leg_fig
+from cramp_lessons.figures import sweat as sweat_fig
 from cramp_lessons.physiology import circulation as circ
 from cramp_lessons.physiology import leg as legm
 from cramp_lessons.physiology import sweat as sw
@@ -53,11 +55,11 @@ def _leg_baseline(**values: Any) -> Any:
         knee, ankle = p.knee, p.ankle
     # the gastrocnemius curve one state at a time (pure Python loop, no vectorisation)
     [legm.leg_state(knee, a).gastrocnemius_fraction for a in range(-60, 41)]
-    return _rebuild(F.leg_figure(legm.leg_state(knee, ankle)))
+    return _rebuild(leg_fig.leg_figure(legm.leg_state(knee, ankle)))
 
 
 def _flow_baseline(**values: Any) -> Any:
-    return _rebuild(F.flow_figure(values["radius"] / 100))
+    return _rebuild(circulation_fig.flow_figure(values["radius"] / 100))
 
 
 def _abi_baseline(**values: Any) -> Any:
@@ -65,7 +67,7 @@ def _abi_baseline(**values: Any) -> Any:
         abi = circ.ankle_brachial_index(values["ankle_systolic"], values["arm_systolic"])
     except circ.MeasurementError:
         abi = None
-    return _rebuild(F.abi_figure(abi))
+    return _rebuild(circulation_fig.abi_figure(abi))
 
 
 def _sweat_baseline(**values: Any) -> Any:
@@ -73,7 +75,7 @@ def _sweat_baseline(**values: Any) -> Any:
         b = sw.sweat_balance(**values)
     except sw.SweatInputError:
         b = None
-    return _rebuild(F.sweat_figure(b))
+    return _rebuild(sweat_fig.sweat_figure(b))
 
 
 _REBUILD = "rebuild the figure and create a new FigureWidget per change"

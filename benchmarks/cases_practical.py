@@ -50,7 +50,11 @@ from pathlib import Path
 from typing import Any
 
 from cramp_lessons.learner.progress import ProgressStore
-from cramp_lessons.widgets import practical as PW
+from cramp_lessons.widgets.tools.causefinder import CauseFinderWidget, cause_finder
+from cramp_lessons.widgets.tools.diary import DiaryWidget, cramp_diary
+from cramp_lessons.widgets.tools.planner import PlannerWidget, prevention_planner
+from cramp_lessons.widgets.tools.redflags import RedFlagWidget, red_flag_checker
+from cramp_lessons.widgets.tools.routine import RoutineWidget, relief_routine
 
 # -- helpers ----------------------------------------------------------------------------------
 
@@ -170,13 +174,13 @@ def _base_home() -> Path:
 
 def make_planner() -> Adapted:
     tmp = _tempdir()
-    w = PW.PlannerWidget(store=_store(tmp), export_dir=tmp)  # nothing saved: starts unticked
+    w = PlannerWidget(store=_store(tmp), export_dir=tmp)  # nothing saved: starts unticked
     return Adapted(w, dict(w.boxes))
 
 
 def _planner_baseline(**values: bool) -> Any:
     with _home(_base_home()):
-        w = PW.prevention_planner()
+        w = prevention_planner()
         for sid, v in values.items():
             if v:
                 w.boxes[sid].value = True
@@ -189,12 +193,12 @@ _RF = "redflags."
 
 
 def make_redflags() -> Adapted:
-    w = PW.RedFlagWidget()
+    w = RedFlagWidget()
     return Adapted(w, {k.removeprefix(_RF): b for k, b in w.boxes.items()})
 
 
 def _redflags_baseline(**values: bool) -> Any:
-    w = PW.red_flag_checker()
+    w = red_flag_checker()
     for k, v in values.items():
         if v:
             w.boxes[_RF + k].value = True
@@ -204,7 +208,7 @@ def _redflags_baseline(**values: bool) -> Any:
 # -- cause finder -----------------------------------------------------------------------------
 
 
-def _causefinder_controls(w: PW.CauseFinderWidget) -> dict[str, Any]:
+def _causefinder_controls(w: CauseFinderWidget) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for g, c in w.controls.items():
         if isinstance(c, dict):
@@ -216,12 +220,12 @@ def _causefinder_controls(w: PW.CauseFinderWidget) -> dict[str, Any]:
 
 
 def make_causefinder() -> Adapted:
-    w = PW.CauseFinderWidget()
+    w = CauseFinderWidget()
     return Adapted(w, _causefinder_controls(w))
 
 
 def _causefinder_baseline(**values: Any) -> Any:
-    w = PW.cause_finder()
+    w = cause_finder()
     controls = _causefinder_controls(w)
     for k, v in values.items():
         if v not in (False, ""):  # differs from a fresh tool's default
@@ -283,7 +287,7 @@ def _entries(n: int = 60) -> list[tuple]:
     ]
 
 
-def _submit(w: PW.DiaryWidget, entry: tuple) -> None:
+def _submit(w: DiaryWidget, entry: tuple) -> None:
     """Fill the form as the front end would, then click "Add to diary"."""
     when, muscle, seconds, activity, helped = entry
     _from_frontend(w.when, "value", when)
@@ -299,7 +303,7 @@ def _submit(w: PW.DiaryWidget, entry: tuple) -> None:
 
 def make_diary() -> Adapted:
     tmp = _tempdir()
-    w = PW.DiaryWidget(store=_store(tmp), export_dir=tmp)  # a fresh, empty diary
+    w = DiaryWidget(store=_store(tmp), export_dir=tmp)  # a fresh, empty diary
     return Adapted(w, {"add_entry": Action(None, lambda _old, new: _submit(w, new))})
 
 
@@ -317,7 +321,7 @@ def _diary_baseline_run(_control: str, entry: tuple) -> Any:
                 "helped": list(helped),
             }
         )
-        return PW.cramp_diary()
+        return cramp_diary()
 
 
 # -- routine ----------------------------------------------------------------------------------
@@ -352,7 +356,7 @@ def _to_timed_step(routine: Any, now: float) -> None:
 
 def make_routine() -> Adapted:
     clock = FakeClock()
-    w = PW.RoutineWidget(_TECHNIQUE, clock=clock, ticker=NullTicker())
+    w = RoutineWidget(_TECHNIQUE, clock=clock, ticker=NullTicker())
     w.start()
     for _ in range(_TIMED_STEP):
         w.skip()  # the timed hold starts at clock.now
@@ -369,7 +373,7 @@ def make_routine() -> Adapted:
 
 
 def _routine_baseline_run(_control: str, t: float) -> Any:
-    w = PW.relief_routine(_TECHNIQUE)
+    w = relief_routine(_TECHNIQUE)
     w.stop()
     clock = FakeClock()
     w.clock, w.ticker = clock, NullTicker()

@@ -17,7 +17,7 @@ from cramp_lessons.practical.causefinder import (
     find_causes,
     load_rules,
 )
-from cramp_lessons.widgets.practical import CauseFinderWidget
+from cramp_lessons.widgets.tools.causefinder import CauseFinderWidget
 
 COURSE = load_course()
 ORDER = tuple(lv.id for lv in COURSE.urgency)  # the scale, read from content/urgency.yaml

@@ -26,7 +26,7 @@ from cramp_lessons.practical.diary import (
     hour_counts,
     validate_entry,
 )
-from cramp_lessons.widgets.practical import DiaryWidget
+from cramp_lessons.widgets.tools.diary import DiaryWidget
 
 NOW = datetime(2024, 5, 1, 12, 0)
 

@@ -4,7 +4,8 @@ import plotly.graph_objects as go
 import pytest
 from ipywidgets.widgets.widget_description import DescriptionWidget
 
-from cramp_lessons.figures import body as F
+from cramp_lessons.figures import acupressure as acupressure_fig
+from cramp_lessons.figures import leg as leg_fig
 from cramp_lessons.figures.palette import OKABE_ITO
 from cramp_lessons.physiology import circulation as circ
 from cramp_lessons.physiology import leg as legm
@@ -77,8 +78,8 @@ def test_leg_explorer_moves_the_leg_and_says_so():
     e = X.leg_explorer(knee=0, ankle=15)
     s = legm.leg_state(0, 15)
     assert e.summary().startswith(
-        f"Knee 0 deg, ankle +15 deg: gastrocnemius {F.pct(s.gastrocnemius_fraction)}% and soleus "
-        f"{F.pct(s.soleus_fraction)}% of standing length: both stretched."
+        f"Knee 0 deg, ankle +15 deg: gastrocnemius {leg_fig.pct(s.gastrocnemius_fraction)}% and soleus "
+        f"{leg_fig.pct(s.soleus_fraction)}% of standing length: both stretched."
     )
     before_x = np.array(e.figure.data[1].x)
     before_summary = e.summary()
@@ -89,7 +90,7 @@ def test_leg_explorer_moves_the_leg_and_says_so():
     g, s = legm.calf_lengths(90, 15)
     assert e.figure.data[6].y[0] == pytest.approx(float(g) * 100)
     assert e.figure.data[7].y[0] == pytest.approx(float(s) * 100)
-    assert f"G {F.pct(g)}%" in e.figure.data[3].text
+    assert f"G {leg_fig.pct(g)}%" in e.figure.data[3].text
 
 
 def test_choosing_a_posture_sets_the_sliders_once():
@@ -173,11 +174,11 @@ def test_stretch_animation_steps_match_the_model(tid):
     model = legm.leg_state(end.knee, end.ankle)
     assert fig.data[1].customdata[0] == pytest.approx(model.gastrocnemius_fraction)
     assert fig.data[2].customdata[0] == pytest.approx(model.soleus_fraction)
-    assert f"gastrocnemius {F.pct(model.gastrocnemius_fraction)}%" in fig.data[4].text[0]
+    assert f"gastrocnemius {leg_fig.pct(model.gastrocnemius_fraction)}%" in fig.data[4].text[0]
     assert g0 < fig.data[1].customdata[0]
     assert fig.layout.xaxis.title.text and fig.layout.yaxis.title.text
     s = X.stretch_animation_summary(tid)
-    assert f"soleus {F.pct(model.soleus_fraction)}%" in s
+    assert f"soleus {leg_fig.pct(model.soleus_fraction)}%" in s
     assert a.summary().startswith(f"Step 12 of 12: knee {model.knee_deg:.0f} deg") and a.summary().endswith(s)
     assert "llustrative" in a.caption
 
@@ -220,7 +221,7 @@ def test_every_acupressure_point_the_content_names_is_placed_and_no_other():
     from cramp_lessons.course.model import load_course
 
     names = [p.id for p in load_course().figure("acupressure").points]
-    assert sorted(names) == sorted(F.ACUPOINT_PLACES)
+    assert sorted(names) == sorted(acupressure_fig.ACUPOINT_PLACES)
 
 
 @pytest.fixture(scope="module")

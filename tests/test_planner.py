@@ -27,7 +27,7 @@ from cramp_lessons.practical.planner import (
     save_plan,
     situation_choices,
 )
-from cramp_lessons.widgets.practical import PlannerWidget
+from cramp_lessons.widgets.tools.planner import PlannerWidget
 
 SITUATIONS = [
     "athlete",

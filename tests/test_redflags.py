@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import cramp_lessons
 from cramp_lessons.course.model import CONTENT_DIR, load_course
 from cramp_lessons.practical.redflags import NOTHING_TICKED, RedFlagError, check_signs, level_labels, signs
-from cramp_lessons.widgets.practical import RedFlagWidget
+from cramp_lessons.widgets.tools.redflags import RedFlagWidget
 
 COURSE = load_course()
 ORDER = tuple(lv.id for lv in COURSE.urgency)  # the scale, read from content
@@ -137,7 +137,12 @@ TOOLS = [
     "practical/cases.py",
     "practical/routine.py",
     "practical/diary.py",
-    "widgets/practical.py",
+    "widgets/tools/base.py",
+    "widgets/tools/routine.py",
+    "widgets/tools/planner.py",
+    "widgets/tools/diary.py",
+    "widgets/tools/redflags.py",
+    "widgets/tools/causefinder.py",
     "widgets/content.py",
     "widgets/cases.py",
     "figures/diary.py",

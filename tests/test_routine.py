@@ -16,7 +16,7 @@ from cramp_lessons.practical.routine import (
     relief_techniques,
     steps_from_topic,
 )
-from cramp_lessons.widgets.practical import RoutineWidget, ThreadTicker
+from cramp_lessons.widgets.tools.routine import RoutineWidget, ThreadTicker
 
 LONG_CRAMP_SECONDS = long_cramp().seconds  # from the content: redflags.long_cramp's limit_minutes
 

@@ -13,9 +13,12 @@ the classroom subscribes and :func:`forward_answer` queues it for the server.
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cramp_lessons.errors import CrampLessonsError
+
+if TYPE_CHECKING:
+    from cramp_lessons.events import AnswerEvent
 
 
 class ClassroomError(CrampLessonsError):
@@ -47,7 +50,8 @@ class Offline(ClassroomError):
     status = 503
 
 
-# The student session answers are forwarded to; set by join(), cleared by leave().
+# The student session answers are forwarded to; set by join(), cleared by leave(). A StudentClient,
+# typed Any: naming it here would make the server (which imports this package) import the client.
 _ACTIVE: Any = None
 
 
@@ -70,7 +74,7 @@ def set_active(client: Any) -> None:
         events.subscribe(_on_answer)
 
 
-def _on_answer(event: Any) -> None:
+def _on_answer(event: AnswerEvent) -> None:
     forward_answer(event.question.id, event.answer, event.seconds)
 
 

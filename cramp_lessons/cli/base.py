@@ -10,9 +10,13 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from cramp_lessons.errors import CrampLessonsError
+
+if TYPE_CHECKING:  # imported where used, so that `cramp-lessons --help` starts fast
+    from cramp_lessons.course.model import Course
+    from cramp_lessons.learner.progress import ProgressStore
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -34,8 +38,13 @@ class HelpFormatter(argparse.HelpFormatter):
 class Parser(argparse.ArgumentParser):
     """The command's parser; its subcommands' parsers are of this class too, so share the layout."""
 
-    def __init__(self, *args: Any, formatter_class: Any = HelpFormatter, **kwargs: Any) -> None:
-        super().__init__(*args, formatter_class=formatter_class, **kwargs)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
+
+
+# What ``add_subparsers`` returns: the command's (or a command's ACTION) subparsers.
+Subparsers: TypeAlias = "argparse._SubParsersAction[Parser]"
 
 
 def _guarded(fn: Handler) -> Handler:
@@ -69,13 +78,13 @@ def _help(parser: argparse.ArgumentParser) -> Handler:
     return show
 
 
-def _store(args: argparse.Namespace) -> Any:
+def _store(args: argparse.Namespace) -> ProgressStore:
     from cramp_lessons.learner.progress import ProgressStore, get_store
 
     return ProgressStore(args.store) if getattr(args, "store", None) else get_store()
 
 
-def _course(args: argparse.Namespace) -> Any:
+def _course(args: argparse.Namespace) -> Course:
     from cramp_lessons.course.model import collect_errors, load_course
 
     if not getattr(args, "content_dir", None):
@@ -85,6 +94,7 @@ def _course(args: argparse.Namespace) -> Any:
         raise CrampLessonsError(
             f"the content in {args.content_dir} has {len(errors)} problem(s); first: {errors[0]}"
         )
+    assert course is not None  # collect_errors gives a course whenever it found no problem
     return course
 
 
@@ -98,7 +108,7 @@ def _write(text: str, output: str | None) -> None:
         sys.stdout.write(text)
 
 
-def _subcommands(subparsers: Any, name: str, **kwargs: Any) -> Any:
+def _subcommands(subparsers: Subparsers, name: str, **kwargs: Any) -> Subparsers:
     """The ACTION subparsers of command ``name``, creating the command if the parser lacks it."""
     parser = subparsers.choices.get(name) or subparsers.add_parser(name, **kwargs)
     for action in parser._actions:
@@ -107,6 +117,6 @@ def _subcommands(subparsers: Any, name: str, **kwargs: Any) -> Any:
     return parser.add_subparsers(dest=f"{name}_command", metavar="ACTION", required=True)
 
 
-def _items(subparsers: Any) -> Any:
+def _items(subparsers: Subparsers) -> Subparsers:
     """The ACTION subparsers of ``items``: :mod:`.content` adds ``lint``, :mod:`.learner` ``report``."""
     return _subcommands(subparsers, "items", help="the quiz items: lint them, report how they worked")

@@ -7,12 +7,11 @@ import argparse
 import socket
 import sys
 import time
-from typing import Any
 
-from cramp_lessons.cli.base import _guarded
+from cramp_lessons.cli.base import Subparsers, _guarded
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     """Add ``classroom serve``, ``purge`` and ``list`` to the subcommands."""
     p = subparsers.add_parser(
         "classroom",

@@ -7,10 +7,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from cramp_lessons.cli.base import _course, _guarded, _items, _write
+from cramp_lessons.cli.base import Subparsers, _course, _guarded, _items, _write
 from cramp_lessons.errors import CrampLessonsError
+
+if TYPE_CHECKING:
+    from cramp_lessons.course.model import Course
 
 
 # ------------------------------------------------------------------ check / items lint
@@ -52,7 +55,7 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check_words(course: object, args: argparse.Namespace) -> int:
+def _check_words(course: Course, args: argparse.Namespace) -> int:
     """The glossary rules (errors) and the cards' readability (warnings); returns the number of errors."""
     from cramp_lessons.course.readability import CARD_LIMIT, hard_cards
     from cramp_lessons.course.rendered import lesson_notebooks, resolve_notebooks_dir
@@ -66,20 +69,20 @@ def _check_words(course: object, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     else:
-        found = lesson_notebooks(course, nb_dir)  # type: ignore[arg-type]
-        for les in course.in_order():  # type: ignore[attr-defined]
+        found = lesson_notebooks(course, nb_dir)
+        for les in course.in_order():
             if les.status == "available" and les.id not in found:
                 print(
                     f"WARNING: lesson {les.id!r}: notebook {les.notebook} is not in {nb_dir}", file=sys.stderr
                 )
-    findings = check_glossary(course, nb_dir)  # type: ignore[arg-type]
+    findings = check_glossary(course, nb_dir)
     errors = [f for f in findings if f.level == "error"]
     for f in errors:
         print(f"error: {f}", file=sys.stderr)
     for f in findings:
         if f.level == "warning":
             print(f"WARNING: {f}", file=sys.stderr)
-    for tid, grade in hard_cards(course):  # type: ignore[arg-type]
+    for tid, grade in hard_cards(course):
         print(
             f"WARNING: readability: card {tid} reads at grade {grade:.1f}, above {CARD_LIMIT:g} "
             "(shorter sentences and everyday words bring it down)",
@@ -90,25 +93,20 @@ def _check_words(course: object, args: argparse.Namespace) -> int:
     return len(errors)
 
 
-def _check_items(course: object, *, strict: bool, lessons: list[str] | None = None) -> int:
+def _check_items(course: Course, *, strict: bool, lessons: list[str] | None = None) -> int:
     """The item-writing rules (warnings; errors with ``strict``); returns the number of errors."""
     from cramp_lessons.questions.itemlint import cue_scores, lint
 
-    findings = lint(course)  # type: ignore[arg-type]
+    findings = lint(course)
     if lessons:
-        qs = {q.id: b.lesson for b in course.banks.values() for q in b.questions}  # type: ignore[attr-defined]
-        banks = {b.bank: b.lesson for b in course.banks.values()}  # type: ignore[attr-defined]
+        qs = {q.id: b.lesson for b in course.banks.values() for q in b.questions}
+        banks = {b.bank: b.lesson for b in course.banks.values()}
         findings = [f for f in findings if qs.get(f.where, banks.get(f.where, f.where)) in lessons]
     label = "error" if strict else "WARNING"
     for f in findings:
         print(f"{label}: items: {f}", file=sys.stderr)
-    qs_in = [
-        q
-        for b in course.banks.values()  # type: ignore[attr-defined]
-        for q in b.questions
-        if not lessons or b.lesson in lessons
-    ]
-    for s in cue_scores(course, qs_in).values():  # type: ignore[arg-type]
+    qs_in = [q for b in course.banks.values() for q in b.questions if not lessons or b.lesson in lessons]
+    for s in cue_scores(course, qs_in).values():
         print(f"items: {s}", file=sys.stderr)
     return len(findings) if strict else 0
 
@@ -187,7 +185,7 @@ def _readability(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     """Add ``check``, ``items lint``, ``export``, ``import`` and ``readability`` to the subcommands."""
     c = subparsers.add_parser("check", help="validate course content (the installed content by default)")
     c.add_argument("content_dir", nargs="?", help="a content folder to check")

@@ -6,10 +6,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from cramp_lessons.cli.base import _course, _guarded, _help, _items, _store
+from cramp_lessons.cli.base import Subparsers, _course, _guarded, _help, _items, _store
 from cramp_lessons.errors import CrampLessonsError
+
+if TYPE_CHECKING:
+    from cramp_lessons.questions.itemstats import Response
 
 
 # ------------------------------------------------------------------ progress
@@ -78,7 +81,7 @@ def _db_shown(url: str) -> str:
         return echo(url, 80)
 
 
-def _class_responses(session_id: str, db: str | None) -> tuple[list[Any], str]:
+def _class_responses(session_id: str, db: str | None) -> tuple[list[Response], str]:
     """A class session's answers as item-analysis responses, and where they came from."""
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError, SQLAlchemyError
@@ -145,7 +148,7 @@ def _items_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     """Add ``progress`` and ``items report`` to the subcommands."""
     p = subparsers.add_parser("progress", help="export, import or reset your progress (answers and reviews)")
     p.add_argument("--store", help=argparse.SUPPRESS)  # a store other than the learner's (tests, teachers)

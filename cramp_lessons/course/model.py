@@ -9,10 +9,10 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, Protocol, TypeVar, overload
 
 import yaml
 from pydantic import (
@@ -226,7 +226,7 @@ class EvidenceLevel(_Model):
 def _evidence_problems(levels: list[EvidenceLevel]) -> list[tuple[str, str, str]]:
     """(item, field, problem) for a scale that is not the five tags, each once, strongest first,
     each with words and an icon of its own."""
-    ids = [e.id for e in levels]
+    ids: list[str] = [e.id for e in levels]
     order = ", ".join(EVIDENCE_TAGS)
     out = []
     for tag in EVIDENCE_TAGS:
@@ -254,7 +254,7 @@ def _evidence_problems(levels: list[EvidenceLevel]) -> list[tuple[str, str, str]
     return out
 
 
-def _ordered(items: list[Any], what: str) -> None:
+def _ordered(items: Sequence[UrgencyLevel | Verdict], what: str) -> None:
     _unique([i.id for i in items], what)
     seen: dict[int, str] = {}
     for i in items:
@@ -363,7 +363,7 @@ class FiguresFile(_Model):
 
     @field_validator("figures")
     @classmethod
-    def _each_once(cls, v: list[Any]) -> list[Any]:
+    def _each_once(cls, v: list[Figure]) -> list[Figure]:
         ids = [f.id for f in v]
         _unique(ids, "figures")
         for i in FIGURE_IDS:
@@ -398,7 +398,7 @@ class _Question(Cited):
     # A variant: the named generator (variants.py) draws each learner's numbers and computes the
     # answer with the course's own model; the text's {placeholders} take its numbers.
     generator: str | None = None
-    _template: Any = PrivateAttr(default=None)  # a variant's template (the course keeps one draw)
+    _template: Question | None = PrivateAttr(default=None)  # a variant's template (the course keeps one draw)
     _seed: str | None = PrivateAttr(default=None)  # and the seed of this draw
     # Shown after a wrong first try: points to the reasoning without giving the answer. Every
     # `apply` question has one; a success after the hint counts less (grading.HINTED_SCORE).
@@ -541,7 +541,7 @@ class Bank(_Model):
         return self
 
 
-def _unique(ids: list[str], what: str) -> None:
+def _unique(ids: Sequence[str], what: str) -> None:
     seen: set[str] = set()
     for i in ids:
         if i in seen:
@@ -655,7 +655,7 @@ class Course:
     topics: dict[str, Topic]
     kinds: dict[str, str]  # topic id -> kind
     banks: dict[str, Bank]
-    questions: dict[str, Any]
+    questions: dict[str, Question]
     documents: dict[str, str]  # Markdown documents by stem, e.g. "disclaimer"
     sequences: dict[str, list[Step]]  # stepped diagrams by stem, e.g. "coupling"
     tables: dict[str, str]  # other top-level YAML (the cause finder's rules), checked by their own module
@@ -665,7 +665,7 @@ class Course:
     # evidence.yaml: tag -> how it reads (words, icon), strongest first: course.evidence["weak"].words
     evidence: dict[str, EvidenceLevel] = field(default_factory=dict)
     # figures.yaml: figure id -> its words (empty if the file is absent): course.figure("acupressure")
-    figures: dict[str, Any] = field(default_factory=dict)
+    figures: dict[str, Figure] = field(default_factory=dict)
 
     @property
     def urgency_rank(self) -> dict[str, int]:
@@ -681,7 +681,15 @@ class Course:
             f"no urgency level {level_id!r}; the levels are: {', '.join(lv.id for lv in self.urgency)}"
         )
 
-    def figure(self, figure_id: str) -> Any:
+    @overload
+    def figure(self, figure_id: Literal["acupressure"]) -> AcupressureFigure: ...
+    @overload
+    def figure(self, figure_id: Literal["spine"]) -> SpineFigure: ...
+    @overload
+    def figure(self, figure_id: Literal["abi"]) -> AbiFigure: ...
+    @overload
+    def figure(self, figure_id: str) -> Figure: ...
+    def figure(self, figure_id: str) -> Figure:
         """The words of a figure (``figures.yaml``): ``course.figure("acupressure").points``."""
         try:
             return self.figures[figure_id]
@@ -698,7 +706,7 @@ class Course:
             f"no verdict {verdict_id!r}; the verdicts are: {', '.join(v.id for v in self.verdicts)}"
         )
 
-    def question(self, qid: str) -> Any:
+    def question(self, qid: str) -> Question:
         try:
             return self.questions[qid]
         except KeyError:
@@ -736,7 +744,7 @@ class Course:
 
 
 class _DuplicateKey(yaml.constructor.ConstructorError):
-    def __init__(self, key: Any, first_line: int, mark: Any):
+    def __init__(self, key: Any, first_line: int, mark: yaml.Mark | None):
         self.key = key
         super().__init__(
             None, None, f"duplicate key {echo(key)} (first given on line {first_line}); keep one", mark
@@ -760,7 +768,7 @@ class _Loader(yaml.SafeLoader):
         super().__init__(stream)
         self._depth = 0
 
-    def compose_node(self, parent: Any, index: Any) -> Any:
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         # An alias repeats a subtree by reference: nine lines of them expand to a billion nodes.
         # Course content never needs one, so none is read.
         if self.check_event(yaml.AliasEvent):
@@ -780,7 +788,7 @@ class _Loader(yaml.SafeLoader):
         finally:
             self._depth -= 1
 
-    def construct_object(self, node: Any, deep: bool = False) -> Any:
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         try:
             return super().construct_object(node, deep)
         except yaml.YAMLError:
@@ -795,8 +803,8 @@ class _Loader(yaml.SafeLoader):
                 None, None, f"cannot read {echo(node.value, 60)} as {kind}: {reason}", node.start_mark
             ) from None
 
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        if isinstance(node, yaml.MappingNode):
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        if isinstance(node, yaml.MappingNode):  # not so for `!!map` on a scalar: SafeConstructor reports it
             seen: dict[Any, int] = {}
             for key_node, _value in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
@@ -848,9 +856,21 @@ def parse_yaml(text: str, rel: str) -> Any:
 
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 
-def parse_table(text: str, rel: str, model: type[M], where: Callable[[Any, tuple], tuple[str, str]]) -> M:
+class _Cites(Protocol):
+    """An item whose references are checked against ``references.yaml``."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def references(self) -> list[str]: ...
+
+
+def parse_table(
+    text: str, rel: str, model: type[M], where: Callable[[Any, tuple[int | str, ...]], tuple[str, str]]
+) -> M:
     """A content table that its own module checks (the cause finder's rules, the worked cases):
     strict YAML, a mapping at the top, validated as ``model``. The first problem is a ContentError;
     ``where(data, loc)`` names the item and field of a validation error's location.
@@ -877,10 +897,11 @@ def _load_yaml(path: Path, rel: str, top: type = dict) -> Any:
 
 def _errors_from(rel: str, data: Any, err: ValidationError) -> list[ContentError]:
     """Turn pydantic's locations into (item id, field) that an author can find."""
-    out = []
+    out: list[ContentError] = []
     for e in err.errors():
         loc = list(e["loc"])
-        node, item, path = data, "-", []
+        node, item = data, "-"
+        path: list[str] = []
         for _i, part in enumerate(loc):
             if isinstance(node, dict) and part in node:
                 node = node[part]
@@ -912,7 +933,7 @@ def collect_errors(content_dir: Path | str | None = None) -> tuple[Course | None
     if not root.is_dir():
         return None, [ContentError(str(root), "-", "-", "content folder not found")]
 
-    def parse(model: Any, rel: str, top: type = dict) -> Any:
+    def parse(model: type[T], rel: str, top: type = dict) -> T | None:
         try:
             data = _load_yaml(root / rel, rel, top)
         except ContentError as e:
@@ -953,7 +974,7 @@ def collect_errors(content_dir: Path | str | None = None) -> tuple[Course | None
         if register(ref.id, "references.yaml", "reference"):
             references[ref.id] = ref
 
-    def required(model: Any, rel: str, why: str) -> Any:
+    def required(model: type[T], rel: str, why: str) -> T | None:
         if not (root / rel).exists():
             errors.append(ContentError(rel, "-", "-", f"missing file: {why}"))
             return None
@@ -968,24 +989,26 @@ def collect_errors(content_dir: Path | str | None = None) -> tuple[Course | None
     if ef is not None and (problems := _evidence_problems(ef.tags)):
         errors.extend(ContentError("evidence.yaml", *p) for p in problems)
         ef = None
-    evidence = {e.id: e for e in ef.tags} if ef else {}
+    evidence: dict[str, EvidenceLevel] = {e.id: e for e in ef.tags} if ef else {}
 
     # The figures' words are optional: a content folder without figures.yaml has none (the body
     # lessons' figures then cannot be drawn from it).
     ff = parse(FiguresFile, "figures.yaml") if (root / "figures.yaml").exists() else None
-    figures = {f.id: f for f in ff.figures} if ff else {}
+    figures: dict[str, Figure] = {f.id: f for f in ff.figures} if ff else {}
 
     topics: dict[str, Topic] = {}
     kinds: dict[str, str] = {}
     for path in sorted((root / "topics").glob("*.yaml")):
         rel = path.relative_to(root).as_posix()
         tf = parse(TopicsFile, rel)
-        for t in tf.items if tf else []:
+        if tf is None:
+            continue
+        for t in tf.items:
             if register(t.id, rel, "topic"):
                 topics[t.id], kinds[t.id] = t, tf.kind
 
     banks: dict[str, Bank] = {}
-    questions: dict[str, Any] = {}
+    questions: dict[str, Question] = {}
     for path in sorted((root / "quizzes").glob("*.yaml")):
         rel = path.relative_to(root).as_posix()
         b = parse(Bank, rel)
@@ -1042,7 +1065,7 @@ def collect_errors(content_dir: Path | str | None = None) -> tuple[Course | None
         )
 
     # Cross-references: every cited reference defined, every lesson named exists.
-    def check_refs(obj: Any, rel: str) -> None:
+    def check_refs(obj: _Cites, rel: str) -> None:
         for r in obj.references:
             if r not in references:
                 errors.append(

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import random
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from cramp_lessons.errors import CrampLessonsError
 
@@ -52,7 +52,10 @@ class Generator:
     about: str  # which model, in a few words
 
 
-def _pick(rng: random.Random, values) -> Any:
+T = TypeVar("T")
+
+
+def _pick(rng: random.Random, values: Iterable[T]) -> T:
     return rng.choice(list(values))
 
 
@@ -238,6 +241,8 @@ def _fill(text: str | None, params: dict[str, Any], qid: str, where: str) -> str
         raise VariantError(qid, f"{where} has a placeholder the generator does not give ({e})") from None
 
 
+# A question is typed Any here: the model imports this module (to settle each variant as it loads a
+# bank), so this module may not import the model's Question (no import cycles within a folder).
 def instance(question: Any, seed: str | int) -> Any:
     """The concrete question of a variant template for ``seed`` (the question itself if not a variant)."""
     template = getattr(question, "_template", None) or question

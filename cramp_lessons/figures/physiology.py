@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
+from numpy.typing import ArrayLike
 from plotly.subplots import make_subplots
 
 from cramp_lessons.figures.palette import OKABE_ITO, TEMPLATE
@@ -42,10 +43,10 @@ REFLEX_TRACES = ("drive", "spindle", "gto", "cramp", "activity", "force", "force
 COUPLING_TRACES = ("nodes", "current")
 
 
-def spike_ticks(spikes: Sequence[float], y: float) -> tuple[np.ndarray, np.ndarray]:
+def spike_ticks(spikes: ArrayLike, y: float) -> tuple[np.ndarray, np.ndarray]:
     """x, y of a row of tick marks at ``y``, one per action potential."""
-    spikes = np.asarray(spikes, dtype=float)
-    return spikes, np.full(spikes.shape, y)
+    xs = np.asarray(spikes, dtype=float)
+    return xs, np.full(xs.shape, y)
 
 
 def twitch_figure(

@@ -30,10 +30,12 @@ from cramp_lessons.course.model import (
     Bank,
     Course,
     Id,
+    Lesson,
     Matching,
     MultipleSelect,
     Numeric,
     Ordering,
+    Question,
     SingleChoice,
     TrueFalse,
 )
@@ -50,7 +52,7 @@ class ExportError(CrampLessonsError, ValueError):
 
 
 # ------------------------------------------------------------------ selection
-def _selection(course: Course, lesson: str | None) -> list[tuple[Any, Any, Any]]:
+def _selection(course: Course, lesson: str | None) -> list[tuple[Lesson, Bank, Question]]:
     """(lesson, bank, question) for the chosen lesson (or all), in lesson then bank order."""
     if lesson is not None and lesson not in course.lessons:
         raise ExportError(f"unknown lesson {lesson!r}; lessons: {', '.join(sorted(course.lessons))}")
@@ -67,7 +69,7 @@ def _selection(course: Course, lesson: str | None) -> list[tuple[Any, Any, Any]]
     return out
 
 
-def unsupported(fmt: str, question: Any) -> str | None:
+def unsupported(fmt: str, question: Question) -> str | None:
     """Why ``question`` cannot be exported to ``fmt``, or None if it can."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
@@ -131,7 +133,7 @@ def _weight(w: float) -> str:
     return f"{w:.5f}".rstrip("0").rstrip(".")
 
 
-def _general_feedback(course: Course, q: Any) -> str:
+def _general_feedback(course: Course, q: Question) -> str:
     text = f"{q.explanation} (Evidence: {q.evidence}.)"
     cites = course.cite(q.references)
     if cites:
@@ -139,7 +141,7 @@ def _general_feedback(course: Course, q: Any) -> str:
     return text
 
 
-def _gift_question(course: Course, q: Any) -> str:
+def _gift_question(course: Course, q: Question) -> str:
     e = gift_escape
     prompt = q.prompt
     if isinstance(q, Numeric) and q.unit:
@@ -161,9 +163,8 @@ def _gift_question(course: Course, q: Any) -> str:
         # {T#feedback for a wrong answer#feedback for a right answer####general}
         return f"{head}{{{'T' if q.answer else 'F'}#{e(wrong)}#{e(right)}####{e(_general_feedback(course, q))}}}\n"
     elif isinstance(q, Numeric):
-        key = (
-            f"{_num(q.value)}:{_num(q.tolerance)}" if q.value is not None else f"{_num(q.min)}..{_num(q.max)}"
-        )
+        lo, hi = q.bounds  # min and max when the question gives no value
+        key = f"{_num(q.value)}:{_num(q.tolerance)}" if q.value is not None else f"{_num(lo)}..{_num(hi)}"
         body = f"\t={key}#{e('Within the accepted range.')}\n\t~#{e('Not within the accepted range.')}\n"
         return f"{head}{{#\n{body}{general}}}\n"
     elif isinstance(q, Matching):
@@ -198,7 +199,7 @@ def _h(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def _jq_question(course: Course, q: Any) -> dict[str, Any]:
+def _jq_question(course: Course, q: Question) -> dict[str, Any]:
     why = f" {q.explanation}"
     if isinstance(q, (SingleChoice, MultipleSelect)):
         return {
@@ -302,7 +303,7 @@ def export_markdown(course: Course, lesson: str | None = None, seed: int | str =
     return "\n".join(sheet + key) + "\n"
 
 
-def _worksheet_body(q: Any, seed: int | str, out: list[str]) -> str:
+def _worksheet_body(q: Question, seed: int | str, out: list[str]) -> str:
     """Append the answer area of ``q`` to ``out``; return its line in the answer key."""
     if isinstance(q, (SingleChoice, MultipleSelect)):
         how = "Tick one." if isinstance(q, SingleChoice) else "Tick every answer that applies."
@@ -340,7 +341,8 @@ def _numeric_key(q: Numeric) -> str:
     if q.value is not None:
         tol = f" (±{_num(q.tolerance)})" if q.tolerance else ""
         return f"{_num(q.value)}{unit}{tol}"
-    return f"between {_num(q.min)} and {_num(q.max)}{unit}"
+    lo, hi = q.bounds  # min and max, as the question gives no value
+    return f"between {_num(lo)} and {_num(hi)}{unit}"
 
 
 # ------------------------------------------------------------------ import from jupyterquiz
@@ -465,6 +467,7 @@ def _from_jq(item: Any, qid: str) -> tuple[dict[str, Any], list[str]]:
     if not prompt:
         raise _Skip("it has no question text")
     notes = ["HTML tags removed from the question"] if tags else []
+    q: dict[str, Any]  # the bank's question as its YAML will hold it
     answers = item.get("answers")
     if not isinstance(answers, list) or not answers or not all(isinstance(a, dict) for a in answers):
         raise _Skip("it has no list of answers")
@@ -497,7 +500,7 @@ def _from_jq(item: Any, qid: str) -> tuple[dict[str, Any], list[str]]:
             single = kind == "multiple_choice" and len(right) == 1
             options = []
             for k, (a, t) in enumerate(zip(answers, texts, strict=False)):
-                opt = {"id": _option_id(k), "text": t}
+                opt: dict[str, Any] = {"id": _option_id(k), "text": t}
                 if a["correct"]:
                     opt["correct"] = True
                 opt["feedback"] = _feedback(a, "Correct." if a["correct"] else "Not correct.")[0]
@@ -515,7 +518,7 @@ def _from_jq(item: Any, qid: str) -> tuple[dict[str, Any], list[str]]:
         explanation, has_expl = _explanation(right)
         if not has_expl:
             notes.append("placeholder explanation: write one")
-        q: dict[str, Any] = {"id": qid, "type": "numeric", "prompt": prompt}
+        q = {"id": qid, "type": "numeric", "prompt": prompt}
         if ranges:
             lo, hi = sorted(float(x) for x in ranges[0]["range"])
             q.update({"min": lo, "max": hi})

@@ -20,7 +20,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from cramp_lessons.course.model import Course
+from cramp_lessons.course.model import Course, Question
 from cramp_lessons.errors import CrampLessonsError
 from cramp_lessons.questions.grading import TYPE_LABELS, Grade, grade, right_answer
 
@@ -34,9 +34,9 @@ class AssessmentError(CrampLessonsError, ValueError):
 
 
 # ------------------------------------------------------------------ drawing
-def lesson_pools(course: Course) -> dict[str, list[Any]]:
+def lesson_pools(course: Course) -> dict[str, list[Question]]:
     """Each lesson that has questions -> its questions (every bank), in lesson order."""
-    pools: dict[str, list[Any]] = {}
+    pools: dict[str, list[Question]] = {}
     for les in sorted(course.lessons.values(), key=lambda x: (x.number, x.id)):
         qs = [q for b in sorted(course.banks_for(les.id), key=lambda b: b.bank) for q in b.questions]
         if qs:
@@ -46,7 +46,7 @@ def lesson_pools(course: Course) -> dict[str, list[Any]]:
 
 def draw(
     course: Course, seed: int | str | None = None, n_per_lesson: int | None = None, total: int | None = None
-) -> list[Any]:
+) -> list[Question]:
     """A mixed list of questions from every lesson's banks.
 
     Give ``n_per_lesson`` (up to that many from each lesson) or ``total`` (spread as evenly as
@@ -201,15 +201,17 @@ class Report:
         return f"<div class='cramp-report' role='status'>{head}{tables}{missed}</div>"
 
 
-def report(course: Course, graded: list[Grade], drawn: list[Any] | None = None, mode: str = "exam") -> Report:
+def report(
+    course: Course, graded: list[Grade], drawn: list[Question] | None = None, mode: str = "exam"
+) -> Report:
     """Score graded answers by lesson and question type, and list what was missed.
 
     ``graded`` holds one :class:`Grade` per question (the first, if several are given, counts).
     With ``drawn`` (the questions that were asked), unanswered ones count as 0 and are listed.
     """
     first: dict[str, Grade] = {}
-    for g in graded:
-        first.setdefault(g.question_id, g)
+    for given in graded:
+        first.setdefault(given.question_id, given)
     asked = [q.id for q in drawn] if drawn is not None else list(first)
     unknown = [qid for qid in first if qid not in asked]
     if unknown:
@@ -277,7 +279,7 @@ class Assessment:
     """
 
     def __init__(
-        self, course: Course, questions: list[Any], mode: str = "practice", seed: int | str | None = None
+        self, course: Course, questions: list[Question], mode: str = "practice", seed: int | str | None = None
     ) -> None:
         if mode not in MODES:
             raise AssessmentError(f"mode must be 'practice' or 'exam', got {mode!r}")

@@ -57,6 +57,7 @@ from fsrs import Card, Rating, Scheduler
 
 from cramp_lessons.errors import ProgressError
 from cramp_lessons.learner.progress import ProgressStore
+from cramp_lessons.questions.grading import Grade
 
 SLOW_SECONDS: dict[str, float] = {
     "single": 30.0,
@@ -153,11 +154,11 @@ def is_slow(seconds: float | None, question_type: str | None = None) -> bool:
 
 
 def rating_for(
-    grade: Any, seconds: float | None = None, tries: int = 1, question_type: str | None = None
+    grade: Grade, seconds: float | None = None, tries: int = 1, question_type: str | None = None
 ) -> Rating:
     """The FSRS rating for one outcome (see the module docstring for why).
 
-    ``grade`` is a :class:`cramp_lessons.questions.grading.Grade` (anything with ``score`` and ``correct``);
+    ``grade`` is a :class:`cramp_lessons.questions.grading.Grade` (only its ``score`` and ``correct`` are read);
     ``tries`` counts the checks up to and including this one.
     """
     if tries < 1:
@@ -193,7 +194,7 @@ _COLS = "question_id, card, reps, lapses, last_rating, updated"
 def record_outcome(
     store: ProgressStore,
     qid: str,
-    grade: Any,
+    grade: Grade,
     seconds: float | None,
     tries: int,
     now: datetime | float,

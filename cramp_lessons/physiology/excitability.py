@@ -70,6 +70,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from cramp_lessons.errors import CrampLessonsError
 
@@ -648,7 +649,7 @@ class SweepCache:
     def has(self, temp_c: float) -> bool:
         return self._key(temp_c) in self._sweeps
 
-    def sweep(self, temps: float | Sequence[float]) -> dict:
+    def sweep(self, temps: ArrayLike) -> dict:
         """Compute (if needed) the sweeps for ``temps``; return the last one."""
         temps = [float(x) for x in np.atleast_1d(temps)]
         todo = sorted({self._key(x) for x in temps if not self.has(x)})
@@ -752,7 +753,7 @@ class SweepCache:
         )
         return res, s["rate"][i]
 
-    def precompute(self, temps: Sequence[float] | None = None) -> None:
+    def precompute(self, temps: ArrayLike | None = None) -> None:
         """Compute every temperature of the grid now (about 0.3-0.5 s on a laptop core)."""
         self.sweep(self.temp_grid if temps is None else temps)
 

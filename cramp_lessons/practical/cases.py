@@ -83,7 +83,7 @@ class CaseFile(_M):
     cases: list[Case] = Field(min_length=1)
 
 
-def _where(data: Any, loc: tuple) -> tuple[str, str]:
+def _where(data: Any, loc: tuple[int | str, ...]) -> tuple[str, str]:
     if len(loc) >= 2 and loc[0] == "cases" and isinstance(loc[1], int):
         try:
             item = str(data["cases"][loc[1]].get("id") or f"cases[{loc[1]}]")
@@ -127,6 +127,7 @@ def _check(cf: CaseFile, course: Course) -> None:
             if right.topic not in found:
                 fail("likely", f"the right answer {right.topic!r} is not among the cause finder's findings")
         else:
+            assert c.ankle is not None and c.arm is not None  # an ABI case has both (Case's validator)
             try:
                 band = circ.abi_band(circ.ankle_brachial_index(c.ankle, c.arm))
             except circ.MeasurementError as e:
@@ -192,9 +193,10 @@ def judge(case: Case, guess: str | None, urgency: str | None, course: Course | N
         feedback = option.feedback if option else "Choose the most likely cause first."
     else:
         bands = {b.id: b for b in circ.ABI_BANDS}
+        assert case.band is not None  # an ABI case has a band (Case's validator)
         right = guess == case.band
         if guess in bands:
-            feedback = ("Yes. " if right else "Not quite. ") + bands[case.band].explanation  # type: ignore[index]
+            feedback = ("Yes. " if right else "Not quite. ") + bands[case.band].explanation
         else:
             feedback = "Choose a band first."
     return Verdict(case, guess, right, feedback, urgency, urgency == case.urgency)

@@ -151,9 +151,8 @@ class Rules(_M):
         return self.inputs[group].options
 
 
-def _where(data: Any, loc: tuple) -> tuple[str, str]:
+def _where(data: Any, loc: tuple[int | str, ...]) -> tuple[str, str]:
     """(item, field) for an error location: rules[3] -> the rule's target."""
-    loc = [p for p in loc]
     item, path = "-", []
     if len(loc) >= 2 and loc[0] in ("rules", "contradictions") and isinstance(loc[1], int):
         try:
@@ -188,7 +187,8 @@ def _check_against_course(rules: Rules, course: Course) -> None:
             )
         if r.role == "note" and kind == "red_flag":
             raise ContentError(RULES_FILE, item, "role", "a red flag is never only a note")
-    for k, entry in enumerate([*rules.rules, *rules.contradictions]):
+    entries: list[Rule | Contradiction] = [*rules.rules, *rules.contradictions]
+    for k, entry in enumerate(entries):
         item = entry.target if isinstance(entry, Rule) else f"contradictions[{k - len(rules.rules)}]"
         for g in GROUPS:
             for opt in getattr(entry.if_, g) or []:

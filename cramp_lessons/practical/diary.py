@@ -16,13 +16,14 @@ import csv
 import io
 import json
 import math
+import sqlite3
 import statistics
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import (
     BaseModel,
@@ -37,6 +38,9 @@ from pydantic import (
 from cramp_lessons.course.model import Course, load_course
 from cramp_lessons.errors import CrampLessonsError
 from cramp_lessons.practical.redflags import long_cramp
+
+if TYPE_CHECKING:
+    from cramp_lessons.learner.progress import ProgressStore
 
 __all__ = [
     "MUSCLES",
@@ -405,12 +409,18 @@ def entries_from_csv(
 class Diary:
     """The learner's diary in a :class:`~cramp_lessons.learner.progress.ProgressStore`."""
 
-    def __init__(self, store: Any = None, *, course: Course | None = None, now: Any = None) -> None:
+    def __init__(
+        self,
+        store: ProgressStore | None = None,
+        *,
+        course: Course | None = None,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
         if store is None:
             from cramp_lessons.learner.progress import get_store
 
             store = get_store()
-        self.store = store
+        self.store: ProgressStore = store
         self.course = course or load_course()
         # "now" for the future-date check: injected, else the store's clock (itself injectable).
         self._now = now or (lambda: datetime.fromtimestamp(self.store.clock()))
@@ -430,7 +440,7 @@ class Diary:
             self._insert(con, e)
         return e
 
-    def _insert(self, con: Any, e: DiaryEntry) -> None:
+    def _insert(self, con: sqlite3.Connection, e: DiaryEntry) -> None:
         con.execute(
             "INSERT INTO diary(uid, at, muscle, muscle_other, duration, activity, helped, helped_other, notes, created) "
             "VALUES (?,?,?,?,?,?,?,?,?,?)",

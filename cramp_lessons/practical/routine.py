@@ -315,7 +315,8 @@ def steps_from_topic(
     out = []
     for k, text in enumerate(t.steps):
         if k == timed_at:
-            lo, hi = t.hold_seconds  # type: ignore[misc]
+            assert t.hold_seconds is not None  # a timed step exists only when the topic has hold_seconds
+            lo, hi = t.hold_seconds
             secs = hi if hold_pick is None else hold_pick
             if not lo <= secs <= hi:
                 raise RoutineError(
@@ -323,7 +324,9 @@ def steps_from_topic(
                 )
             out.append(RoutineStep(text, "timed", float(secs), "content", (lo, hi), t.id, t.title))
         elif _UNTIL_EASES.search(text):
-            src = "your choice" if stretch_seconds is not None else None
+            src: Literal["content", "your choice"] | None = (
+                "your choice" if stretch_seconds is not None else None
+            )
             out.append(RoutineStep(text, "until_eases", stretch_seconds, src, None, t.id, t.title))
         else:
             out.append(RoutineStep(text, "action", None, None, None, t.id, t.title))

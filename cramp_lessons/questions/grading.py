@@ -30,6 +30,7 @@ from cramp_lessons.course.model import (
     MultipleSelect,
     Numeric,
     Ordering,
+    Question,
     SingleChoice,
     TrueFalse,
     load_course,
@@ -133,7 +134,7 @@ def _fmt(x: float) -> str:
 
 
 # ------------------------------------------------------------------ grading
-def grade(question: Any, answer: Any, course: Course | None = None) -> Grade:
+def grade(question: Question, answer: Any, course: Course | None = None) -> Grade:
     """Grade one answer. Raises :class:`AnswerError` if the answer's form is wrong."""
     course = course or load_course()
     qid = question.id
@@ -273,7 +274,7 @@ def _rng(seed: int | str | None, key: str) -> random.Random:
     return random.Random(f"{seed}:{key}") if seed is not None else random.Random()
 
 
-def shuffled_choices(question: Any, seed: int | str | None = None) -> list[str]:
+def shuffled_choices(question: Question, seed: int | str | None = None) -> list[str]:
     """The display order of a question's choices (option ids, item ids or right-hand texts).
 
     Always shuffled, never the author's order: authors tend to list the right option first (and
@@ -297,14 +298,14 @@ def shuffled_choices(question: Any, seed: int | str | None = None) -> list[str]:
     return out
 
 
-def shuffled_questions(bank: Bank, seed: int | str | None = None) -> list[Any]:
+def shuffled_questions(bank: Bank, seed: int | str | None = None) -> list[Question]:
     qs = list(bank.questions)
     if seed is not None:
         _rng(seed, bank.bank).shuffle(qs)
     return qs
 
 
-def right_answer(question: Any) -> Any:
+def right_answer(question: Question) -> Any:
     """The answer that scores 1, in the answer form ``grade`` accepts (for tests and exports)."""
     if isinstance(question, SingleChoice):
         return next(o.id for o in question.options if o.correct)

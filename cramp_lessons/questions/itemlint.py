@@ -24,7 +24,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from cramp_lessons.course.model import Course, Matching, MultipleSelect, Ordering, SingleChoice, TrueFalse
+from cramp_lessons.course.model import (
+    Bank,
+    Course,
+    Matching,
+    MultipleSelect,
+    Ordering,
+    Question,
+    SingleChoice,
+    TrueFalse,
+)
 from cramp_lessons.errors import AnswerError
 
 __all__ = [
@@ -80,7 +89,7 @@ class CueScore:
 
 
 # ------------------------------------------------------------------ one question
-def _score(q: Any, answer: Any, course: Course) -> float:
+def _score(q: Question, answer: Any, course: Course) -> float:
     from cramp_lessons.questions.grading import grade
 
     try:
@@ -89,7 +98,7 @@ def _score(q: Any, answer: Any, course: Course) -> float:
         return 0.0
 
 
-def _chance(q: Any, course: Course) -> float:
+def _chance(q: Question, course: Course) -> float:
     """Blind chance: the expected score of a learner who picks at random."""
     if isinstance(q, SingleChoice):
         return 1 / len(q.options)
@@ -101,6 +110,7 @@ def _chance(q: Any, course: Course) -> float:
         return sum(_score(q, s, course) for s in subsets) / len(subsets)
     if isinstance(q, (Ordering, Matching)):
         rng = random.Random(q.id)  # deterministic: the linter prints the same numbers every run
+        trials: list[list[str]] | list[dict[str, str]]  # answers: an order of ids, or the matches
         if isinstance(q, Ordering):
             ids = [i.id for i in q.items]
             trials = [rng.sample(ids, len(ids)) for _ in range(200)]
@@ -114,7 +124,7 @@ def _chance(q: Any, course: Course) -> float:
     return 0.0  # a number to type: no guessing from cues or chance
 
 
-def _cue_and_chance(q: Any, course: Course) -> tuple[float, float]:
+def _cue_and_chance(q: Question, course: Course) -> tuple[float, float]:
     """The cue-only learner's expected score (ties between longest options shared out), and chance's."""
     chance = _chance(q, course)
     if isinstance(q, SingleChoice):
@@ -128,12 +138,12 @@ def _cue_and_chance(q: Any, course: Course) -> tuple[float, float]:
     return chance, chance  # no cue to use: as good as chance
 
 
-def _scored(course: Course, questions: Iterable[Any]) -> dict[str, tuple[str, float, float]]:
+def _scored(course: Course, questions: Iterable[Question]) -> dict[str, tuple[str, float, float]]:
     """Question id -> (type, cue-only score, chance), each question played once."""
     return {q.id: (q.type, *_cue_and_chance(q, course)) for q in questions}
 
 
-def cue_scores(course: Course, questions: Iterable[Any] | None = None) -> dict[str, CueScore]:
+def cue_scores(course: Course, questions: Iterable[Question] | None = None) -> dict[str, CueScore]:
     """Cue-only learner against chance, per question type and ``"all"``."""
     return _summarise(_scored(course, course.questions.values() if questions is None else questions))
 
@@ -154,19 +164,19 @@ def _norm(text: str) -> str:
     return re.sub(r"[^a-z0-9 ]+", "", text.lower()).strip()
 
 
-def _question_findings(q: Any, scored: dict[str, tuple[str, float, float]]) -> list[Finding]:
+def _question_findings(q: Question, scored: dict[str, tuple[str, float, float]]) -> list[Finding]:
     out: list[Finding] = []
     if q.level is None:
         out.append(Finding(q.id, "level", "no level: say whether it asks to recall, understand or apply"))
     if isinstance(q, (SingleChoice, MultipleSelect)):
         texts = [o.text for o in q.options]
         for o in q.options:
-            if o.correct and ABSOLUTE.search(o.text):
+            if o.correct and (absolute := ABSOLUTE.search(o.text)):
                 out.append(
                     Finding(
                         q.id,
                         "absolute-word",
-                        f"a right option says {ABSOLUTE.search(o.text)[0]!r}: {o.text!r}",
+                        f"a right option says {absolute[0]!r}: {o.text!r}",
                     )
                 )
             if ABOVE.search(o.text):
@@ -192,20 +202,18 @@ def _question_findings(q: Any, scored: dict[str, tuple[str, float, float]]) -> l
                         "make fewer options right",
                     )
                 )
-    if isinstance(q, TrueFalse) and q.answer and ABSOLUTE.search(q.prompt):
-        out.append(
-            Finding(q.id, "absolute-word", f"a fact says {ABSOLUTE.search(q.prompt)[0]!r}: reword without it")
-        )
+    if isinstance(q, TrueFalse) and q.answer and (absolute := ABSOLUTE.search(q.prompt)):
+        out.append(Finding(q.id, "absolute-word", f"a fact says {absolute[0]!r}: reword without it"))
     return out
 
 
-def _bank_findings(bank: Any) -> list[Finding]:
+def _bank_findings(bank: Bank) -> list[Finding]:
     out: list[Finding] = []
     singles = [q for q in bank.questions if isinstance(q, SingleChoice)]
     if singles:
         expected = sum(1 / len(q.options) for q in singles)
         for rule, pick in (("longest-right", max), ("shortest-right", min)):
-            hits = 0
+            hits = 0.0
             for q in singles:
                 target = pick(len(o.text) for o in q.options)
                 tied = [o for o in q.options if len(o.text) == target]

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cramp_lessons.course.model import Course, MultipleSelect, SingleChoice, TrueFalse
+from cramp_lessons.course.model import Course, MultipleSelect, Question, SingleChoice, TrueFalse
 from cramp_lessons.course.variants import plain_answer
 from cramp_lessons.errors import AnswerError, CrampLessonsError
 
@@ -136,7 +136,7 @@ def from_class(store: Any, session_id: str) -> list[Response]:
 
 
 # --------------------------------------------------------------------------- analysis
-def _chosen(question: Any, answer: Any) -> list[str]:
+def _chosen(question: Question, answer: Any) -> list[str]:
     """The choice keys an answer counts for; nothing for a malformed answer or another type."""
     if isinstance(question, SingleChoice):
         ids = {o.id for o in question.options}
@@ -156,7 +156,7 @@ def _chosen(question: Any, answer: Any) -> list[str]:
     return []
 
 
-def _choice_keys(question: Any) -> tuple[list[str], set[str]]:
+def _choice_keys(question: Question) -> tuple[list[str], set[str]]:
     """All choice keys in the author's order, and the distractors (the author's wrong options).
 
     Myth or fact has no distractor to revise: nobody choosing the wrong side is "too easy"."""
@@ -199,8 +199,8 @@ def analyse(responses: Iterable[Response], course: Course) -> Analysis:
         tries[r.question_id].setdefault(r.learner, []).append(r)
 
     totals: dict[str, float] = defaultdict(float)  # learner -> sum of counted scores
-    for by_learner in tries.values():
-        for learner, ts in by_learner.items():
+    for per_learner in tries.values():
+        for learner, ts in per_learner.items():
             totals[learner] += ts[0].score
 
     out = []

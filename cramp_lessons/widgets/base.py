@@ -42,7 +42,9 @@ def plain(value: Any) -> Any:
     """
     if isinstance(value, np.ndarray):
         if value.dtype.kind == "f" and np.isnan(value).any():
-            value = np.where(np.isnan(value), None, value)
+            nan = np.isnan(value)
+            value = value.astype(object)
+            value[nan] = None
         return value.tolist()
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
@@ -79,7 +81,9 @@ class Explorer:
         self._box: W.Box | None = None
 
     # -- to implement -------------------------------------------------------
-    def update(self, **values: Any) -> None:  # pragma: no cover - abstract
+    # Called with every control's value as keywords; each explorer names the ones it reads
+    # (``update(self, step: int, **_)``). Untyped ``*args, **values`` tell mypy any such override fits.
+    def update(self, *args: Any, **values: Any) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def summary(self) -> str:  # pragma: no cover - abstract

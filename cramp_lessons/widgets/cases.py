@@ -9,15 +9,19 @@ for these cases, and sends anyone with symptoms of their own to the red flags an
 from __future__ import annotations
 
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING
 
 import ipywidgets as W
 
 from cramp_lessons.course.model import Course, load_course
 from cramp_lessons.physiology import circulation as circ
-from cramp_lessons.practical.cases import NONE, Case, judge, load_cases
+from cramp_lessons.practical.cases import NONE, Case, Verdict, judge, load_cases
 from cramp_lessons.widgets.base import Panel
-from cramp_lessons.widgets.practical import CauseFinderWidget, _level, _Tool
+from cramp_lessons.widgets.tools.base import Tool, level_html
+from cramp_lessons.widgets.tools.causefinder import CauseFinderWidget
+
+if TYPE_CHECKING:
+    from cramp_lessons.widgets.explorers_body import AbiCalculator
 
 __all__ = ["WorkedCasesWidget", "band_label", "worked_cases"]
 
@@ -31,7 +35,7 @@ def band_label(band: circ.AbiBand) -> str:
     return f"{band.label} ({band.explanation.split(':')[0]})"
 
 
-class WorkedCasesWidget(_Tool):
+class WorkedCasesWidget(Tool):
     """The worked cases of one tool (``"cause_finder"`` or ``"abi"``)."""
 
     def __init__(self, tool: str, *, course: Course | None = None) -> None:
@@ -41,7 +45,7 @@ class WorkedCasesWidget(_Tool):
         self.file = load_cases(course)  # None: the packaged cases, read once
         self.tool = tool
         self.cases = {c.id: c for c in cases_for(tool, self.file)}
-        self.verdict: Any = None
+        self.verdict: Verdict | None = None
         self.picker = W.Dropdown(
             options=[(c.name, c.id) for c in self.cases.values()],
             description="Worked case:",
@@ -74,7 +78,7 @@ class WorkedCasesWidget(_Tool):
                 course=self.course,
                 intro="The case's answers are ticked. Change one to see what would change.",
             )
-            self.abi: Any = None
+            self.abi: AbiCalculator | None = None
             inner = self.finder.widget
         else:
             from cramp_lessons.widgets.explorers_body import AbiCalculator
@@ -143,7 +147,9 @@ class WorkedCasesWidget(_Tool):
             return
         v = self.verdict = judge(c, self.guess.value, self.urgency.value, self.course)
         level = self.course.level(c.urgency) if c.urgency != NONE else None
-        said = _level(level) + f". {escape(level.action)}" if level else escape(self.file.no_urgency) + "."
+        said = (
+            level_html(level) + f". {escape(level.action)}" if level else escape(self.file.no_urgency) + "."
+        )
         mark = {True: "✔ Right.", False: "✘ Not this time."}
         parts = [
             f"<p><b>{mark[v.guess_right]}</b> {escape(v.guess_feedback)}</p>",
@@ -155,6 +161,7 @@ class WorkedCasesWidget(_Tool):
             assert c.answers is not None
             self.finder.set_answers(c.answers)
         else:
+            assert self.abi is not None  # the ABI tool's cases
             self.abi.controls["ankle_systolic"].value = c.ankle
             self.abi.controls["arm_systolic"].value = c.arm
         self.tool_box.layout.display = ""
@@ -165,7 +172,9 @@ class WorkedCasesWidget(_Tool):
             what = "cause" if c.tool == "cause_finder" else "ABI band"
             return f"Worked case {c.name}: decide the most likely {what} and how soon, then show the tool's reasoning."
         v = self.verdict
-        tool = self.finder.summary() if self.finder is not None else self.abi.summary()
+        inner = self.finder if self.finder is not None else self.abi
+        assert inner is not None  # one of the two tools is built
+        tool = inner.summary()
         return (
             f"Worked case {c.name}: likely {'right' if v.guess_right else 'not right'}, "
             f"urgency {'right' if v.urgency_right else 'not right'}. {c.reasoning} Tool: {tool}"

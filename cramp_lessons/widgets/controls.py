@@ -100,7 +100,8 @@ class _Slider(anywidget.AnyWidget):
 
     @traitlets.default("decimals")
     def _decimals_of_step(self) -> int:  # the readout shows as many decimals as the step has
-        return max(0, -Decimal(str(self.step)).normalize().as_tuple().exponent)
+        exponent = Decimal(str(self.step)).normalize().as_tuple().exponent
+        return max(0, -exponent) if isinstance(exponent, int) else 0  # not an int only for NaN/inf
 
     @traitlets.validate("value")
     def _within_range(self, proposal):

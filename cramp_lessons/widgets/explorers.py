@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from cramp_lessons.widgets.base import StaticFigure
+from cramp_lessons.widgets.base import Explorer, StaticFigure
 
 # name -> (module under cramp_lessons.widgets, factory)
 EXPLORERS: dict[str, tuple[str, str]] = {
@@ -26,11 +26,11 @@ PICTURES: dict[str, tuple[str, str, str]] = {
 }
 
 
-def _load(module: str, name: str) -> Any:
+def _load(module: str, name: str) -> Any:  # a factory or a figure function, found by name
     return getattr(importlib.import_module(f"cramp_lessons.widgets.{module}"), name)
 
 
-def show_explorer(name: str, *args: Any, **defaults: Any) -> Any:
+def show_explorer(name: str, *args: Any, **defaults: Any) -> Explorer | StaticFigure:
     """Build the named explorer or picture; displaying it shows the figure and its text summary.
 
     ``show_explorer("twitch", temp_c=25)``, ``show_explorer("stretch", "toe_pull_knee_straight")``.

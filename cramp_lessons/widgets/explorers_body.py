@@ -15,7 +15,11 @@ import ipywidgets as W
 import plotly.graph_objects as go
 
 from cramp_lessons.course.model import Course, load_course
-from cramp_lessons.figures import body as F
+from cramp_lessons.figures import acupressure as acupressure_fig
+from cramp_lessons.figures import circulation as circulation_fig
+from cramp_lessons.figures import leg as leg_fig
+from cramp_lessons.figures import spine as spine_fig
+from cramp_lessons.figures import sweat as sweat_fig
 from cramp_lessons.physiology import circulation as circ
 from cramp_lessons.physiology import leg as legm
 from cramp_lessons.physiology import sweat as sw
@@ -67,7 +71,7 @@ def _fmt_pct(p: float) -> str:
 
 
 def _legs_words(state: legm.LegState) -> str:
-    gp, sp = F.pct(state.gastrocnemius_fraction), F.pct(state.soleus_fraction)
+    gp, sp = leg_fig.pct(state.gastrocnemius_fraction), leg_fig.pct(state.soleus_fraction)
     return (
         f"gastrocnemius {gp}% and soleus {sp}% of standing length: "
         f"{legm.verdict(state.gastrocnemius_fraction, state.soleus_fraction)}"
@@ -122,7 +126,7 @@ class LegExplorer(Explorer):
                 layout=_WIDE,
             ),
         }
-        self.figure = figure_widget(F.leg_figure(state))
+        self.figure = figure_widget(leg_fig.leg_figure(state))
         self._state = state
         # Registered before _wire(), so they run before the shared update handler.
         self.controls["posture"].observe(self._on_posture, names="value")
@@ -170,9 +174,9 @@ class LegExplorer(Explorer):
         ankle = values.get("ankle", self.controls["ankle"].value)
         state = legm.leg_state(knee, ankle)
         self._state = state
-        g_curve, _soleus, g_now, s_now = F.calf_curve_data(state.knee_deg, state.ankle_deg)
+        g_curve, _soleus, g_now, s_now = leg_fig.calf_curve_data(state.knee_deg, state.ankle_deg)
         # Traces 0-3 draw the leg; the soleus curve (trace 5) never changes.
-        self.restyle({**dict(enumerate(F.leg_panel_data(state))), 4: g_curve, 6: g_now, 7: s_now})
+        self.restyle({**dict(enumerate(leg_fig.leg_panel_data(state))), 4: g_curve, 6: g_now, 7: s_now})
 
     def summary(self) -> str:
         s = self._state
@@ -204,7 +208,7 @@ class StretchAnimation(Explorer):
             )
         self.technique_id = technique_id
         self.states = legm.technique_frames(technique_id, n_frames)
-        self.frames = [F.stretch_frame_data(s) for s in self.states]
+        self.frames = [leg_fig.stretch_frame_data(s) for s in self.states]
         self.title = f"Stretch technique: {t.label}"
         self.caption = (
             f"From a calf cramp (foot pulled into a pointed position) to: {t.end.label.lower()}. {t.note} "
@@ -220,7 +224,7 @@ class StretchAnimation(Explorer):
                 layout=_WIDE,
             )
         }
-        self.figure = figure_widget(F.stretch_figure(self.states[0], self.title))
+        self.figure = figure_widget(leg_fig.stretch_figure(self.states[0], self.title))
         self._wire()
 
     def update(self, step: int, **_: Any) -> None:
@@ -249,7 +253,7 @@ def stretch_animation_summary(technique_id: str) -> str:
     b = legm.leg_state(t.end.knee, t.end.ankle)
     return (
         f"{t.label}: from the cramp position (knee {a.knee_deg:.0f} deg, ankle {_signed(a.ankle_deg)} deg; "
-        f"gastrocnemius {F.pct(a.gastrocnemius_fraction)}%, soleus {F.pct(a.soleus_fraction)}%) to knee "
+        f"gastrocnemius {leg_fig.pct(a.gastrocnemius_fraction)}%, soleus {leg_fig.pct(a.soleus_fraction)}%) to knee "
         f"{b.knee_deg:.0f} deg, ankle {_signed(b.ankle_deg)} deg: {_legs_words(b)}."
     )
 
@@ -272,14 +276,14 @@ class FlowExplorer(Explorer):
                 value=round(radius), min=10, max=120, description="Artery radius (% of normal)", layout=_WIDE
             ),
         }
-        self.figure = figure_widget(F.flow_figure(self.controls["radius"].value / 100))
+        self.figure = figure_widget(circulation_fig.flow_figure(self.controls["radius"].value / 100))
         self._r = self.controls["radius"].value
         self._wire()
 
     def update(self, **values: Any) -> None:
         r = values.get("radius", self.controls["radius"].value)
         self._r = r
-        self.restyle({1: F.flow_data(r / 100)[0]})
+        self.restyle({1: circulation_fig.flow_data(r / 100)[0]})
 
     def summary(self) -> str:
         r = self._r
@@ -331,7 +335,7 @@ class AbiCalculator(Explorer):
                 style=_STYLE,
             ),
         }
-        self.figure = figure_widget(F.abi_figure(None, course))
+        self.figure = figure_widget(circulation_fig.abi_figure(None, course))
         self.abi: float | None = None
         self.band: circ.AbiBand | None = None
         self.error: str | None = None
@@ -347,10 +351,10 @@ class AbiCalculator(Explorer):
             self.error = None
         except circ.MeasurementError as exc:
             self.abi, self.band, self.error = None, None, str(exc)
-        self.restyle({0: F.abi_data(self.abi)[0]})
+        self.restyle({0: circulation_fig.abi_data(self.abi)[0]})
 
     def summary(self) -> str:
-        if self.error is not None:
+        if self.band is None:  # update() set the error instead
             return f"Cannot compute the ABI: {self.error}."
         ankle, arm = self._inputs
         return (
@@ -399,7 +403,7 @@ class SweatCalculator(Explorer):
             )
             for name in sw.DEFAULTS
         }
-        self.figure = figure_widget(F.sweat_figure(None))
+        self.figure = figure_widget(sweat_fig.sweat_figure(None))
         self.balance: sw.SweatBalance | None = None
         self.error: str | None = None
         self._wire()
@@ -410,10 +414,10 @@ class SweatCalculator(Explorer):
             self.balance, self.error = sw.sweat_balance(**args), None
         except sw.SweatInputError as exc:
             self.balance, self.error = None, str(exc)
-        self.restyle(dict(enumerate(F.sweat_data(self.balance))))
+        self.restyle(dict(enumerate(sweat_fig.sweat_data(self.balance))))
 
     def summary(self) -> str:
-        if self.error is not None:
+        if self.balance is None:  # update() set the error instead
             return f"Cannot compute the balance: {self.error}."
         return self.balance.summary()
 
@@ -427,7 +431,7 @@ def sweat_calculator(**defaults: Any) -> SweatCalculator:
 # Their words (titles, captions, summaries, the acupressure points) are content/figures.yaml.
 def spine_nerve_roots_figure(course: Course | None = None) -> go.Figure:
     """The lower spine (L1-S2), the roots that reach the calf, and where they can be pressed."""
-    return F.spine_nerve_roots_figure(course)
+    return spine_fig.spine_nerve_roots_figure(course)
 
 
 def spine_nerve_roots_summary(course: Course | None = None) -> str:
@@ -436,7 +440,7 @@ def spine_nerve_roots_summary(course: Course | None = None) -> str:
 
 def acupressure_map_figure(course: Course | None = None) -> go.Figure:
     """The acupressure points the content names: on the back of the leg and the back of the hand."""
-    return F.acupressure_map_figure(course)
+    return acupressure_fig.acupressure_map_figure(course)
 
 
 def acupressure_map_summary(course: Course | None = None) -> str:

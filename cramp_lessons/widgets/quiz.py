@@ -20,6 +20,7 @@ from cramp_lessons.course.model import (
     MultipleSelect,
     Numeric,
     Ordering,
+    Question,
     SingleChoice,
     TrueFalse,
     load_course,
@@ -87,7 +88,7 @@ class QuestionWidget:
 
     def __init__(
         self,
-        question: Any,
+        question: Question,
         number: int = 1,
         *,
         seed: int | str | None = None,
@@ -99,7 +100,7 @@ class QuestionWidget:
         publish: bool = True,
     ) -> None:
         self.variant_seed: str | None = None
-        if getattr(question, "generator", None):
+        if question.generator:
             # A variant: this learner's own numbers (or the sitting's, in the final assessment and
             # in review, so that a retake is a new test of the same idea).
             from cramp_lessons.course.variants import instance
@@ -269,7 +270,7 @@ class QuestionWidget:
         if self.hint_pending:
             self.feedback.value = (
                 "<div class='cramp-feedback cramp-hint' role='status' aria-live='polite'>"
-                f"<p><b>✘ Not quite.</b> <b>Hint:</b> {html.escape(self.question.hint)}</p>"
+                f"<p><b>✘ Not quite.</b> <b>Hint:</b> {html.escape(self.question.hint or '')}</p>"
                 "<p>Think it through, then press Try again.</p></div>" + stored
             )
         elif self.show_feedback:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -170,7 +171,8 @@ class Dashboard:
             layout=W.Layout(width="100%"),
         )
         self.widget.add_class("cramp-classroom-dashboard")
-        self._stop, self._thread = threading.Event(), None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self.refresh()
 
@@ -197,7 +199,7 @@ class Dashboard:
         self.message.value = f"<p>Saved the class report to <code>{html.escape(str(target))}</code>.</p>"
         return target
 
-    def _act(self, action: Any) -> None:
+    def _act(self, action: Callable[[], object]) -> None:
         try:
             self.message.value = ""
             action()

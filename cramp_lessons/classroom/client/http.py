@@ -110,7 +110,9 @@ class Outbox:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.notice = ""
         self._known: dict[str, tuple[str, int, str]] = {}  # memberships, to rewrite after a recovery
-        self._lock = threading.Lock()  # the kernel and a sender thread may both find the damage
+        # The kernel and the sender thread share the file: one at a time, so neither writes to the
+        # fresh queue between its move aside and its tables being made ("no such table: outbox").
+        self._lock = threading.RLock()
         self._do(self._setup)
 
     def _setup(self, con: sqlite3.Connection) -> None:
@@ -130,15 +132,16 @@ class Outbox:
 
     def _do(self, fn: Callable[[sqlite3.Connection], Any]) -> Any:
         """``fn(con)`` on the queue; on a damaged file, recover and run it again on the fresh queue."""
-        for attempt in (1, 2):
-            try:
-                with self._con() as con:
-                    return fn(con)
-            except sqlite3.DatabaseError as e:
-                if attempt == 1 and (is_damaged(e) or isinstance(e, _Damaged)):
-                    self._recover(str(e))
-                    continue
-                raise ClassroomError(f"the answer queue {self.path} cannot be used ({e})") from None
+        with self._lock:
+            for attempt in (1, 2):
+                try:
+                    with self._con() as con:
+                        return fn(con)
+                except sqlite3.DatabaseError as e:
+                    if attempt == 1 and (is_damaged(e) or isinstance(e, _Damaged)):
+                        self._recover(str(e))
+                        continue
+                    raise ClassroomError(f"the answer queue {self.path} cannot be used ({e})") from None
 
     def _recover(self, reason: str) -> None:
         with self._lock:

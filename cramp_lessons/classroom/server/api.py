@@ -9,7 +9,7 @@ The routes that send and take them are in :mod:`~cramp_lessons.classroom.server.
 
 import csv
 import io
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import Path
 from pydantic import (
@@ -23,7 +23,7 @@ from pydantic import (
     StringConstraints,
 )
 
-from cramp_lessons.classroom.server.store import CODE_LENGTH, AnswerTally, listed_keys, pick_label
+from cramp_lessons.classroom.server.store import CODE_LENGTH, AnswerTally, Poll, listed_keys, pick_label
 from cramp_lessons.course.model import (
     ID_PATTERN,
     Course,
@@ -31,9 +31,13 @@ from cramp_lessons.course.model import (
     MultipleSelect,
     Numeric,
     Ordering,
+    Question,
     SingleChoice,
 )
 from cramp_lessons.questions.grading import shuffled_choices
+
+if TYPE_CHECKING:
+    from cramp_lessons.questions.itemstats import ItemStats
 
 
 # --------------------------------------------------------------------------- input models
@@ -233,7 +237,7 @@ class AnswerRow(BaseModel):
 
 
 # --------------------------------------------------------------------------- filling the responses
-def public_question(q: Any, course: Course, seed: str) -> PublicQuestion:
+def public_question(q: Question, course: Course, seed: str) -> PublicQuestion:
     """What a student may see before the reveal. Orders are shuffled: authors list them solved."""
     base = {"id": q.id, "type": q.type, "lesson": course.lesson_of_question(q.id), "prompt": q.prompt}
     if isinstance(q, (SingleChoice, MultipleSelect)):
@@ -251,7 +255,7 @@ def public_question(q: Any, course: Course, seed: str) -> PublicQuestion:
     return PublicQuestion(**base)
 
 
-def distribution(q: Any, t: AnswerTally, open_: bool, revealed: bool) -> DistributionOut:
+def distribution(q: Question, t: AnswerTally, open_: bool, revealed: bool) -> DistributionOut:
     counts = dict(t.picks)
     for key, wrong in listed_keys(q):  # an option nobody chose still shows, at zero
         counts.setdefault(key, (0, wrong))
@@ -262,8 +266,8 @@ def distribution(q: Any, t: AnswerTally, open_: bool, revealed: bool) -> Distrib
     choices = [
         ChoiceCount(key=k, label=pick_label(q, k), count=counts[k][0], wrong=counts[k][1]) for k in keys
     ]
-    wrong = [c for c in choices if c.wrong and c.count]
-    top = max(wrong, key=lambda c: c.count) if wrong else None  # ties: the first listed
+    chosen_wrong = [c for c in choices if c.wrong and c.count]
+    top = max(chosen_wrong, key=lambda c: c.count) if chosen_wrong else None  # ties: the first listed
     return DistributionOut(
         question_id=q.id,
         type=q.type,
@@ -279,14 +283,17 @@ def distribution(q: Any, t: AnswerTally, open_: bool, revealed: bool) -> Distrib
     )
 
 
-def _sort_key(q: Any, key: str, counts: dict[str, tuple[int, bool]]) -> Any:
+def _sort_key(q: Question, key: str, counts: dict[str, tuple[int, bool]]) -> tuple[float, str]:
     if isinstance(q, Numeric):
         return (float(key), "")
     return (-counts[key][0], key)  # most chosen first
 
 
 def report_rows(
-    course: Course, polls: list[Any], tallies: dict[str, AnswerTally], items: dict[str, Any] | None = None
+    course: Course,
+    polls: list[Poll],
+    tallies: dict[str, AnswerTally],
+    items: dict[str, "ItemStats"] | None = None,
 ) -> list[ReportRow]:
     """One row per posed question; ``items`` (question id -> itemstats.ItemStats) adds the item analysis."""
     items = items or {}

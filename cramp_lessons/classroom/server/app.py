@@ -48,8 +48,8 @@ from cramp_lessons.classroom.server.api import (
     report_csv,
     report_rows,
 )
-from cramp_lessons.classroom.server.store import AnswerTally, Store, picks
-from cramp_lessons.course.model import Course, load_course
+from cramp_lessons.classroom.server.store import AnswerTally, Poll, Store, picks
+from cramp_lessons.course.model import Course, Question, load_course
 from cramp_lessons.errors import AnswerError
 from cramp_lessons.questions.grading import grade, right_answer
 
@@ -147,7 +147,7 @@ _student_token = APIKeyHeader(
 )
 
 
-def _question(course: Course, qid: str) -> Any:
+def _question(course: Course, qid: str) -> Question:
     q = course.questions.get(qid)
     if q is None:
         raise NotFound(f"no question {qid!r} in the course content")
@@ -227,7 +227,7 @@ def _teacher_routes(app: FastAPI, store: Store, course: Course) -> None:
 
     Teacher = Annotated[str, Depends(teacher)]
 
-    def poll_out(p: Any) -> PollOut:
+    def poll_out(p: Poll) -> PollOut:
         return PollOut(question_id=p.question_id, open=p.open, revealed=p.revealed)
 
     def class_rows(sid: str) -> list[ReportRow]:
@@ -239,6 +239,8 @@ def _teacher_routes(app: FastAPI, store: Store, course: Course) -> None:
     @app.get("/api/sessions/{sid}", tags=["teacher"])
     async def session_info(sid: Teacher) -> SessionOut:
         sess = store.session(sid)
+        if sess is None:  # purged since the teacher's key was checked
+            raise NotFound(f"no session {sid!r}")
         poll = store.poll(sid, sess.current_question) if sess.current_question else None
         t = store.tallies(sid, sess.current_question).get(sess.current_question) if poll else None
         return SessionOut(

@@ -23,6 +23,7 @@ from cramp_lessons.course.model import (
     MultipleSelect,
     Numeric,
     Ordering,
+    Question,
     SingleChoice,
     TrueFalse,
 )
@@ -128,7 +129,7 @@ class DemoServer:
         return "Demo classroom running on this computer (loopback only): join code and teacher key are in this object."
 
 
-def sample_answer(q: Any, rng: random.Random, p_right: float = 0.6) -> Any:
+def sample_answer(q: Question, rng: random.Random, p_right: float = 0.6) -> Any:
     """A plausible answer: right with probability ``p_right``, else a random wrong one (for demos and load tests)."""
     if rng.random() < p_right:
         return right_answer(q)

@@ -46,17 +46,41 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    InstrumentedAttribute,
+    Mapped,
+    Session,
+    mapped_column,
+    sessionmaker,
+)
 from sqlalchemy.pool import StaticPool
 
 from cramp_lessons.classroom import ClassroomError, Conflict, NotFound
-from cramp_lessons.course.model import Matching, MultipleSelect, Numeric, Ordering, SingleChoice, TrueFalse
+from cramp_lessons.course.model import (
+    Matching,
+    MultipleSelect,
+    Numeric,
+    Ordering,
+    Question,
+    SingleChoice,
+    TrueFalse,
+)
 from cramp_lessons.questions.grading import _number, _truth
 
 if TYPE_CHECKING:
+    from typing import TypeAlias
+
     from alembic.config import Config
+    from sqlalchemy.engine import Row
+    from sqlalchemy.engine.interfaces import DBAPIConnection
+    from sqlalchemy.pool import ConnectionPoolEntry
+    from sqlalchemy.sql.elements import Case
+
+    # A row read with SQLAlchemy Core: it reads like the ORM object (row.id, row.session_id, ...).
+    AnyRow: TypeAlias = Row[*tuple[Any, ...]]
 
 FILENAME = "classroom.sqlite"
 # No 0/O or 1/I/L: join codes are read off a projector and typed by hand.
@@ -192,7 +216,10 @@ class Receipt(Base):
 # --------------------------------------------------------------------------- hot statements
 # Built once with bind parameters: every answer and every state poll runs them, and building a
 # statement (and its cache key) per call costs more than executing it.
-_S, _P, _A, _R, _K, _ST = (t.__table__ for t in (ClassSession, Poll, Answer, Receipt, Pick, Student))
+# From the metadata, which holds them as Tables (a model's __table__ is typed as any FromClause).
+_S, _P, _A, _R, _K, _ST = (
+    Base.metadata.tables[t.__tablename__] for t in (ClassSession, Poll, Answer, Receipt, Pick, Student)
+)
 _STUDENT = select(_ST).where(_ST.c.id == bindparam("id"))
 # On PostgreSQL a submit first locks the student's row, so two submits by one student (two
 # kernels) run one after the other; then everything it checks is one query, on a fresh snapshot.
@@ -233,7 +260,7 @@ _VIEW = (
 
 
 # --------------------------------------------------------------------------- picks (pure)
-def picks(question: Any, answer: Any) -> list[tuple[str, bool]]:
+def picks(question: Question, answer: Any) -> list[tuple[str, bool]]:
     """What a well-formed answer counts for in the distribution: ``(choice key, wrong?)`` pairs.
 
     Single choice and true/false count one choice; multiple select counts each ticked option;
@@ -259,7 +286,7 @@ def picks(question: Any, answer: Any) -> list[tuple[str, bool]]:
     raise ValueError(f"{q.id}: no tally for question type {q.type!r}")
 
 
-def pick_label(question: Any, key: str) -> str:
+def pick_label(question: Question, key: str) -> str:
     """A choice key in words, for charts and reports."""
     q = question
     if isinstance(q, (SingleChoice, MultipleSelect)):
@@ -278,7 +305,7 @@ def pick_label(question: Any, key: str) -> str:
     return key
 
 
-def listed_keys(question: Any) -> list[tuple[str, bool]]:
+def listed_keys(question: Question) -> list[tuple[str, bool]]:
     """Choices shown in the chart even before anyone picks them, in the author's order."""
     q = question
     if isinstance(q, (SingleChoice, MultipleSelect)):
@@ -364,7 +391,7 @@ class Store:
             self.engine.dispose()
             raise
 
-    def _upgrade(self, con: Any, cfg: Config, known: set[str]) -> None:
+    def _upgrade(self, con: Connection, cfg: Config, known: set[str]) -> None:
         from alembic import command
 
         # One migrator at a time: another process opening the same new database waits here,
@@ -395,7 +422,7 @@ class Store:
             )
 
     @staticmethod
-    def _made_before_migrations(con: Any) -> bool:
+    def _made_before_migrations(con: Connection) -> bool:
         """True for a database the classroom made before migrations existed (its 0001 tables, no
         alembic_version); False for a new one. Refuses one holding some other set of our tables."""
         insp = inspect(con)
@@ -440,11 +467,11 @@ class Store:
     # The per-request reads and the submit below use SQLAlchemy Core, not the ORM: they run on
     # every answer and every state poll, and Core is several times cheaper per statement.
     # They return Rows, which read like the ORM objects (row.id, row.session_id, ...).
-    def session(self, sid: str) -> Any:
+    def session(self, sid: str) -> AnyRow | None:
         with self.engine.connect() as con:
             return con.execute(select(ClassSession.__table__).where(ClassSession.id == sid)).first()
 
-    def teacher_session(self, sid: str, key: str | None) -> ClassSession | None:
+    def teacher_session(self, sid: str, key: str | None) -> AnyRow | None:
         """The session if ``key`` is its teacher key, else None (unknown session and wrong key look alike)."""
         row = self.session(sid)
         ok = matches(key, row.key_hash if row else digest(""))  # same work either way
@@ -460,9 +487,18 @@ class Store:
             if s.get(ClassSession, sid) is None:
                 raise NotFound(f"no session {sid!r}")
             counts = {}
-            for table in (Pick, Receipt, Answer, Poll, Student, ClassSession):
-                col = table.id if table is ClassSession else table.session_id
-                counts[table.__tablename__] = s.execute(delete(table).where(col == sid)).rowcount
+            of_session: tuple[tuple[type[Base], InstrumentedAttribute[str]], ...] = (
+                (Pick, Pick.session_id),
+                (Receipt, Receipt.session_id),
+                (Answer, Answer.session_id),
+                (Poll, Poll.session_id),
+                (Student, Student.session_id),
+                (ClassSession, ClassSession.id),
+            )
+            for table, col in of_session:
+                # Session.execute is typed as returning a Result; a DELETE's is a CursorResult (rowcount).
+                done = s.execute(delete(table).where(col == sid))
+                counts[table.__tablename__] = done.rowcount  # type: ignore[attr-defined]
         return counts
 
     # -- students -----------------------------------------------------------
@@ -483,7 +519,7 @@ class Store:
         # The token names its student, so checking it is one primary-key read and a constant-time compare.
         return sess, st, f"{st.id}.{secret}"
 
-    def student(self, sid: str, token: str | None) -> Any:
+    def student(self, sid: str, token: str | None) -> AnyRow | None:
         """The student row for a token ``"<id>.<secret>"`` in session ``sid``, else None."""
         if not token:
             return None
@@ -512,7 +548,7 @@ class Store:
             return [{"name": name, "joined_at": at, "answers": int(k)} for name, at, k in rows]
 
     # -- polls --------------------------------------------------------------
-    def poll(self, sid: str, qid: str) -> Any:
+    def poll(self, sid: str, qid: str) -> AnyRow | None:
         with self.engine.connect() as con:
             return con.execute(
                 select(Poll.__table__).where(Poll.session_id == sid, Poll.question_id == qid)
@@ -526,6 +562,8 @@ class Store:
         """Make ``qid`` the current question; answering on the previous one closes."""
         with self._write() as s:
             sess = s.get(ClassSession, sid)
+            if sess is None:
+                raise NotFound(f"no session {sid!r}")
             if sess.current_question and sess.current_question != qid:
                 prev = s.get(Poll, (sid, sess.current_question))
                 if prev is not None:
@@ -565,7 +603,7 @@ class Store:
     # -- answers ------------------------------------------------------------
     def submit(
         self,
-        student: Any,
+        student: AnyRow,
         qid: str,
         uid: str,
         answer: Any,
@@ -584,7 +622,7 @@ class Store:
 
     def _submit(
         self,
-        student: Any,
+        student: AnyRow,
         qid: str,
         uid: str,
         answer: Any,
@@ -613,10 +651,12 @@ class Store:
                 "submitted_at": now,
             }
             if check.aid is None:
-                aid = con.execute(
+                key = con.execute(
                     _INSERT_ANSWER,
                     {"session_id": sid, "question_id": qid, "student_id": student.id, **values},
-                ).inserted_primary_key[0]
+                ).inserted_primary_key
+                assert key is not None  # a single-row INSERT reports the key it made
+                aid = key[0]
             else:
                 aid = check.aid
                 con.execute(_UPDATE_ANSWER.values(**values), {"aid": aid})  # a resubmission: rare
@@ -634,7 +674,7 @@ class Store:
             )
             return "stored" if check.aid is None else "replaced"
 
-    def student_view(self, student: Any) -> Any:
+    def student_view(self, student: AnyRow) -> AnyRow | None:
         """What a student's state poll needs: the current question, its poll flags, their answer."""
         with self.engine.connect() as con:
             return con.execute(_VIEW, {"sid": student.session_id, "st": student.id}).first()
@@ -705,27 +745,29 @@ class Store:
         return out
 
 
-def _stored_revisions(con: Any) -> list[str]:
+def _stored_revisions(con: Connection) -> list[str]:
     """The schema revision(s) recorded in the database; [] when there is no alembic_version table."""
     if not inspect(con).has_table("alembic_version"):
         return []
     return list(con.scalars(text("SELECT version_num FROM alembic_version")))
 
 
-def _shown(url: Any) -> str:
+def _shown(url: str | URL) -> str:
     """A database URL fit to print: no password."""
     return make_url(url).render_as_string(hide_password=True)
 
 
-def _as_int(col: Any) -> Any:
+def _as_int(col: InstrumentedAttribute[bool]) -> Case[int]:
     from sqlalchemy import case
 
     return case((col, 1), else_=0)
 
 
-def _sqlite_pragmas(dbapi_con: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_con: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     cur = dbapi_con.cursor()
+    # The wait first: switching a new file to WAL needs the lock that another process creating the
+    # same database (or purging) may hold.
+    cur.execute("PRAGMA busy_timeout = 30000")
     cur.execute("PRAGMA journal_mode = WAL")  # readers never wait for the writer
-    cur.execute("PRAGMA busy_timeout = 30000")  # another process (purge) may hold the write lock
     cur.execute("PRAGMA foreign_keys = ON")
     cur.close()
