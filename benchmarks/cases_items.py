@@ -28,9 +28,9 @@ def _p95(xs: list[float]) -> float:
 
 def items_report(quick: bool) -> dict:
     from cramp_lessons.course import variants
+    from cramp_lessons.course.grading import grade, right_answer
+    from cramp_lessons.course.itemlint import lint
     from cramp_lessons.course.model import load_course
-    from cramp_lessons.questions.grading import grade, right_answer
-    from cramp_lessons.questions.itemlint import lint
 
     course = load_course()
     plain = course.question("causes.cold.q1")

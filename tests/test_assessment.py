@@ -7,6 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cramp_lessons.course.grading import grade, right_answer
 from cramp_lessons.course.model import load_course
 from cramp_lessons.learner import review
 from cramp_lessons.learner.assessment import (
@@ -18,7 +19,6 @@ from cramp_lessons.learner.assessment import (
     report,
 )
 from cramp_lessons.learner.progress import ProgressStore
-from cramp_lessons.questions.grading import grade, right_answer
 
 HEAT = textwrap.dedent("""\
     bank: causes.heat
@@ -205,14 +205,12 @@ def test_practice_shows_feedback_and_the_first_answer_counts(course):
 
 def wrong_answer(q):
     """An answer of the right form that scores 0, for any question type."""
-    from cramp_lessons.course.model import (
-        Matching,
-        MultipleSelect,
-        Numeric,
-        Ordering,
-        SingleChoice,
-        TrueFalse,
-    )
+    from cramp_lessons.questions.matching import Matching
+    from cramp_lessons.questions.multiple import MultipleSelect
+    from cramp_lessons.questions.numeric import Numeric
+    from cramp_lessons.questions.ordering import Ordering
+    from cramp_lessons.questions.single import SingleChoice
+    from cramp_lessons.questions.truefalse import TrueFalse
 
     if isinstance(q, SingleChoice):
         return next(o.id for o in q.options if not o.correct)
@@ -256,31 +254,7 @@ class Clock:
 
 def enter(qw, value):
     """Put an answer (in grade's form) into a question widget's controls and press Check."""
-    from cramp_lessons.course.model import (
-        Matching,
-        MultipleSelect,
-        Numeric,
-        Ordering,
-        SingleChoice,
-        TrueFalse,
-    )
-
-    q = qw.question
-    if isinstance(q, SingleChoice):
-        qw._radio.value = value
-    elif isinstance(q, TrueFalse):
-        qw._toggle.value = value
-    elif isinstance(q, Numeric):
-        qw._text.value = str(value)
-    elif isinstance(q, MultipleSelect):
-        for i, b in qw._boxes.items():
-            b.value = i in value
-    elif isinstance(q, Ordering):
-        for slot, item in zip(qw._slots, value, strict=True):
-            slot.value = item
-    elif isinstance(q, Matching):
-        for pid, d in qw._pairs.items():
-            d.value = value[pid]
+    qw.input.fill(value)
     return qw.check()
 
 

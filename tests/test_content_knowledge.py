@@ -15,14 +15,9 @@ import pytest
 import yaml
 
 import cramp_lessons
-from cramp_lessons.course.model import (
-    CONTENT_DIR,
-    EVIDENCE_TAGS,
-    FIGURE_IDS,
-    collect_errors,
-    load_course,
-)
+from cramp_lessons.course.model import CONTENT_DIR, FIGURE_IDS, collect_errors, load_course
 from cramp_lessons.practical.planner import make_plan, measure_tag, plan_html, plan_markdown, plan_summary
+from cramp_lessons.schema import EVIDENCE_TAGS
 from cramp_lessons.widgets.content import ranked, topic_markdown
 
 COURSE = load_course()

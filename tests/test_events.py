@@ -19,7 +19,7 @@ def test_any_recorder_feeds_spaced_review(fixture_course):
     w = QuestionWidget(
         fixture_course.question("causes.cold.q1"), course=fixture_course, record=lambda *a: recorded.append(a)
     )
-    w._radio.value = "b"  # wrong: the question comes back in review
+    w.input.fill("b")  # wrong: the question comes back in review
     w.check()
     assert recorded and "causes.cold.q1" in {q for q in review.due(get_store(), review.as_utc(2e9))}
 
@@ -31,7 +31,7 @@ def test_a_widget_that_does_not_publish_leaves_review_alone(fixture_course):
         record=lambda *a: None,
         publish=False,
     )
-    w._radio.value = "b"
+    w.input.fill("b")
     w.check()
     assert review.due(get_store(), review.as_utc(2e9)) == []
 
@@ -41,7 +41,7 @@ def test_the_class_subscribes_only_while_joined(fixture_course, joined_class):
         w = QuestionWidget(
             fixture_course.question("causes.cold.q1"), course=fixture_course, record=lambda *a: None
         )
-        w._radio.value = value
+        w.input.fill(value)
         w.check()
 
     answer("a")

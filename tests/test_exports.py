@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cramp_lessons.cli.content import register
+from cramp_lessons.course.grading import grade, right_answer
 from cramp_lessons.course.model import collect_errors, load_course
 from cramp_lessons.formats.exports import (
     PAGE_BREAK,
@@ -26,7 +27,6 @@ from cramp_lessons.formats.exports import (
     import_jupyterquiz,
     skipped,
 )
-from cramp_lessons.questions.grading import grade, right_answer
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SCHEMA = json.loads((FIXTURES / "jupyterquiz_schema.json").read_text())

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cramp_lessons.course.grading import check, grade, right_answer, shuffled_choices, shuffled_questions
 from cramp_lessons.errors import AnswerError, CrampLessonsError
-from cramp_lessons.questions.grading import check, grade, right_answer, shuffled_choices, shuffled_questions
 
 
 @pytest.fixture(scope="module")

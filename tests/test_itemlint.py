@@ -7,9 +7,9 @@ import textwrap
 
 import pytest
 
+from cramp_lessons.course import itemlint as L
 from cramp_lessons.course.model import load_course
 from cramp_lessons.errors import ContentError
-from cramp_lessons.questions import itemlint as L
 
 
 def _course(content_copy, questions: str):
@@ -141,19 +141,19 @@ def test_an_apply_question_without_a_hint_is_refused(content_copy):
 
 # ------------------------------------------------------------------ the hint
 def test_hint_after_a_wrong_first_try_and_the_hinted_success_counts_half(fixture_course):
-    from cramp_lessons.questions.grading import HINTED_WEIGHT
+    from cramp_lessons.course.grading import HINTED_WEIGHT
     from cramp_lessons.widgets.quiz import QuestionWidget
 
     q = fixture_course.question("causes.cold.q1").model_copy(update={"hint": "Think of a cold engine."})
     recorded = []
     w = QuestionWidget(q, course=fixture_course, record=lambda *a: recorded.append(a), seed=1)
-    w._radio.value = "b"
+    w.input.fill("b")
     g = w.check()
     assert not g.correct and "Think of a cold engine." in w.feedback.value
     assert "Answer:" not in w.feedback.value and "slower" not in w.feedback.value  # the hint, not the answer
     assert w.hint_pending and w.retry_button.layout.display is None
     w.retry()
-    w._radio.value = "a"
+    w.input.fill("a")
     g = w.check()
     assert g.correct and g.score == pytest.approx(HINTED_WEIGHT) and "with the hint" in w.feedback.value
     assert [r[2].score for r in recorded] == [0.0, pytest.approx(HINTED_WEIGHT)]
@@ -163,7 +163,7 @@ def test_without_a_hint_the_first_wrong_try_shows_the_feedback(fixture_course):
     from cramp_lessons.widgets.quiz import QuestionWidget
 
     w = QuestionWidget(fixture_course.question("causes.cold.q1"), course=fixture_course, record=None, seed=1)
-    w._radio.value = "b"
+    w.input.fill("b")
     w.check()
     assert "cooling slows kinetics" in w.feedback.value and not w.hinted
 
@@ -171,8 +171,8 @@ def test_without_a_hint_the_first_wrong_try_shows_the_feedback(fixture_course):
 def test_spaced_review_rates_a_hinted_success_hard(fixture_course):
     from fsrs import Rating
 
+    from cramp_lessons.course.grading import grade, hinted
     from cramp_lessons.learner import review
-    from cramp_lessons.questions.grading import grade, hinted
 
     q = fixture_course.question("causes.cold.q1")
     right = grade(q, "a", fixture_course)
@@ -190,7 +190,7 @@ def test_the_learner_seed_is_kept_and_orders_options(fixture_course):
     assert seed == learner_seed() == get_store().learner_seed() and len(seed) >= 8
     q = fixture_course.question("causes.cold.q1")
     shown = [
-        [v for _label, v in QuestionWidget(q, course=fixture_course, record=None)._radio.options]
+        [v for _label, v in QuestionWidget(q, course=fixture_course, record=None).input.controls[0].options]
         for _ in range(2)
     ]
     assert shown[0] == shown[1]  # the same learner sees the same order

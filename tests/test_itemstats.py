@@ -1,4 +1,4 @@
-"""Item analysis (``cramp_lessons.questions.itemstats`` and ``cramp-lessons items report``) on answer sets whose
+"""Item analysis (``cramp_lessons.learner.itemstats`` and ``cramp-lessons items report``) on answer sets whose
 statistics are known by construction. Question ids come from the shipped course, picked by type."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import uuid
 import pytest
 
 from cramp_lessons.cli import main as cli
-from cramp_lessons.course.model import MultipleSelect, SingleChoice, TrueFalse, load_course
-from cramp_lessons.questions.grading import HINTED_WEIGHT
-from cramp_lessons.questions.itemstats import (
+from cramp_lessons.course.grading import HINTED_WEIGHT
+from cramp_lessons.course.model import load_course
+from cramp_lessons.learner.itemstats import (
     FLAG_NO_DISCRIMINATION,
     FLAG_TOO_EASY,
     FLAG_TOO_HARD,
@@ -26,6 +26,9 @@ from cramp_lessons.questions.itemstats import (
     from_progress,
     write_csv,
 )
+from cramp_lessons.questions.multiple import MultipleSelect
+from cramp_lessons.questions.single import SingleChoice
+from cramp_lessons.questions.truefalse import TrueFalse
 
 
 @pytest.fixture(scope="module")
@@ -194,7 +197,7 @@ def test_multiple_choice_counts_each_ticked_option(course):
     assert s.choices == {ids[0]: 2, ids[1]: 1, **{i: 0 for i in ids[2:]}}
 
 
-def test_myth_or_fact_counts_true_and_false(course):
+def test_myth_or_fact_counts_fact_and_myth(course):
     q = next(q for q in course.questions.values() if isinstance(q, TrueFalse))
     rs = [
         Response("a", q.id, True, float(q.answer), q.answer),
@@ -202,7 +205,7 @@ def test_myth_or_fact_counts_true_and_false(course):
         Response("c", q.id, "fact", float(q.answer), q.answer),
     ]
     s = analyse(rs, course)[0]
-    assert s.choices == {"true": 2, "false": 1}
+    assert s.choices == {"fact": 2, "myth": 1}  # the words the learner chose between
     assert s.unpicked_distractors == ()  # a side nobody takes is "too easy", not a distractor
 
 
@@ -278,7 +281,7 @@ def test_from_progress_reads_the_learners_attempts(course, tmp_path):
 
 def _class_store(course, db_url: str, learners: dict[str, bool]):
     """A classroom database with one session where each learner answered one question."""
-    from cramp_lessons.classroom.server.store import Store, picks
+    from cramp_lessons.classroom.server.store import Store
 
     (item,) = _singles(course, 1)
     store = Store(db_url)
@@ -287,7 +290,7 @@ def _class_store(course, db_url: str, learners: dict[str, bool]):
     for name, ok in learners.items():
         _, st, _ = store.join(sess.join_code, name)
         ans = _right(item) if ok else _wrong(item)[0]
-        store.submit(st, item.id, uuid.uuid4().hex, ans, float(ok), ok, picks(item, ans))
+        store.submit(st, item.id, uuid.uuid4().hex, ans, float(ok), ok, item.picks(item.read(ans)))
     return store, sess.id, item
 
 

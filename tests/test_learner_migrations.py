@@ -18,12 +18,12 @@ from pathlib import Path
 import pytest
 from fsrs import Card, Rating
 
+from cramp_lessons.course.grading import Grade
 from cramp_lessons.errors import ProgressError
 from cramp_lessons.learner import portable, review, schema
 from cramp_lessons.learner.progress import ProgressStore
 from cramp_lessons.practical import planner
 from cramp_lessons.practical.diary import Diary
-from cramp_lessons.questions.grading import Grade
 from tests.test_progress_safety import as_learner, shared_dir  # noqa: F401 (shared_dir is a fixture)
 
 FIXTURE_V1 = Path(__file__).parent / "fixtures" / "progress_v1.sql"

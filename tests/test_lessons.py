@@ -120,7 +120,7 @@ def test_public_api_resolves():
     assert cramp_lessons.__all__ == PUBLIC_API
     for name in cramp_lessons.__all__:
         assert getattr(cramp_lessons, name) is not None, name
-    from cramp_lessons.questions.grading import grade
+    from cramp_lessons.course.grading import grade
 
     assert callable(cramp_lessons.quiz) and cramp_lessons.grade is grade
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cramp_lessons.course.model import EVIDENCE_TAGS, load_course
+from cramp_lessons.course.model import load_course
 from cramp_lessons.learner.progress import ProgressStore
 from cramp_lessons.practical.planner import (
     SECTIONS,
@@ -27,6 +27,7 @@ from cramp_lessons.practical.planner import (
     save_plan,
     situation_choices,
 )
+from cramp_lessons.schema import EVIDENCE_TAGS
 from cramp_lessons.widgets.tools.planner import PlannerWidget
 
 SITUATIONS = [

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cramp_lessons.cli.learner import register
+from cramp_lessons.course.grading import Grade
 from cramp_lessons.errors import ProgressError
 from cramp_lessons.learner import portable, review
 from cramp_lessons.learner.portable import (
@@ -25,7 +26,6 @@ from cramp_lessons.learner.portable import (
     reset_progress,
 )
 from cramp_lessons.learner.progress import ProgressStore
-from cramp_lessons.questions.grading import Grade
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 

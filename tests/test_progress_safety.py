@@ -19,11 +19,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cramp_lessons.course.grading import Grade
 from cramp_lessons.errors import ProgressError
 from cramp_lessons.learner import portable, review, schema
 from cramp_lessons.learner.progress import ProgressStore, ProgressWarning
 from cramp_lessons.practical import planner
-from cramp_lessons.questions.grading import Grade
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 NOBODY = 65534

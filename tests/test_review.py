@@ -8,10 +8,10 @@ from fsrs import Rating
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cramp_lessons.course.grading import Grade, grade, right_answer
 from cramp_lessons.learner import review
 from cramp_lessons.learner.progress import ProgressStore
 from cramp_lessons.learner.review import as_utc, describe_due, due, next_due, rating_for, record_outcome
-from cramp_lessons.questions.grading import Grade, grade, right_answer
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -188,11 +188,11 @@ def test_review_widget_shows_what_is_due_and_records_each_review(store, fixture_
     assert "1 due question is no longer in the course" in w.text
 
     q1, q3 = w.question_widgets
-    q1._radio.value = "a"  # right, quickly
+    q1.input.fill("a")  # right, quickly
     assert q1.check().correct
     assert "Next review of this question: in" in w.notes["causes.cold.q1"].value
     assert w.outcomes["causes.cold.q1"].rating == Rating.Easy
-    q3._toggle.value = True  # wrong: it is a myth
+    q3.input.fill(True)  # wrong: it is a myth
     assert not q3.check().correct
     assert w.outcomes["causes.cold.q3"].rating == Rating.Again
     assert "in 10 minutes" in w.notes["causes.cold.q3"].value
@@ -205,7 +205,7 @@ def test_review_widget_shows_what_is_due_and_records_each_review(store, fixture_
     # A retry after the answer was shown does not move the schedule.
     before = next_due(store, "causes.cold.q3")
     q3.retry()
-    q3._toggle.value = False
+    q3.input.fill(False)
     assert q3.check().correct
     assert next_due(store, "causes.cold.q3") == before
     assert "do not change" in w.notes["causes.cold.q3"].value

@@ -8,10 +8,10 @@ import re
 import pytest
 
 from cramp_lessons.course import variants as V
+from cramp_lessons.course.grading import check, grade, right_answer
 from cramp_lessons.course.model import load_course
 from cramp_lessons.errors import ContentError
 from cramp_lessons.physiology import circulation as circ
-from cramp_lessons.questions.grading import check, grade, right_answer
 
 COURSE = load_course()
 VARIANTS = [q for q in COURSE.questions.values() if q.generator]
@@ -102,7 +102,7 @@ def test_the_quiz_widget_draws_the_learners_numbers_and_stores_the_seed():
     recorded = []
     w = QuestionWidget(q, course=COURSE, record=lambda *a: recorded.append(a))
     assert w.variant_seed == learner_seed() and w.question.prompt == V.instance(q, learner_seed()).prompt
-    w._text.value = str(w.question.value)
+    w.input.fill(str(w.question.value))
     g = w.check()
     assert g.correct and recorded[0][1] == {"seed": learner_seed(), "answer": str(w.question.value)}
     assert check(q.id, recorded[0][1]).correct  # re-graded from what was stored

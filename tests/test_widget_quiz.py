@@ -30,14 +30,14 @@ def test_every_type_has_labelled_controls(fixture_course, make):
 
 def test_single_choice_check_and_retry(make):
     w, rec = make("causes.cold.q1")
-    w._radio.value = "b"
+    w.input.fill("b")
     g = w.check()
     assert not g.correct and "cooling slows kinetics" in w.feedback.value
-    assert w._radio.disabled and w.check_button.disabled and w.retry_button.layout.display is None
+    assert w.input.controls[0].disabled and w.check_button.disabled and w.retry_button.layout.display is None
     assert rec[0][0] == "causes.cold.q1" and rec[0][1] == "b"
     w.retry()
-    assert not w._radio.disabled and w.feedback.value == ""
-    w._radio.value = "a"
+    assert not w.input.controls[0].disabled and w.feedback.value == ""
+    w.input.fill("a")
     assert w.check().correct and "✔ Correct" in w.feedback.value
     assert w.tries == 2 and len(rec) == 2
 
@@ -51,46 +51,46 @@ def test_empty_answer_warns_and_records_nothing(make):
 
 def test_numeric_bad_format_is_explained(make):
     w, rec = make("causes.cold.q4")
-    w._text.value = "six"
+    w.input.fill("six")
     assert w.check() is None
     assert "not a number" in w.feedback.value and rec == []
-    w._text.value = "6.25"
+    w.input.fill("6.25")
     assert w.check().correct
 
 
 def test_ordering_needs_every_slot(make):
     w, rec = make("causes.cold.q6")
-    w._slots[0].value = "ap"
+    w.input.controls[0].value = "ap"
     assert w.check() is None and "every position" in w.feedback.value
-    for slot, item in zip(w._slots, ["ap", "sr", "tn", "xb"], strict=True):
-        slot.value = item
+    w.input.fill(["ap", "sr", "tn", "xb"])
     assert w.check().correct
 
 
 def test_matching_and_multiple(make):
     w, _ = make("causes.cold.q7")
-    for pid, d in w._pairs.items():
-        d.value = {
+    w.input.fill(
+        {
             "cramp": "Sudden, painful, eased by stretch",
             "contracture": "Electrically silent",
             "tetany": "Low calcium nerve excitability",
-        }[pid]
+        }
+    )
     assert w.check().correct
     m, _ = make("causes.cold.q2")
-    m._boxes["a"].value = True
+    m.input.fill(["a"])
     g = m.check()
     assert g.score == 0.5 and "Partly right" in m.feedback.value
 
 
 def test_truefalse_toggle(make):
     w, _ = make("causes.cold.q3")
-    w._toggle.value = False
+    w.input.fill(False)
     assert w.check().correct
 
 
 def test_exam_mode_hides_feedback(make):
     w, rec = make("causes.cold.q1", show_feedback=False)
-    w._radio.value = "b"
+    w.input.fill("b")
     w.check()
     assert "Answer recorded" in w.feedback.value and "cooling" not in w.feedback.value
     assert len(rec) == 1
@@ -100,7 +100,7 @@ def test_quiz_bank_records_to_store_and_scores(fixture_course):
     qz = QuizWidget("causes.cold", course=fixture_course)
     assert repr(qz.widget).startswith("[quiz] Quiz 'Cold': 7 questions")
     first = next(q for q in qz.questions if q.question.id == "causes.cold.q1")
-    first._radio.value = "a"
+    first.input.fill("a")
     first.check()
     assert "1 of 1 answered" in qz.score.value
     stored = get_store().attempts()
@@ -119,13 +119,13 @@ def test_answer_time_runs_from_first_touch(make, monkeypatch):
     monkeypatch.setattr(wq.time, "monotonic", lambda: now[0])
     w, rec = make("causes.cold.q1")
     now[0] += 600  # ten minutes reading the lesson before touching the question
-    w._radio.value = "b"
+    w.input.fill("b")
     now[0] += 4
     w.check()
     assert rec[-1][3] == 4
     w.retry()
     now[0] += 100
-    w._radio.value = "a"
+    w.input.fill("a")
     now[0] += 2
     w.check()
     assert rec[-1][3] == 2

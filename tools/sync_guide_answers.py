@@ -12,8 +12,8 @@ import re
 import sys
 from pathlib import Path
 
+from cramp_lessons.course.grading import grade, right_answer
 from cramp_lessons.course.model import load_course
-from cramp_lessons.questions.grading import grade, right_answer
 
 GUIDE = Path(__file__).resolve().parents[1] / "notebooks" / "teacher" / "teacher_guide.md"
 

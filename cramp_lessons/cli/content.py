@@ -95,7 +95,7 @@ def _check_words(course: Course, args: argparse.Namespace) -> int:
 
 def _check_items(course: Course, *, strict: bool, lessons: list[str] | None = None) -> int:
     """The item-writing rules (warnings; errors with ``strict``); returns the number of errors."""
-    from cramp_lessons.questions.itemlint import cue_scores, lint
+    from cramp_lessons.course.itemlint import cue_scores, lint
 
     findings = lint(course)
     if lessons:

@@ -12,7 +12,7 @@ from cramp_lessons.cli.base import Subparsers, _course, _guarded, _help, _items,
 from cramp_lessons.errors import CrampLessonsError
 
 if TYPE_CHECKING:
-    from cramp_lessons.questions.itemstats import Response
+    from cramp_lessons.learner.itemstats import Response
 
 
 # ------------------------------------------------------------------ progress
@@ -89,7 +89,7 @@ def _class_responses(session_id: str, db: str | None) -> tuple[list[Response], s
     from cramp_lessons.classroom import ClassroomError, NotFound
     from cramp_lessons.classroom.server.store import Store, default_url
     from cramp_lessons.errors import echo
-    from cramp_lessons.questions.itemstats import from_class
+    from cramp_lessons.learner.itemstats import from_class
 
     url = db or default_url()
     shown = _db_shown(url)
@@ -120,7 +120,7 @@ def _class_responses(session_id: str, db: str | None) -> tuple[list[Response], s
 
 @_guarded
 def _items_report(args: argparse.Namespace) -> int:
-    from cramp_lessons.questions.itemstats import analyse, as_table, from_progress, write_csv
+    from cramp_lessons.learner.itemstats import analyse, as_table, from_progress, write_csv
 
     course = _course(args)
     if args.class_session is not None:

@@ -7,7 +7,6 @@ the item (its id where it has one) and the field, so an author can fix it withou
 from __future__ import annotations
 
 import functools
-import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -18,9 +17,7 @@ import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
-    ConfigDict,
     Field,
-    PrivateAttr,
     TypeAdapter,
     ValidationError,
     ValidationInfo,
@@ -29,6 +26,9 @@ from pydantic import (
 )
 
 from cramp_lessons.errors import ContentError, echo
+from cramp_lessons.questions import TYPES as QUESTION_TYPE_NAMES
+from cramp_lessons.questions import Question
+from cramp_lessons.schema import EVIDENCE_TAGS, Cited, ContentModel, EvidenceTag, Id, Text, unique
 
 CONTENT_DIR = Path(__file__).parent.parent / "content"
 # Content files are hand-written and small (the largest is ~22 KB). The cap, checked before reading,
@@ -39,26 +39,12 @@ MAX_FILE_BYTES = 1_000_000
 # recursively, so a deeper file is refused here, with its line, before Python's recursion limit.
 MAX_DEPTH = 50
 
-# The evidence tags, strongest first: the rule every `evidence:` field is checked against. How each
-# tag reads (its words, its badge icon) is content: evidence.yaml, read into Course.evidence.
-EvidenceTag = Literal["strong", "moderate", "weak", "traditional practice", "unproven"]
-EVIDENCE_TAGS: tuple[str, ...] = EvidenceTag.__args__  # type: ignore[attr-defined]
-
-# The one id pattern (topics, questions, banks, lessons, cases): lower case, digits, _, dot-separated.
-# Progress, exports and the classroom key on ids, so every reader of an id uses this.
-ID_PATTERN = r"^[a-z0-9_]+(\.[a-z0-9_]+)*$"
-Id = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=80)]
-Text = Annotated[str, Field(min_length=1)]
 # A verdict is named in plain words ("may help", "not tested"): that name is what learners read.
 VerdictId = Annotated[str, Field(pattern=r"^[a-z]+( [a-z]+)*$", max_length=40)]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
 # --------------------------------------------------------------------------- references
-class Reference(_Model):
+class Reference(ContentModel):
     id: Id
     citation: Text
     evidence: EvidenceTag
@@ -66,15 +52,8 @@ class Reference(_Model):
     note: str | None = None
 
 
-class Cited(_Model):
-    """Anything that makes a claim: it carries an evidence tag and the references behind it."""
-
-    evidence: EvidenceTag
-    references: list[Id] = Field(default_factory=list)
-
-
 # --------------------------------------------------------------------------- lessons
-class Lesson(_Model):
+class Lesson(ContentModel):
     id: Id
     number: Annotated[str, Field(pattern=r"^\d\d$")]
     title: Text
@@ -90,7 +69,7 @@ class Lesson(_Model):
 UNCITED_TAGS = ("unproven", "traditional practice")
 
 
-class Part(_Model):
+class Part(ContentModel):
     """One claim of a card whose parts differ in strength: the claim, its own tag and its sources."""
 
     claim: Text  # one plain sentence, as the card says it
@@ -172,7 +151,7 @@ class Topic(Cited):
 
 
 # --------------------------------------------------------------------------- scales
-class UrgencyLevel(_Model):
+class UrgencyLevel(ContentModel):
     """One level of the course's urgency scale (``urgency.yaml``): how soon a sign needs a doctor."""
 
     id: Id
@@ -184,7 +163,7 @@ class UrgencyLevel(_Model):
     references: list[Id] = Field(min_length=1)
 
 
-class Verdict(_Model):
+class Verdict(ContentModel):
     """Which way the evidence points for a preventive measure (``verdicts.yaml``)."""
 
     id: VerdictId
@@ -194,7 +173,7 @@ class Verdict(_Model):
     evidence: list[EvidenceTag] = Field(min_length=1)  # the evidence tags it may go with
 
 
-class EvidenceLevel(_Model):
+class EvidenceLevel(ContentModel):
     """One evidence tag as learners read it (``evidence.yaml``): its words and its badge icon."""
 
     id: EvidenceTag
@@ -255,7 +234,7 @@ def _evidence_problems(levels: list[EvidenceLevel]) -> list[tuple[str, str, str]
 
 
 def _ordered(items: Sequence[UrgencyLevel | Verdict], what: str) -> None:
-    _unique([i.id for i in items], what)
+    unique([i.id for i in items], what)
     seen: dict[int, str] = {}
     for i in items:
         if i.order in seen:
@@ -295,7 +274,7 @@ PlotText = Annotated[str, Field(min_length=1), AfterValidator(_plot_text)]
 PlainText = Annotated[str, Field(min_length=1), AfterValidator(_plain_text)]
 
 
-class FigurePoint(_Model):
+class FigurePoint(ContentModel):
     """A point drawn on a figure (an acupressure point): its standard code, name and place in words."""
 
     id: Annotated[str, Field(pattern=r"^[A-Z]{2,3}\d{1,3}$")]  # the standard code: BL40, LI4
@@ -317,7 +296,7 @@ class FigurePoint(_Model):
         return v
 
 
-class _FigureWords(_Model):
+class _FigureWords(ContentModel):
     title: PlainText
     caption: PlotText  # the line under the figure (or in a box on it)
     references: list[Id] = Field(min_length=1)  # the sources its words cite (ids in references.yaml)
@@ -334,7 +313,7 @@ class AcupressureFigure(_FigureWords):
     @field_validator("points")
     @classmethod
     def _distinct(cls, v: list[FigurePoint]) -> list[FigurePoint]:
-        _unique([p.id for p in v], "points")
+        unique([p.id for p in v], "points")
         return v
 
 
@@ -358,14 +337,14 @@ Figure = Annotated[AcupressureFigure | SpineFigure | AbiFigure, Field(discrimina
 FIGURE_IDS: tuple[str, ...] = ("acupressure", "spine", "abi")
 
 
-class FiguresFile(_Model):
+class FiguresFile(ContentModel):
     figures: list[Figure] = Field(min_length=1)
 
     @field_validator("figures")
     @classmethod
     def _each_once(cls, v: list[Figure]) -> list[Figure]:
         ids = [f.id for f in v]
-        _unique(ids, "figures")
+        unique(ids, "figures")
         for i in FIGURE_IDS:
             if i not in ids:
                 raise ValueError(
@@ -375,157 +354,8 @@ class FiguresFile(_Model):
         return v
 
 
-# --------------------------------------------------------------------------- questions
-class Option(_Model):
-    id: Id
-    text: Text
-    correct: bool = False
-    feedback: Text
-
-
-Level = Literal["recall", "understand", "apply"]
-LEVELS: tuple[str, ...] = Level.__args__  # type: ignore[attr-defined]
-
-
-class _Question(Cited):
-    id: Id
-    prompt: Text
-    explanation: Text
-    section: str | None = None  # anchor in the lesson notebook, for "go back to" links
-    # What the question asks of the learner: recall a fact, understand an idea, or apply it to a
-    # situation. `cramp-lessons check --strict` wants every question to have one (itemlint.py).
-    level: Level | None = None
-    # A variant: the named generator (variants.py) draws each learner's numbers and computes the
-    # answer with the course's own model; the text's {placeholders} take its numbers.
-    generator: str | None = None
-    _template: Question | None = PrivateAttr(default=None)  # a variant's template (the course keeps one draw)
-    _seed: str | None = PrivateAttr(default=None)  # and the seed of this draw
-    # Shown after a wrong first try: points to the reasoning without giving the answer. Every
-    # `apply` question has one; a success after the hint counts less (grading.HINTED_SCORE).
-    hint: str | None = None
-
-    @model_validator(mode="after")
-    def _apply_has_hint(self) -> _Question:
-        if self.level == "apply" and not (self.hint and self.hint.strip()):
-            raise ValueError("an 'apply' question needs a hint: the nudge shown after a wrong first try")
-        return self
-
-
-class SingleChoice(_Question):
-    type: Literal["single"]
-    options: list[Option] = Field(min_length=2)
-
-    @model_validator(mode="after")
-    def _key(self) -> SingleChoice:
-        _unique([o.id for o in self.options], "options")
-        if self.generator is None and sum(o.correct for o in self.options) != 1:
-            raise ValueError("a single-choice question needs exactly one option with correct: true")
-        return self
-
-
-class MultipleSelect(_Question):
-    type: Literal["multiple"]
-    options: list[Option] = Field(min_length=2)
-
-    @model_validator(mode="after")
-    def _key(self) -> MultipleSelect:
-        _unique([o.id for o in self.options], "options")
-        if not any(o.correct for o in self.options):
-            raise ValueError("a multiple-select question needs at least one correct option")
-        return self
-
-
-class TrueFalse(_Question):
-    """'Myth or fact': the statement in ``prompt`` is true (fact) or false (myth)."""
-
-    type: Literal["truefalse"]
-    answer: bool
-    feedback_true: Text
-    feedback_false: Text
-
-
-class Numeric(_Question):
-    type: Literal["numeric"]
-    value: float | None = None
-    tolerance: Annotated[float, Field(ge=0)] = 0.0
-    min: float | None = None
-    max: float | None = None
-    unit: str = ""
-
-    @field_validator("value", "tolerance", "min", "max")
-    @classmethod
-    def _finite(cls, v: float | None) -> float | None:
-        if v is not None and not math.isfinite(v):
-            why = (
-                "no answer could ever equal it" if math.isnan(v) else "every answer (or none) would be right"
-            )
-            raise ValueError(f"must be a finite number, not {v}: {why}")
-        return v
-
-    @model_validator(mode="after")
-    def _key(self) -> Numeric:
-        if self.generator is not None:
-            return self  # the generator gives value and tolerance
-        if self.value is None and (self.min is None or self.max is None):
-            raise ValueError(
-                "a numeric question needs 'value' (with optional 'tolerance') or both 'min' and 'max'"
-            )
-        if self.value is not None and (self.min is not None or self.max is not None):
-            raise ValueError("give either 'value'/'tolerance' or 'min'/'max', not both")
-        if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError("'min' must not be greater than 'max'")
-        return self
-
-    @property
-    def bounds(self) -> tuple[float, float]:
-        if self.value is not None:
-            return self.value - self.tolerance, self.value + self.tolerance
-        return float(self.min), float(self.max)  # type: ignore[arg-type]
-
-
-class Item(_Model):
-    id: Id
-    text: Text
-
-
-class Ordering(_Question):
-    """Items are listed in the correct order; the widget shuffles them."""
-
-    type: Literal["ordering"]
-    items: list[Item] = Field(min_length=2)
-
-    @model_validator(mode="after")
-    def _key(self) -> Ordering:
-        _unique([i.id for i in self.items], "items")
-        return self
-
-
-class Pair(_Model):
-    id: Id
-    left: Text
-    right: Text
-
-
-class Matching(_Question):
-    """Each pair's left goes with its own right; the learner matches lefts to shuffled rights."""
-
-    type: Literal["matching"]
-    pairs: list[Pair] = Field(min_length=2)
-
-    @model_validator(mode="after")
-    def _key(self) -> Matching:
-        _unique([p.id for p in self.pairs], "pairs")
-        _unique([p.right for p in self.pairs], "pairs (right)")
-        return self
-
-
-Question = Annotated[
-    SingleChoice | MultipleSelect | TrueFalse | Numeric | Ordering | Matching, Field(discriminator="type")
-]
-QUESTION_TYPES = ("single", "multiple", "truefalse", "numeric", "ordering", "matching")
-
-
-class Bank(_Model):
+# --------------------------------------------------------------------------- question banks
+class Bank(ContentModel):
     bank: Id
     title: Text
     lesson: Id
@@ -541,15 +371,7 @@ class Bank(_Model):
         return self
 
 
-def _unique(ids: Sequence[str], what: str) -> None:
-    seen: set[str] = set()
-    for i in ids:
-        if i in seen:
-            raise ValueError(f"duplicate id {i!r} in {what}")
-        seen.add(i)
-
-
-class Step(_Model):
+class Step(ContentModel):
     """One step of a stepped diagram (``content/physiology/*.yaml``)."""
 
     id: Id
@@ -569,7 +391,7 @@ def term_key(word: str) -> str:
     return re.sub(r"[\s-]+", "", word.casefold())
 
 
-class GlossaryTerm(_Model):
+class GlossaryTerm(ContentModel):
     """One entry of ``glossary.yaml``: a word a lay reader may not know, defined in plain words."""
 
     id: GlossaryId
@@ -583,12 +405,12 @@ class GlossaryTerm(_Model):
         return [self.term, *self.aliases]
 
 
-class GlossaryFile(_Model):
+class GlossaryFile(ContentModel):
     terms: list[GlossaryTerm] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _distinct(self) -> GlossaryFile:
-        _unique([t.id for t in self.terms], "terms")
+        unique([t.id for t in self.terms], "terms")
         owner: dict[str, str] = {}
         for t in self.terms:
             for name in t.names:
@@ -602,15 +424,15 @@ class GlossaryFile(_Model):
 
 
 # --------------------------------------------------------------------------- files
-class LessonsFile(_Model):
+class LessonsFile(ContentModel):
     lessons: list[Lesson] = Field(min_length=1)
 
 
-class ReferencesFile(_Model):
+class ReferencesFile(ContentModel):
     references: list[Reference] = Field(min_length=1)
 
 
-class UrgencyFile(_Model):
+class UrgencyFile(ContentModel):
     levels: list[UrgencyLevel] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -619,11 +441,11 @@ class UrgencyFile(_Model):
         return self
 
 
-class EvidenceFile(_Model):
+class EvidenceFile(ContentModel):
     tags: list[EvidenceLevel]  # the five tags, strongest first (checked on load)
 
 
-class VerdictsFile(_Model):
+class VerdictsFile(ContentModel):
     verdicts: list[Verdict] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -632,7 +454,7 @@ class VerdictsFile(_Model):
         return self
 
 
-class TopicsFile(_Model):
+class TopicsFile(ContentModel):
     kind: Literal[
         "definition",
         "physiology",
@@ -914,7 +736,7 @@ def _errors_from(rel: str, data: Any, err: ValidationError) -> list[ContentError
                     else:
                         path.append(str(node["id"]))
                     continue
-            elif isinstance(part, str) and part in QUESTION_TYPES:
+            elif isinstance(part, str) and part in QUESTION_TYPE_NAMES:
                 continue  # discriminator step in the location, not a real key
             elif isinstance(node, dict) and part == node.get("id"):
                 continue  # the same for a kind told apart by its id (the figures)

@@ -25,23 +25,12 @@ from typing import Any
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
-from cramp_lessons.course.model import (
-    MAX_FILE_BYTES,
-    Bank,
-    Course,
-    Id,
-    Lesson,
-    Matching,
-    MultipleSelect,
-    Numeric,
-    Ordering,
-    Question,
-    SingleChoice,
-    TrueFalse,
-)
+from cramp_lessons.course.grading import shuffled_choices
+from cramp_lessons.course.model import MAX_FILE_BYTES, Bank, Course, Lesson
 from cramp_lessons.errors import CrampLessonsError, echo
 from cramp_lessons.learner.assessment import lesson_link
-from cramp_lessons.questions.grading import TYPE_LABELS, shuffled_choices
+from cramp_lessons.questions import LABELS, Question
+from cramp_lessons.schema import Id
 
 FORMATS = ("gift", "jupyterquiz", "markdown")
 PAGE_BREAK = '<div style="page-break-before: always"></div>'
@@ -73,14 +62,7 @@ def unsupported(fmt: str, question: Question) -> str | None:
     """Why ``question`` cannot be exported to ``fmt``, or None if it can."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    if fmt == "gift":
-        if isinstance(question, Ordering):
-            return "GIFT has no ordering question type"
-        if isinstance(question, Matching) and any("->" in p.left for p in question.pairs):
-            return "a left-hand item contains '->', which GIFT matching cannot escape"
-    if fmt == "jupyterquiz" and isinstance(question, (Ordering, Matching)):
-        return f"jupyterquiz has no {TYPE_LABELS[question.type]} question type"
-    return None
+    return question.unsupported(fmt)
 
 
 def skipped(course: Course, fmt: str, lesson: str | None = None) -> list[tuple[str, str]]:
@@ -123,16 +105,6 @@ def gift_unescape(text: str) -> str:
     return "".join(out)
 
 
-def _num(x: float) -> str:
-    x = float(x)
-    return str(int(x)) if x.is_integer() and abs(x) < 1e15 else repr(x)
-
-
-def _weight(w: float) -> str:
-    # Moodle's grade fractions are given to 5 decimals (33.33333, 14.28571, ...).
-    return f"{w:.5f}".rstrip("0").rstrip(".")
-
-
 def _general_feedback(course: Course, q: Question) -> str:
     text = f"{q.explanation} (Evidence: {q.evidence}.)"
     cites = course.cite(q.references)
@@ -142,36 +114,8 @@ def _general_feedback(course: Course, q: Question) -> str:
 
 
 def _gift_question(course: Course, q: Question) -> str:
-    e = gift_escape
-    prompt = q.prompt
-    if isinstance(q, Numeric) and q.unit:
-        prompt += f" (in {q.unit})"
-    head = f"::{e(q.id)}::[markdown]{e(prompt)}"
-    general = f"\t####{e(_general_feedback(course, q))}\n"
-    if isinstance(q, SingleChoice):
-        body = "".join(f"\t{'=' if o.correct else '~'}{e(o.text)}#{e(o.feedback)}\n" for o in q.options)
-    elif isinstance(q, MultipleSelect):
-        n_good = sum(o.correct for o in q.options)
-        w = 100 / n_good  # each right pick earns 1/n, each wrong pick costs 1/n: as grading.grade scores it
-        body = "".join(
-            f"\t~%{_weight(w if o.correct else -w)}%{e(o.text)}#{e(o.feedback)}\n" for o in q.options
-        )
-    elif isinstance(q, TrueFalse):
-        right, wrong = (
-            (q.feedback_true, q.feedback_false) if q.answer else (q.feedback_false, q.feedback_true)
-        )
-        # {T#feedback for a wrong answer#feedback for a right answer####general}
-        return f"{head}{{{'T' if q.answer else 'F'}#{e(wrong)}#{e(right)}####{e(_general_feedback(course, q))}}}\n"
-    elif isinstance(q, Numeric):
-        lo, hi = q.bounds  # min and max when the question gives no value
-        key = f"{_num(q.value)}:{_num(q.tolerance)}" if q.value is not None else f"{_num(lo)}..{_num(hi)}"
-        body = f"\t={key}#{e('Within the accepted range.')}\n\t~#{e('Not within the accepted range.')}\n"
-        return f"{head}{{#\n{body}{general}}}\n"
-    elif isinstance(q, Matching):
-        body = "".join(f"\t={e(p.left)} -> {e(p.right)}\n" for p in q.pairs)
-    else:  # pragma: no cover - callers skip what unsupported() names
-        raise ExportError(f"{q.id}: GIFT cannot express a {q.type} question")
-    return f"{head}{{\n{body}{general}}}\n"
+    head = f"::{gift_escape(q.id)}::[markdown]{gift_escape(q.full_prompt())}"
+    return head + q.gift(gift_escape, gift_escape(_general_feedback(course, q))) + "\n"
 
 
 def export_gift(course: Course, lesson: str | None = None) -> str:
@@ -187,7 +131,7 @@ def export_gift(course: Course, lesson: str | None = None) -> str:
             category = les.id
             parts.append(f"$CATEGORY: cramp-lessons/{les.number}_{les.id}\n")
         parts.append(
-            f"// {q.id} ({TYPE_LABELS[q.type]}), bank {bank.bank}, lesson {les.number} {les.title}\n"
+            f"// {q.id} ({LABELS[q.type]}), bank {bank.bank}, lesson {les.number} {les.title}\n"
             + _gift_question(course, q)
         )
     return "\n".join(parts)
@@ -200,52 +144,7 @@ def _h(text: str) -> str:
 
 
 def _jq_question(course: Course, q: Question) -> dict[str, Any]:
-    why = f" {q.explanation}"
-    if isinstance(q, (SingleChoice, MultipleSelect)):
-        return {
-            "question": _h(q.prompt),
-            "type": "multiple_choice" if isinstance(q, SingleChoice) else "many_choice",
-            "answers": [
-                {
-                    "answer": _h(o.text),
-                    "correct": o.correct,
-                    "feedback": _h(o.feedback + (why if o.correct else "")),
-                }
-                for o in q.options
-            ],
-        }
-    if isinstance(q, TrueFalse):
-        return {
-            "question": _h(q.prompt),
-            "type": "multiple_choice",
-            "answers": [
-                {
-                    "answer": "Fact",
-                    "correct": q.answer,
-                    "feedback": _h(q.feedback_true + (why if q.answer else "")),
-                },
-                {
-                    "answer": "Myth",
-                    "correct": not q.answer,
-                    "feedback": _h(q.feedback_false + ("" if q.answer else why)),
-                },
-            ],
-        }
-    if isinstance(q, Numeric):
-        unit = f" (in {q.unit})" if q.unit else ""
-        ok = _h("Correct." + why)
-        lo, hi = q.bounds
-        if q.value is not None and q.tolerance == 0:
-            answers = [{"type": "value", "value": q.value, "correct": True, "feedback": ok}]
-        else:
-            # jupyterquiz ranges are [a, b): the upper bound itself is added as a value.
-            answers = [
-                {"type": "range", "range": [lo, hi], "correct": True, "feedback": ok},
-                {"type": "value", "value": hi, "correct": True, "feedback": ok},
-            ]
-        answers.append({"type": "default", "feedback": "Not within the accepted range. Try again."})
-        return {"question": _h(q.prompt + unit), "type": "numeric", "answers": answers}
-    raise ExportError(f"{q.id}: jupyterquiz cannot express a {q.type} question")  # pragma: no cover
+    return q.jupyterquiz(_h, f" {q.explanation}")
 
 
 def export_jupyterquiz(course: Course, lesson: str | None = None) -> list[dict[str, Any]]:
@@ -290,9 +189,10 @@ def export_markdown(course: Course, lesson: str | None = None, seed: int | str =
             current = les.id
             sheet += [f"## Lesson {les.number}: {les.title}", ""]
             key += [f"## Lesson {les.number}: {les.title}", ""]
-        sheet.append(f"**{n}.** *({TYPE_LABELS[q.type]})* {q.prompt}")
+        sheet.append(f"**{n}.** *({LABELS[q.type]})* {q.prompt}")
         sheet.append("")
-        answer = _worksheet_body(q, seed, sheet)
+        area, answer = q.worksheet(shuffled_choices(q, seed), _letter)
+        sheet += area
         sheet.append("")
         key += [
             f"**{n}.** {answer}  ",
@@ -301,48 +201,6 @@ def export_markdown(course: Course, lesson: str | None = None, seed: int | str =
             "",
         ]
     return "\n".join(sheet + key) + "\n"
-
-
-def _worksheet_body(q: Question, seed: int | str, out: list[str]) -> str:
-    """Append the answer area of ``q`` to ``out``; return its line in the answer key."""
-    if isinstance(q, (SingleChoice, MultipleSelect)):
-        how = "Tick one." if isinstance(q, SingleChoice) else "Tick every answer that applies."
-        out += [f"*{how}*", ""]
-        for k, o in enumerate(q.options):
-            out.append(f"- [ ] {_letter(k)}. {o.text}")
-        right = [f"{_letter(k)} ({o.text})" for k, o in enumerate(q.options) if o.correct]
-        return ", ".join(right)
-    if isinstance(q, TrueFalse):
-        out += ["- [ ] Fact", "- [ ] Myth"]
-        return "Fact" if q.answer else "Myth"
-    if isinstance(q, Numeric):
-        out.append(f"Answer: ______________ {q.unit}".rstrip())
-        return _numeric_key(q)
-    if isinstance(q, Ordering):
-        text = {i.id: i.text for i in q.items}
-        shown = shuffled_choices(q, seed)
-        out += ["*Number the steps in order (1 = first).*", ""]
-        out += [f"- ____ {_letter(k)}. {text[i]}" for k, i in enumerate(shown)]
-        letter = {i: _letter(k) for k, i in enumerate(shown)}
-        return " → ".join(f"{letter[i.id]} ({i.text})" for i in q.items)
-    if isinstance(q, Matching):
-        rights = shuffled_choices(q, seed)
-        out += ["*Write the letter of the matching description beside each item.*", ""]
-        out += [f"{k + 1}. {p.left} ____" for k, p in enumerate(q.pairs)]
-        out.append("")
-        out += [f"- {_letter(k)}. {r}" for k, r in enumerate(rights)]
-        letter = {r: _letter(k) for k, r in enumerate(rights)}
-        return "; ".join(f"{k + 1} → {letter[p.right]} ({p.right})" for k, p in enumerate(q.pairs))
-    raise ExportError(f"{q.id}: no worksheet form for a {q.type} question")  # pragma: no cover
-
-
-def _numeric_key(q: Numeric) -> str:
-    unit = f" {q.unit}" if q.unit else ""
-    if q.value is not None:
-        tol = f" (±{_num(q.tolerance)})" if q.tolerance else ""
-        return f"{_num(q.value)}{unit}{tol}"
-    lo, hi = q.bounds  # min and max, as the question gives no value
-    return f"between {_num(lo)} and {_num(hi)}{unit}"
 
 
 # ------------------------------------------------------------------ import from jupyterquiz

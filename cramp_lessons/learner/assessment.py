@@ -20,9 +20,10 @@ import random
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from cramp_lessons.course.model import Course, Question
+from cramp_lessons.course.grading import Grade, grade, right_answer
+from cramp_lessons.course.model import Course
 from cramp_lessons.errors import CrampLessonsError
-from cramp_lessons.questions.grading import TYPE_LABELS, Grade, grade, right_answer
+from cramp_lessons.questions import LABELS, Question
 
 Mode = Literal["practice", "exam"]
 MODES: tuple[str, ...] = ("practice", "exam")
@@ -150,7 +151,7 @@ class Report:
             + "."
         )
         lines.append(
-            "By question type: " + "; ".join(f"{TYPE_LABELS[k]} {v}" for k, v in self.by_type.items()) + "."
+            "By question type: " + "; ".join(f"{LABELS[k]} {v}" for k, v in self.by_type.items()) + "."
         )
         if self.missed:
             lines.append(f"Go back to ({len(self.missed)}):")
@@ -184,7 +185,7 @@ class Report:
         name = "Exam" if self.mode == "exam" else "Practice"
         head = f"<h4>{name} result: {self.total.score:g} of {self.total.count} ({self.total.share:.0%})</h4>"
         tables = table("Score by lesson", self.by_lesson, self.lesson_titles) + table(
-            "Score by type", self.by_type, TYPE_LABELS
+            "Score by type", self.by_type, LABELS
         )
         if self.missed:
             items = "".join(
@@ -249,7 +250,7 @@ def report(
         return Tally(round(sum(scores), 4), len(scores))
 
     all_scores = [s for v in by_lesson.values() for s in v]
-    type_order = {t: k for k, t in enumerate(TYPE_LABELS)}
+    type_order = {t: k for k, t in enumerate(LABELS)}
     return Report(
         mode=mode,
         total=tally(all_scores),

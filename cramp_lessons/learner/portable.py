@@ -33,10 +33,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from cramp_lessons.course.model import ID_PATTERN
 from cramp_lessons.errors import ProgressError
 from cramp_lessons.learner import review
 from cramp_lessons.learner.progress import ProgressStore
+from cramp_lessons.schema import ID_PATTERN
 
 FORMAT = "cramp-lessons-progress"
 VERSION = 1

@@ -55,9 +55,9 @@ from typing import Any
 
 from fsrs import Card, Rating, Scheduler
 
+from cramp_lessons.course.grading import Grade
 from cramp_lessons.errors import ProgressError
 from cramp_lessons.learner.progress import ProgressStore
-from cramp_lessons.questions.grading import Grade
 
 SLOW_SECONDS: dict[str, float] = {
     "single": 30.0,
@@ -158,7 +158,7 @@ def rating_for(
 ) -> Rating:
     """The FSRS rating for one outcome (see the module docstring for why).
 
-    ``grade`` is a :class:`cramp_lessons.questions.grading.Grade` (only its ``score`` and ``correct`` are read);
+    ``grade`` is a :class:`cramp_lessons.course.grading.Grade` (only its ``score`` and ``correct`` are read);
     ``tries`` counts the checks up to and including this one.
     """
     if tries < 1:

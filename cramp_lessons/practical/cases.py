@@ -16,9 +16,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from cramp_lessons.course.model import ID_PATTERN, Course, load_course, parse_table
+from cramp_lessons.course.model import Course, load_course, parse_table
 from cramp_lessons.errors import ContentError
 from cramp_lessons.physiology import circulation as circ
+from cramp_lessons.schema import ID_PATTERN
 
 __all__ = ["CASES_FILE", "NONE", "Case", "CaseFile", "Verdict", "load_cases", "cases_for", "judge"]
 

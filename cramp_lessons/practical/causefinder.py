@@ -21,15 +21,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from cramp_lessons.course.model import (
-    EVIDENCE_TAGS,
-    ID_PATTERN,
-    Course,
-    UrgencyLevel,
-    load_course,
-    parse_table,
-)
+from cramp_lessons.course.model import Course, UrgencyLevel, load_course, parse_table
 from cramp_lessons.errors import ContentError
+from cramp_lessons.schema import EVIDENCE_TAGS, ID_PATTERN
 
 __all__ = [
     "RULES_FILE",

@@ -24,15 +24,9 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 
-from cramp_lessons.course.model import (
-    EVIDENCE_TAGS,
-    Course,
-    Part,
-    Topic,
-    UrgencyLevel,
-    load_course,
-)
+from cramp_lessons.course.model import Course, Part, Topic, UrgencyLevel, load_course
 from cramp_lessons.errors import CrampLessonsError
+from cramp_lessons.schema import EVIDENCE_TAGS
 
 __all__ = [
     "EVERYONE",

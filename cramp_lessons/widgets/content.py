@@ -8,16 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cramp_lessons.course.model import (
-    EVIDENCE_TAGS,
-    Course,
-    EvidenceLevel,
-    Topic,
-    UrgencyLevel,
-    load_course,
-)
+from cramp_lessons.course.model import Course, EvidenceLevel, Topic, UrgencyLevel, load_course
 from cramp_lessons.course.rendered import default_notebooks_dir
 from cramp_lessons.course.terms import glosser, terms_used
+from cramp_lessons.schema import EVIDENCE_TAGS
 
 DISCLAIMER_PATH = "../cramp_lessons/content/disclaimer.md"  # relative to notebooks/
 

@@ -1,7 +1,7 @@
 """The quiz widget: any question type, a Check button, feedback in place, retry.
 
-Thin by design: grading is ``grading.grade``, storage is ``progress``. Every control is a
-native ipywidget (radio buttons, checkboxes, dropdowns, text), so Tab, arrows and Enter work.
+Thin by design: the input is the type's builder in ``widgets/inputs.py``, grading is
+``course.grading.grade``, storage goes through the recorder and answer events.
 """
 
 from __future__ import annotations
@@ -14,31 +14,19 @@ from typing import Any
 import ipywidgets as W
 
 from cramp_lessons import events
-from cramp_lessons.course.model import (
-    Course,
-    Matching,
-    MultipleSelect,
-    Numeric,
-    Ordering,
-    Question,
-    SingleChoice,
-    TrueFalse,
-    load_course,
-)
-from cramp_lessons.errors import AnswerError, CrampLessonsError
-from cramp_lessons.questions.grading import (
+from cramp_lessons.course.grading import (
     HINTED_WEIGHT,
-    TYPE_LABELS,
     Grade,
     grade,
     hinted,
     shuffled_choices,
     shuffled_questions,
 )
+from cramp_lessons.course.model import Course, load_course
+from cramp_lessons.errors import AnswerError, CrampLessonsError
+from cramp_lessons.questions import LABELS, Question
+from cramp_lessons.widgets import inputs
 from cramp_lessons.widgets.base import Panel
-
-_WIDE = W.Layout(width="auto")
-_STYLE = {"description_width": "initial"}
 
 Recorder = Callable[[str, Any, Grade, float], None]
 
@@ -123,7 +111,7 @@ class QuestionWidget:
         # Time to answer runs from the first touch of this question's controls, not from when the
         # lesson was opened: reading the lesson above must not make every answer look slow.
         self._started: float | None = None
-        kind = TYPE_LABELS[question.type]
+        kind = LABELS[question.type]
         self.prompt = W.HTML(
             f"<p><b>Question {number}</b> <i>({kind})</i><br>{html.escape(question.prompt)}</p>"
         )
@@ -131,7 +119,8 @@ class QuestionWidget:
             from cramp_lessons.learner.progress import learner_seed
 
             seed = learner_seed()
-        self.inputs = self._build_inputs(seed)
+        self.input = inputs.build(question, shuffled_choices(question, seed))
+        self.inputs = self.input.widgets
         self.check_button = W.Button(
             description="Check", button_style="primary", tooltip="Check your answer", icon="check"
         )
@@ -148,89 +137,18 @@ class QuestionWidget:
         )
         self.box.add_class("cramp-question")
 
-    # -- inputs per type --------------------------------------------------------
-    def _build_inputs(self, seed: int | str | None) -> list[W.Widget]:
-        q = self.question
-        if isinstance(q, SingleChoice):
-            text = {o.id: o.text for o in q.options}
-            self._radio = W.RadioButtons(
-                options=[(text[i], i) for i in shuffled_choices(q, seed)],
-                value=None,
-                description="Your answer:",
-                style=_STYLE,
-                layout=_WIDE,
-            )
-            return [self._radio]
-        if isinstance(q, MultipleSelect):
-            text = {o.id: o.text for o in q.options}
-            self._boxes = {
-                i: W.Checkbox(description=text[i], value=False, indent=False, layout=_WIDE)
-                for i in shuffled_choices(q, seed)
-            }
-            return [W.HTML("<i>Tick every answer that applies.</i>"), *self._boxes.values()]
-        if isinstance(q, TrueFalse):
-            self._toggle = W.ToggleButtons(
-                options=[("Fact", True), ("Myth", False)],
-                value=None,
-                description="Myth or fact?",
-                style=_STYLE,
-                tooltips=["The statement is true", "The statement is false"],
-            )
-            return [self._toggle]
-        if isinstance(q, Numeric):
-            unit = f" ({q.unit})" if q.unit else ""
-            self._text = W.Text(
-                value="",
-                placeholder="type a number",
-                description=f"Your answer{unit}:",
-                style=_STYLE,
-                continuous_update=True,
-            )
-            return [self._text]
-        if isinstance(q, Ordering):
-            text = {i.id: i.text for i in q.items}
-            opts = [("— choose —", None)] + [(text[i], i) for i in shuffled_choices(q, seed)]
-            self._slots = [
-                W.Dropdown(options=opts, value=None, description=f"Step {k + 1}:", style=_STYLE, layout=_WIDE)
-                for k in range(len(q.items))
-            ]
-            return [W.HTML("<i>Choose the step that comes at each position.</i>"), *self._slots]
-        if isinstance(q, Matching):
-            opts = [("— choose —", None)] + [(r, r) for r in shuffled_choices(q, seed)]
-            self._pairs = {
-                p.id: W.Dropdown(
-                    options=opts, value=None, description=f"{p.left}:", style=_STYLE, layout=_WIDE
-                )
-                for p in q.pairs
-            }
-            return [W.HTML("<i>Match each item on the left.</i>"), *self._pairs.values()]
-        raise CrampLessonsError(f"{q.id}: no widget for question type {q.type!r}")
-
     def _controls(self) -> list[W.Widget]:
-        return [w for w in self.inputs if not isinstance(w, W.HTML)]
+        return self.input.controls
 
     def answer(self) -> Any:
-        """The answer as entered, in the form ``grading.grade`` accepts (may be malformed)."""
-        q = self.question
-        if isinstance(q, SingleChoice):
-            return self._radio.value
-        if isinstance(q, MultipleSelect):
-            return [i for i, b in self._boxes.items() if b.value]
-        if isinstance(q, TrueFalse):
-            return self._toggle.value
-        if isinstance(q, Numeric):
-            return self._text.value
-        if isinstance(q, Ordering):
-            return [s.value for s in self._slots]
-        if isinstance(q, Matching):
-            return {pid: d.value for pid, d in self._pairs.items() if d.value is not None}
-        return None
+        """The answer as entered, in the form the question reads (may be malformed)."""
+        return self.input.answer()
 
     # -- actions ------------------------------------------------------------------
     def check(self) -> Grade | None:
         ans = self.answer()
-        if isinstance(self.question, Ordering) and None in ans:
-            self._warn("Choose a step for every position before checking.")
+        if missing := self.input.missing():
+            self._warn(missing)
             return None
         try:
             g = grade(self.question, ans, self.course)
@@ -323,7 +241,7 @@ class QuizWidget:
             for k, q in enumerate(qs)
         ]
         self.score = W.HTML(self._score_text())
-        kinds = sorted({TYPE_LABELS[q.type] for q in qs})
+        kinds = sorted({LABELS[q.type] for q in qs})
         self.text = f"Quiz '{self.bank.title}': {len(qs)} questions ({', '.join(kinds)})."
         self.widget = Panel(
             [

@@ -16,11 +16,11 @@ from typing import Any
 
 import ipywidgets as W
 
+from cramp_lessons.course.grading import Grade
 from cramp_lessons.course.model import Course, load_course
 from cramp_lessons.errors import CrampLessonsError
 from cramp_lessons.learner import review
 from cramp_lessons.learner.progress import ProgressStore, get_store
-from cramp_lessons.questions.grading import Grade
 from cramp_lessons.widgets.base import Panel
 from cramp_lessons.widgets.quiz import QuestionWidget
 

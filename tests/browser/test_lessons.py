@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from cramp_lessons.course.model import SingleChoice, load_course
+from cramp_lessons.course.model import load_course
+from cramp_lessons.questions.single import SingleChoice
 from cramp_lessons.widgets.explorers import EXPLORERS, PICTURES
 from tests.browser.lab import (
     api,

@@ -12,7 +12,7 @@ import uuid
 import httpx
 import pytest
 
-from cramp_lessons.questions.grading import right_answer
+from cramp_lessons.course.grading import right_answer
 from tests.classroom.conftest import ServerProcess, free_port, new_classroom
 
 Q1 = "causes.cold.q1"  # single: a = slower (right), b = faster, c = unchanged

@@ -66,7 +66,7 @@ def test_join_widget_follows_the_posed_question_and_sends_answers_once(
     assert w.question is not None and w.question.question.id == Q1
     assert "answering is open" in w.phase.value
 
-    w.question._radio.value = "b"
+    w.question.input.fill("b")
     g = w.question.check()
     assert g is not None and "Answer recorded" in w.question.feedback.value
     assert "faster" not in w.question.feedback.value  # no feedback before the reveal

@@ -17,9 +17,9 @@ import ipywidgets as W
 
 from cramp_lessons.classroom import ClassroomError, set_active
 from cramp_lessons.classroom.client.http import DEFAULT_SERVER, Status, StudentClient
+from cramp_lessons.course.grading import Grade
 from cramp_lessons.course.model import Course, load_course
 from cramp_lessons.course.variants import COURSE_SEED, plain_answer
-from cramp_lessons.questions.grading import Grade
 from cramp_lessons.widgets.base import Panel
 from cramp_lessons.widgets.quiz import QuestionWidget
 

@@ -23,21 +23,14 @@ from pydantic import (
     StringConstraints,
 )
 
-from cramp_lessons.classroom.server.store import CODE_LENGTH, AnswerTally, Poll, listed_keys, pick_label
-from cramp_lessons.course.model import (
-    ID_PATTERN,
-    Course,
-    Matching,
-    MultipleSelect,
-    Numeric,
-    Ordering,
-    Question,
-    SingleChoice,
-)
-from cramp_lessons.questions.grading import shuffled_choices
+from cramp_lessons.classroom.server.store import CODE_LENGTH, AnswerTally, Poll
+from cramp_lessons.course.grading import shuffled_choices
+from cramp_lessons.course.model import Course
+from cramp_lessons.questions import Question
+from cramp_lessons.schema import ID_PATTERN
 
 if TYPE_CHECKING:
-    from cramp_lessons.questions.itemstats import ItemStats
+    from cramp_lessons.learner.itemstats import ItemStats
 
 
 # --------------------------------------------------------------------------- input models
@@ -240,31 +233,19 @@ class AnswerRow(BaseModel):
 def public_question(q: Question, course: Course, seed: str) -> PublicQuestion:
     """What a student may see before the reveal. Orders are shuffled: authors list them solved."""
     base = {"id": q.id, "type": q.type, "lesson": course.lesson_of_question(q.id), "prompt": q.prompt}
-    if isinstance(q, (SingleChoice, MultipleSelect)):
-        text = {o.id: o.text for o in q.options}
-        return PublicQuestion(**base, options=[Choice(id=i, text=text[i]) for i in shuffled_choices(q, seed)])
-    if isinstance(q, Ordering):
-        text = {i.id: i.text for i in q.items}
-        return PublicQuestion(**base, items=[Choice(id=i, text=text[i]) for i in shuffled_choices(q, seed)])
-    if isinstance(q, Matching):
-        return PublicQuestion(
-            **base, lefts=[Choice(id=p.id, text=p.left) for p in q.pairs], rights=shuffled_choices(q, seed)
-        )
-    if isinstance(q, Numeric):
-        return PublicQuestion(**base, unit=q.unit)
-    return PublicQuestion(**base)
+    return PublicQuestion(**base, **q.public(shuffled_choices(q, seed)))
 
 
 def distribution(q: Question, t: AnswerTally, open_: bool, revealed: bool) -> DistributionOut:
     counts = dict(t.picks)
-    for key, wrong in listed_keys(q):  # an option nobody chose still shows, at zero
+    for key, wrong in q.listed_keys():  # an option nobody chose still shows, at zero
         counts.setdefault(key, (0, wrong))
-    order = [k for k, _ in listed_keys(q)]
+    order = [k for k, _ in q.listed_keys()]
     keys = sorted(
-        counts, key=lambda k: (order.index(k) if k in order else len(order), _sort_key(q, k, counts))
+        counts, key=lambda k: (order.index(k) if k in order else len(order), q.key_order(k, counts[k][0]))
     )
     choices = [
-        ChoiceCount(key=k, label=pick_label(q, k), count=counts[k][0], wrong=counts[k][1]) for k in keys
+        ChoiceCount(key=k, label=q.pick_label(k), count=counts[k][0], wrong=counts[k][1]) for k in keys
     ]
     chosen_wrong = [c for c in choices if c.wrong and c.count]
     top = max(chosen_wrong, key=lambda c: c.count) if chosen_wrong else None  # ties: the first listed
@@ -281,12 +262,6 @@ def distribution(q: Question, t: AnswerTally, open_: bool, revealed: bool) -> Di
         choices=choices,
         top_wrong=top,
     )
-
-
-def _sort_key(q: Question, key: str, counts: dict[str, tuple[int, bool]]) -> tuple[float, str]:
-    if isinstance(q, Numeric):
-        return (float(key), "")
-    return (-counts[key][0], key)  # most chosen first
 
 
 def report_rows(

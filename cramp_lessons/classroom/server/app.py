@@ -48,10 +48,11 @@ from cramp_lessons.classroom.server.api import (
     report_csv,
     report_rows,
 )
-from cramp_lessons.classroom.server.store import AnswerTally, Poll, Store, picks
-from cramp_lessons.course.model import Course, Question, load_course
+from cramp_lessons.classroom.server.store import AnswerTally, Poll, Store
+from cramp_lessons.course.grading import grade, right_answer
+from cramp_lessons.course.model import Course, load_course
 from cramp_lessons.errors import AnswerError
-from cramp_lessons.questions.grading import grade, right_answer
+from cramp_lessons.questions import Question
 
 MAX_BODY = 16 * 1024  # bytes; the largest real answer (a matching question) is well under 2 KB
 
@@ -213,7 +214,9 @@ def _student_routes(app: FastAPI, store: Store, course: Course) -> None:
     async def submit(sid: SessionId, me: Learner, body: AnswerIn) -> SubmitOut:
         q = _question(course, body.question_id)
         g = grade(q, body.answer, course)  # AnswerError -> 422, nothing stored
-        status = store.submit(me, q.id, body.uid, body.answer, g.score, g.correct, picks(q, body.answer))
+        status = store.submit(
+            me, q.id, body.uid, body.answer, g.score, g.correct, q.picks(q.read(body.answer))
+        )
         return SubmitOut(status=status, question_id=q.id)
 
 
@@ -231,7 +234,7 @@ def _teacher_routes(app: FastAPI, store: Store, course: Course) -> None:
         return PollOut(question_id=p.question_id, open=p.open, revealed=p.revealed)
 
     def class_rows(sid: str) -> list[ReportRow]:
-        from cramp_lessons.questions.itemstats import analyse, from_class
+        from cramp_lessons.learner.itemstats import analyse, from_class
 
         items = {s.question_id: s for s in analyse(from_class(store, sid), course)}
         return report_rows(course, store.polls(sid), store.tallies(sid), items)

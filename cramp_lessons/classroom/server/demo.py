@@ -17,17 +17,9 @@ from fastapi import FastAPI
 
 from cramp_lessons.classroom import ClassroomError
 from cramp_lessons.classroom.server.app import create_app
-from cramp_lessons.course.model import (
-    Course,
-    Matching,
-    MultipleSelect,
-    Numeric,
-    Ordering,
-    Question,
-    SingleChoice,
-    TrueFalse,
-)
-from cramp_lessons.questions.grading import right_answer
+from cramp_lessons.course.grading import right_answer
+from cramp_lessons.course.model import Course
+from cramp_lessons.questions import Question
 
 
 class ThreadedServer:
@@ -133,22 +125,7 @@ def sample_answer(q: Question, rng: random.Random, p_right: float = 0.6) -> Any:
     """A plausible answer: right with probability ``p_right``, else a random wrong one (for demos and load tests)."""
     if rng.random() < p_right:
         return right_answer(q)
-    if isinstance(q, SingleChoice):
-        return rng.choice([o.id for o in q.options if not o.correct])
-    if isinstance(q, MultipleSelect):
-        ids = [o.id for o in q.options]
-        return rng.sample(ids, rng.randint(1, len(ids)))
-    if isinstance(q, TrueFalse):
-        return not q.answer
-    if isinstance(q, Numeric):
-        lo, hi = q.bounds
-        return round(hi + (hi - lo + 1) * rng.choice([1, 2, 3]) * rng.choice([-1, 1]), 2)
-    if isinstance(q, Ordering):
-        return rng.sample([i.id for i in q.items], len(q.items))
-    if isinstance(q, Matching):
-        rights = rng.sample([p.right for p in q.pairs], len(q.pairs))
-        return {p.id: r for p, r in zip(q.pairs, rights, strict=True)}
-    return right_answer(q)
+    return q.wrong_answer(rng)
 
 
 def demo_server(db_url: str | None = None, *, content_dir: str | None = None) -> DemoServer:

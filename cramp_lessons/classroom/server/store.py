@@ -59,16 +59,6 @@ from sqlalchemy.orm import (
 from sqlalchemy.pool import StaticPool
 
 from cramp_lessons.classroom import ClassroomError, Conflict, NotFound
-from cramp_lessons.course.model import (
-    Matching,
-    MultipleSelect,
-    Numeric,
-    Ordering,
-    Question,
-    SingleChoice,
-    TrueFalse,
-)
-from cramp_lessons.questions.grading import _number, _truth
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -257,62 +247,6 @@ _VIEW = (
     )
     .where(_S.c.id == bindparam("sid"))
 )
-
-
-# --------------------------------------------------------------------------- picks (pure)
-def picks(question: Question, answer: Any) -> list[tuple[str, bool]]:
-    """What a well-formed answer counts for in the distribution: ``(choice key, wrong?)`` pairs.
-
-    Single choice and true/false count one choice; multiple select counts each ticked option;
-    a number counts its value; an ordering counts the whole order; a matching counts each pairing.
-    """
-    q = question
-    if isinstance(q, (SingleChoice, MultipleSelect)):
-        wrong = {o.id: not o.correct for o in q.options}
-        chosen = [answer] if isinstance(q, SingleChoice) else list(answer)
-        return [(o.id, wrong[o.id]) for o in q.options if o.id in chosen]
-    if isinstance(q, TrueFalse):
-        said = _truth(answer, q.id)
-        return [("fact" if said else "myth", said != q.answer)]
-    if isinstance(q, Numeric):
-        x = _number(answer, q.id)
-        lo, hi = q.bounds
-        return [(f"{x:g}", not (lo - 1e-9 <= x <= hi + 1e-9))]
-    if isinstance(q, Ordering):
-        order = list(answer)
-        return [(">".join(order), order != [i.id for i in q.items])]
-    if isinstance(q, Matching):
-        return [(f"{p.id}={answer[p.id]}", answer[p.id] != p.right) for p in q.pairs]
-    raise ValueError(f"{q.id}: no tally for question type {q.type!r}")
-
-
-def pick_label(question: Question, key: str) -> str:
-    """A choice key in words, for charts and reports."""
-    q = question
-    if isinstance(q, (SingleChoice, MultipleSelect)):
-        return next((o.text for o in q.options if o.id == key), key)
-    if isinstance(q, TrueFalse):
-        return "Fact" if key == "fact" else "Myth"
-    if isinstance(q, Numeric):
-        return f"{key} {q.unit}".strip()
-    if isinstance(q, Ordering):
-        text = {i.id: i.text for i in q.items}
-        return " → ".join(text.get(i, i) for i in key.split(">"))
-    if isinstance(q, Matching):
-        pid, _, right = key.partition("=")
-        left = next((p.left for p in q.pairs if p.id == pid), pid)
-        return f"{left} → {right}"
-    return key
-
-
-def listed_keys(question: Question) -> list[tuple[str, bool]]:
-    """Choices shown in the chart even before anyone picks them, in the author's order."""
-    q = question
-    if isinstance(q, (SingleChoice, MultipleSelect)):
-        return [(o.id, not o.correct) for o in q.options]
-    if isinstance(q, TrueFalse):
-        return [("fact", not q.answer), ("myth", q.answer)]
-    return []
 
 
 # --------------------------------------------------------------------------- results

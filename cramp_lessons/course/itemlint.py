@@ -17,24 +17,18 @@ from __future__ import annotations
 
 import difflib
 import itertools
-import random
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from cramp_lessons.course.model import (
-    Bank,
-    Course,
-    Matching,
-    MultipleSelect,
-    Ordering,
-    Question,
-    SingleChoice,
-    TrueFalse,
-)
+from cramp_lessons.course.model import Bank, Course
 from cramp_lessons.errors import AnswerError
+from cramp_lessons.questions import Question
+from cramp_lessons.questions.multiple import MultipleSelect
+from cramp_lessons.questions.single import SingleChoice
+from cramp_lessons.questions.truefalse import TrueFalse
 
 __all__ = [
     "MAX_CUE_GAIN",
@@ -90,7 +84,7 @@ class CueScore:
 
 # ------------------------------------------------------------------ one question
 def _score(q: Question, answer: Any, course: Course) -> float:
-    from cramp_lessons.questions.grading import grade
+    from cramp_lessons.course.grading import grade
 
     try:
         return grade(q, answer, course).score
@@ -98,44 +92,13 @@ def _score(q: Question, answer: Any, course: Course) -> float:
         return 0.0
 
 
-def _chance(q: Question, course: Course) -> float:
-    """Blind chance: the expected score of a learner who picks at random."""
-    if isinstance(q, SingleChoice):
-        return 1 / len(q.options)
-    if isinstance(q, TrueFalse):
-        return 0.5
-    if isinstance(q, MultipleSelect):  # every non-empty set of ticks equally likely
-        ids = [o.id for o in q.options]
-        subsets = [list(c) for k in range(1, len(ids) + 1) for c in itertools.combinations(ids, k)]
-        return sum(_score(q, s, course) for s in subsets) / len(subsets)
-    if isinstance(q, (Ordering, Matching)):
-        rng = random.Random(q.id)  # deterministic: the linter prints the same numbers every run
-        trials: list[list[str]] | list[dict[str, str]]  # answers: an order of ids, or the matches
-        if isinstance(q, Ordering):
-            ids = [i.id for i in q.items]
-            trials = [rng.sample(ids, len(ids)) for _ in range(200)]
-        else:
-            rights = [p.right for p in q.pairs]
-            trials = [
-                dict(zip([p.id for p in q.pairs], rng.sample(rights, len(rights)), strict=True))
-                for _ in range(200)
-            ]
-        return sum(_score(q, t, course) for t in trials) / len(trials)
-    return 0.0  # a number to type: no guessing from cues or chance
-
-
 def _cue_and_chance(q: Question, course: Course) -> tuple[float, float]:
-    """The cue-only learner's expected score (ties between longest options shared out), and chance's."""
-    chance = _chance(q, course)
-    if isinstance(q, SingleChoice):
-        longest = max(len(o.text) for o in q.options)
-        tied = [o for o in q.options if len(o.text) == longest]
-        return sum(o.correct for o in tied) / len(tied), chance
-    if isinstance(q, TrueFalse):
-        return (0.0 if q.answer else 1.0), chance  # always "myth"
-    if isinstance(q, MultipleSelect):
-        return _score(q, [o.id for o in q.options], course), chance  # tick every box
-    return chance, chance  # no cue to use: as good as chance
+    """The cue-only learner's expected score, and blind chance's (each type says how it guesses)."""
+
+    def score(answer: Any) -> float:
+        return _score(q, answer, course)
+
+    return q.cue(score), q.chance(score)
 
 
 def _scored(course: Course, questions: Iterable[Question]) -> dict[str, tuple[str, float, float]]:

@@ -17,7 +17,7 @@ Pure logic. :func:`from_progress` and :func:`from_class` turn stored answers int
   picked.
 - **hint use**: the share of learners whose success was reached with the author's hint. The quiz
   widget shows the hint after a wrong first try and scales the success that follows by
-  :data:`cramp_lessons.questions.grading.HINTED_WEIGHT`, so a correct answer scored below 1 was hinted.
+  :data:`cramp_lessons.course.grading.HINTED_WEIGHT`, so a correct answer scored below 1 was hinted.
   Counted: a correct first answer scored below 1 (a class row, which holds one answer per
   learner), or a wrong first answer followed by such a correct one (a learner's own history).
 - **time**: the median seconds of the counted answers, when known.
@@ -36,9 +36,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cramp_lessons.course.model import Course, MultipleSelect, Question, SingleChoice, TrueFalse
+from cramp_lessons.course.model import Course
 from cramp_lessons.course.variants import plain_answer
 from cramp_lessons.errors import AnswerError, CrampLessonsError
+from cramp_lessons.questions import Question
 
 __all__ = [
     "GROUP_SHARE",
@@ -137,34 +138,17 @@ def from_class(store: Any, session_id: str) -> list[Response]:
 
 # --------------------------------------------------------------------------- analysis
 def _chosen(question: Question, answer: Any) -> list[str]:
-    """The choice keys an answer counts for; nothing for a malformed answer or another type."""
-    if isinstance(question, SingleChoice):
-        ids = {o.id for o in question.options}
-        return [answer] if isinstance(answer, str) and answer in ids else []
-    if isinstance(question, MultipleSelect):
-        if not isinstance(answer, (list, tuple, set, frozenset)):
-            return []
-        ticked = {a for a in answer if isinstance(a, str)}
-        return [o.id for o in question.options if o.id in ticked]
-    if isinstance(question, TrueFalse):
-        from cramp_lessons.questions.grading import _truth
-
-        try:
-            return ["true" if _truth(answer, question.id) else "false"]
-        except AnswerError:
-            return []
-    return []
+    """The listed choice keys an answer counts for; nothing for a malformed answer."""
+    listed = {k for k, _ in question.listed_keys()}
+    try:
+        return [k for k, _ in question.picks(question.read(answer)) if k in listed]
+    except AnswerError:
+        return []
 
 
 def _choice_keys(question: Question) -> tuple[list[str], set[str]]:
-    """All choice keys in the author's order, and the distractors (the author's wrong options).
-
-    Myth or fact has no distractor to revise: nobody choosing the wrong side is "too easy"."""
-    if isinstance(question, (SingleChoice, MultipleSelect)):
-        return [o.id for o in question.options], {o.id for o in question.options if not o.correct}
-    if isinstance(question, TrueFalse):
-        return ["true", "false"], set()
-    return [], set()
+    """All listed choice keys in the author's order, and the distractors an author could revise."""
+    return [k for k, _ in question.listed_keys()], question.distractors()
 
 
 def _hinted(tries: Sequence[Response]) -> bool:
