@@ -22,10 +22,10 @@ import random
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from pydantic import PrivateAttr, model_validator
+from pydantic import Field, PrivateAttr, model_validator
 
 from cramp_lessons.errors import AnswerError, echo
-from cramp_lessons.schema import Cited, ContentModel, Id, Text
+from cramp_lessons.schema import Cited, ContentModel, Id, Text, unique
 
 # The largest question has a few dozen choices and a number is a few characters: an answer with more
 # items or characters than this is a slip (a paste, a loop), refused before it is looked at or echoed.
@@ -160,6 +160,50 @@ class QuestionBase(Cited):
     def worksheet(self, order: list[str], letter: Callable[[int], str]) -> tuple[list[str], str]:
         """The printable answer area (Markdown lines, choices in ``order``) and the answer key's line."""
         raise NotImplementedError
+
+
+class OptionQuestion(QuestionBase):
+    """A question answered by picking among options (single choice, multiple select)."""
+
+    options: list[Option] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _distinct_options(self) -> OptionQuestion:
+        unique([o.id for o in self.options], "options")
+        return self
+
+    def choice_keys(self) -> list[str]:
+        return [o.id for o in self.options]
+
+    def pick_label(self, key: str) -> str:
+        return next((o.text for o in self.options if o.id == key), key)
+
+    def listed_keys(self) -> list[Pick]:
+        return [(o.id, not o.correct) for o in self.options]
+
+    def public(self, order: list[str]) -> dict[str, Any]:
+        text = {o.id: o.text for o in self.options}
+        return {"options": [{"id": i, "text": text[i]} for i in order]}
+
+    def _jupyterquiz(self, kind: str, esc: Escape, why: str) -> dict[str, Any]:
+        return {
+            "question": esc(self.prompt),
+            "type": kind,
+            "answers": [
+                {
+                    "answer": esc(o.text),
+                    "correct": o.correct,
+                    "feedback": esc(o.feedback + (why if o.correct else "")),
+                }
+                for o in self.options
+            ],
+        }
+
+    def _worksheet(self, how: str, order: list[str], letter: Callable[[int], str]) -> tuple[list[str], str]:
+        text = {o.id: o.text for o in self.options}
+        right = {o.id for o in self.options if o.correct}
+        lines = [f"*{how}*", "", *(f"- [ ] {letter(k)}. {text[i]}" for k, i in enumerate(order))]
+        return lines, ", ".join(f"{letter(k)} ({text[i]})" for k, i in enumerate(order) if i in right)
 
 
 # ------------------------------------------------------------------ answer forms the types share

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import itertools
 import random
+from collections.abc import Callable
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import model_validator
 
-from cramp_lessons.questions.base import Escape, Option, Pick, QuestionBase, Scored, Scorer, ids, random_plays
-from cramp_lessons.schema import unique
+from cramp_lessons.questions.base import (
+    Escape,
+    OptionQuestion,
+    Pick,
+    Scored,
+    Scorer,
+    ids,
+    random_plays,
+)
 
 
 def _weight(w: float) -> str:
@@ -17,15 +25,13 @@ def _weight(w: float) -> str:
     return f"{w:.5f}".rstrip("0").rstrip(".")
 
 
-class MultipleSelect(QuestionBase):
+class MultipleSelect(OptionQuestion):
     LABEL = "multiple select"
     ORDER = 2
     type: Literal["multiple"]
-    options: list[Option] = Field(min_length=2)
 
     @model_validator(mode="after")
     def _key(self) -> MultipleSelect:
-        unique([o.id for o in self.options], "options")
         if not any(o.correct for o in self.options):
             raise ValueError("a multiple-select question needs at least one correct option")
         return self
@@ -50,21 +56,8 @@ class MultipleSelect(QuestionBase):
     def answer_text(self) -> str:
         return "; ".join(o.text for o in self.options if o.correct)
 
-    def choice_keys(self) -> list[str]:
-        return [o.id for o in self.options]
-
     def picks(self, answer: list[str]) -> list[Pick]:
         return [(o.id, not o.correct) for o in self.options if o.id in answer]
-
-    def pick_label(self, key: str) -> str:
-        return next((o.text for o in self.options if o.id == key), key)
-
-    def listed_keys(self) -> list[Pick]:
-        return [(o.id, not o.correct) for o in self.options]
-
-    def public(self, order: list[str]) -> dict[str, Any]:
-        text = {o.id: o.text for o in self.options}
-        return {"options": [{"id": i, "text": text[i]} for i in order]}
 
     def chance(self, score: Scorer) -> float:
         # Every non-empty set of ticks equally likely.
@@ -88,25 +81,7 @@ class MultipleSelect(QuestionBase):
         return f"{{\n{body}\t####{general}\n}}"
 
     def jupyterquiz(self, esc: Escape, why: str) -> dict[str, Any]:
-        return {
-            "question": esc(self.prompt),
-            "type": "many_choice",
-            "answers": [
-                {
-                    "answer": esc(o.text),
-                    "correct": o.correct,
-                    "feedback": esc(o.feedback + (why if o.correct else "")),
-                }
-                for o in self.options
-            ],
-        }
+        return self._jupyterquiz("many_choice", esc, why)
 
-    def worksheet(self, order: list[str], letter: Any) -> tuple[list[str], str]:
-        text = {o.id: o.text for o in self.options}
-        right = {o.id for o in self.options if o.correct}
-        lines = [
-            "*Tick every answer that applies.*",
-            "",
-            *(f"- [ ] {letter(k)}. {text[i]}" for k, i in enumerate(order)),
-        ]
-        return lines, ", ".join(f"{letter(k)} ({text[i]})" for k, i in enumerate(order) if i in right)
+    def worksheet(self, order: list[str], letter: Callable[[int], str]) -> tuple[list[str], str]:
+        return self._worksheet("Tick every answer that applies.", order, letter)

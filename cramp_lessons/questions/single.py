@@ -3,24 +3,30 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import model_validator
 
 from cramp_lessons.errors import AnswerError, echo
-from cramp_lessons.questions.base import Escape, Option, Pick, QuestionBase, Scored, Scorer, ids
-from cramp_lessons.schema import unique
+from cramp_lessons.questions.base import (
+    Escape,
+    Option,
+    OptionQuestion,
+    Pick,
+    Scored,
+    Scorer,
+    ids,
+)
 
 
-class SingleChoice(QuestionBase):
+class SingleChoice(OptionQuestion):
     LABEL = "single choice"
     ORDER = 1
     type: Literal["single"]
-    options: list[Option] = Field(min_length=2)
 
     @model_validator(mode="after")
     def _key(self) -> SingleChoice:
-        unique([o.id for o in self.options], "options")
         if self.generator is None and sum(o.correct for o in self.options) != 1:
             raise ValueError("a single-choice question needs exactly one option with correct: true")
         return self
@@ -48,21 +54,8 @@ class SingleChoice(QuestionBase):
     def answer_text(self) -> str:
         return self.right.text
 
-    def choice_keys(self) -> list[str]:
-        return [o.id for o in self.options]
-
     def picks(self, answer: str) -> list[Pick]:
         return [(o.id, not o.correct) for o in self.options if o.id == answer]
-
-    def pick_label(self, key: str) -> str:
-        return next((o.text for o in self.options if o.id == key), key)
-
-    def listed_keys(self) -> list[Pick]:
-        return [(o.id, not o.correct) for o in self.options]
-
-    def public(self, order: list[str]) -> dict[str, Any]:
-        text = {o.id: o.text for o in self.options}
-        return {"options": [{"id": i, "text": text[i]} for i in order]}
 
     def chance(self, score: Scorer) -> float:
         return 1 / len(self.options)
@@ -83,20 +76,7 @@ class SingleChoice(QuestionBase):
         return f"{{\n{body}\t####{general}\n}}"
 
     def jupyterquiz(self, esc: Escape, why: str) -> dict[str, Any]:
-        return {
-            "question": esc(self.prompt),
-            "type": "multiple_choice",
-            "answers": [
-                {
-                    "answer": esc(o.text),
-                    "correct": o.correct,
-                    "feedback": esc(o.feedback + (why if o.correct else "")),
-                }
-                for o in self.options
-            ],
-        }
+        return self._jupyterquiz("multiple_choice", esc, why)
 
-    def worksheet(self, order: list[str], letter: Any) -> tuple[list[str], str]:
-        text = {o.id: o.text for o in self.options}
-        lines = ["*Tick one.*", "", *(f"- [ ] {letter(k)}. {text[i]}" for k, i in enumerate(order))]
-        return lines, next(f"{letter(k)} ({text[i]})" for k, i in enumerate(order) if i == self.right.id)
+    def worksheet(self, order: list[str], letter: Callable[[int], str]) -> tuple[list[str], str]:
+        return self._worksheet("Tick one.", order, letter)
