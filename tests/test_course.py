@@ -260,14 +260,9 @@ def test_an_untested_measure_with_the_verdict_not_tested_loads(content_copy):
 
 
 def test_fixture_has_every_question_type(fixture_course):
-    assert {q.type for q in fixture_course.questions.values()} == {
-        "single",
-        "multiple",
-        "truefalse",
-        "numeric",
-        "ordering",
-        "matching",
-    }
+    from cramp_lessons.questions import TYPES
+
+    assert {q.type for q in fixture_course.questions.values()} == set(TYPES)
 
 
 def _edit(path, fn):

@@ -217,6 +217,12 @@ def test_gift_reads_back_as_the_course_says(tricky):
                 v, tol = key.split(":")
                 assert (float(v) - float(tol), float(v) + float(tol)) == pytest.approx((lo, hi))
             assert "~#Not within the accepted range." in got["answers"]
+        elif q.type == "short":
+            # =accepted#feedback for each spelling, then =%0%wrong#feedback for each known wrong answer
+            said = [c.split("#") for c in got["answers"].split("=") if c.strip()]
+            assert [(_post(a), _post(f)) for a, f in said] == [(a, q.feedback) for a in q.accept] + [
+                (f"%0%{w.text}", w.feedback) for w in q.wrong
+            ]
         elif q.type == "matching":
             pairs = [p.strip() for p in got["answers"].split("=") if p.strip()]
             assert [tuple(_post(x) for x in p.split("->", 1)) for p in pairs] == [
@@ -267,6 +273,7 @@ def test_jupyterquiz_export_validates_against_the_schema(tricky, fixture_course)
         "multiple_choice",
         "numeric",
         "numeric",
+        "string",
     ]
     tf = data[2]
     assert [(a["answer"], a["correct"]) for a in tf["answers"]] == [("Fact", False), ("Myth", True)]
@@ -320,10 +327,11 @@ def test_jupyterquiz_round_trip_gives_a_bank_that_check_accepts(fixture_course, 
     course, errors = collect_errors(content_copy)
     assert errors == []
     new, old = course.bank("causes.again").questions, fixture_course.bank("causes.cold").questions
-    assert [q.type for q in new] == ["single", "multiple", "truefalse", "numeric", "numeric"]
-    assert [q.id for q in new] == [f"causes.again.q{k}" for k in range(1, 6)]
+    assert [q.type for q in new] == ["single", "multiple", "truefalse", "numeric", "numeric", "short"]
+    assert [q.id for q in new] == [f"causes.again.q{k}" for k in range(1, 7)]
     assert all(q.evidence == "unproven" for q in new)
-    for n, o in zip(new, old[: len(new)], strict=True):  # the same right answers (ordering is not exported)
+    exported = [q for q in old if not q.unsupported("jupyterquiz")]  # not ordering, not matching
+    for n, o in zip(new, exported, strict=True):  # the same right answers
         assert (
             grade(n, right_answer(n), course).answer_text
             == grade(o, right_answer(o), fixture_course).answer_text
@@ -354,7 +362,17 @@ THIRD_PARTY = [
             {"type": "default", "feedback": "Try again."},
         ],
     },
-    {"question": "Who?", "type": "string", "answers": [{"answer": "JFK", "correct": True}]},
+    {
+        "question": "Who?",
+        "type": "string",
+        "answers": [
+            {"answer": "JFK", "correct": True, "feedback": "Kennedy, yes."},
+            {"answer": "jfk ", "correct": True},
+            {"answer": "John F. Kennedy", "correct": True, "match_case": True},
+            {"answer": "Nixon", "correct": False, "feedback": "Later."},
+            {"type": "default", "feedback": "Think of 1961."},
+        ],
+    },
     {"question": "Pick one", "type": "multiple_choice", "answers": [{"answer": "a", "correct": False}]},
     {
         "question": "Which is the calf?",
@@ -370,20 +388,22 @@ THIRD_PARTY = [
 
 def test_import_of_a_third_party_file(content_copy, tmp_path):
     text, skips = convert_jupyterquiz(THIRD_PARTY, "causes.imported", "one", "Imported")
-    assert skips == [
-        (3, "free-text (string) answers have no matching question type here"),
-        (4, "no answer is marked correct"),
-    ]
-    assert "# Skipped: jupyterquiz question 3: free-text" in text
+    assert skips == [(4, "no answer is marked correct")]
+    assert "# Skipped: jupyterquiz question 4: no answer is marked correct" in text
     (content_copy / "quizzes" / "causes.imported.yaml").write_text(text)
     course, errors = collect_errors(content_copy)
     assert errors == []
-    q1, q2, q3 = course.bank("causes.imported").questions
+    q1, q2, typed, q3 = course.bank("causes.imported").questions
     assert q1.type == "multiple" and q1.prompt == "Which of these are muscles?"
     assert [o.feedback for o in q1.options] == ["Yes, a calf muscle.", "Not correct."]
     assert q1.explanation == "Yes, a calf muscle."
     assert q2.type == "numeric" and q2.value == 3.14 and q2.tolerance == pytest.approx(0.005)
     assert q2.explanation.startswith("No explanation came with the imported question")
+    # A string question becomes "type the word": spellings once each, wrong answers with their feedback.
+    assert typed.type == "short" and typed.accept == ["JFK", "John F. Kennedy"]
+    assert [(w.text, w.feedback) for w in typed.wrong] == [("Nixon", "Later.")]
+    assert typed.feedback == "Kennedy, yes." and typed.feedback_other == "Think of 1961."
+    assert "# match_case dropped: typed answers here ignore case" in text
     assert q3.type == "single" and "leg = 'calf'" in q3.prompt
     assert q3.explanation.startswith("No explanation")  # a bare "Correct." explains nothing
     data = yaml.safe_load(text)
@@ -399,7 +419,7 @@ def test_import_of_a_third_party_file(content_copy, tmp_path):
         (THIRD_PARTY, {"lesson": "nine"}, "unknown lesson 'nine'"),
         (THIRD_PARTY, {"bank_id": "causes.cold"}, "already exists"),
         ({"questions": 1}, {}, "JSON list of questions"),
-        ([THIRD_PARTY[2]], {}, "no question in the file could be imported: question 1: free-text"),
+        ([THIRD_PARTY[3]], {}, "no question in the file could be imported: question 1: no answer is marked"),
         (THIRD_PARTY, {"title": "  "}, "needs a title"),
     ],
 )
@@ -461,7 +481,7 @@ def test_export_command(tmp_path, capsys):
     )
     assert code == 0 and out == ""
     assert "skipped causes.cold.q6: GIFT has no ordering question type" in err
-    assert (tmp_path / "q.gift").read_text().count("::causes.cold.q") == 6
+    assert (tmp_path / "q.gift").read_text().count("::causes.cold.q") == 7
     code, out, err = run(["export", "--format", "jupyterquiz", "--content-dir", content], capsys)
     assert code == 0
     jsonschema.Draft202012Validator(SCHEMA).validate(json.loads(out))
@@ -499,7 +519,7 @@ def test_import_command(tmp_path, capsys, content_copy, fixture_course):
         ],
         capsys,
     )
-    assert code == 0 and "skipped jupyterquiz question 3" in err and "wrote" in err
+    assert code == 0 and "skipped jupyterquiz question 4" in err and "wrote" in err
     course, errors = collect_errors(content_copy)
     assert errors == [] and course.bank("causes.heat").title == "Causes heat"
     # Now the bank exists: a second import under the same id is refused.
@@ -632,3 +652,34 @@ def test_an_import_error_message_is_not_a_dump_of_the_file(tmp_path):
     with pytest.raises(ExportError, match=r"question 1: unknown question type 'xxx.*; and 495 more$") as e:
         import_jupyterquiz(src, "causes.x", "one", "X")
     assert len(str(e.value)) < 1000
+
+
+# ------------------------------------------------------------------ type the word (short answers)
+def test_typed_answers_go_to_gift_jupyterquiz_and_the_worksheet_and_come_back():
+    from cramp_lessons.course.model import load_course
+
+    course = load_course()
+    q = course.question("calcium.q16")
+    gift = export_gift(course, "is_it_calcium")
+    block = gift[gift.index("::calcium.q16::") :].split("\n}\n", 1)[0]
+    # GIFT short answer: every accepted spelling an "=" answer, a known wrong one worth 0%.
+    assert "\t=tetany#" in block and "\t=hypocalcemic tetany#" in block and "\t=%0%cramp#" in block
+    data = export_jupyterquiz(course, "is_it_calcium")
+    jsonschema.Draft202012Validator(SCHEMA).validate(data)
+    (jq,) = [d for d in data if d["type"] == "string"]
+    assert [a["answer"] for a in jq["answers"] if a.get("correct")] == q.accept
+    assert jq["answers"][-1] == {"type": "default", "feedback": q.feedback_other}
+    sheet = export_markdown(course, "is_it_calcium")
+    assert "tetany (also accepted: hypocalcaemic tetany, hypocalcemic tetany)" in sheet
+    text, skips = convert_jupyterquiz([jq], "causes.back", "one", "Back")
+    (back,) = yaml.safe_load(text)["questions"]
+    assert skips == [] and back["type"] == "short" and back["accept"] == q.accept
+    assert [w["text"] for w in back["wrong"]] == [w.text for w in q.wrong]
+
+
+def test_the_schema_checks_string_questions():
+    v = jsonschema.Draft202012Validator(SCHEMA)
+    good = {"question": "q", "type": "string", "answers": [{"answer": "a", "correct": True}]}
+    assert v.is_valid([good])
+    assert not v.is_valid([{**good, "answers": [{"answer": "a"}]}])  # correct is required
+    assert not v.is_valid([{**good, "answers": [{"answer": "a", "correct": True, "fuzzy": 0.8}]}])

@@ -91,3 +91,38 @@ def test_the_branch_check_finds_a_branch(tmp_path):
     sample = tmp_path / "x.py"
     sample.write_text("if isinstance(q, (SingleChoice, str)):\n    pass\nisinstance(q, str)\n")
     assert _type_checks(sample, tmp_path) == ["x.py:1"]
+
+
+# ------------------------------------------------------------------ type the word
+def test_a_typed_answer_ignores_case_spaces_and_a_full_stop():
+    q = COURSE.question("calcium.q16")
+    for typed in ("tetany", "  Tetany. ", "HYPOCALCEMIC   tetany"):
+        g = grade(q, typed, COURSE)
+        assert g.correct and g.feedback == [q.feedback]
+    wrong = grade(q, "Cramp", COURSE)
+    assert not wrong.correct and wrong.feedback == [q.wrong[0].feedback]  # why it tempts, why it is wrong
+    other = grade(q, "spasm", COURSE)
+    assert not other.correct and other.feedback == [q.feedback_other]
+    assert grade(q, "cramp", COURSE).answer_text.startswith("tetany (also accepted:")
+
+
+@pytest.mark.parametrize(
+    "answer, problem", [(3, "expected the typed word"), ("  . ", "empty"), ("x" * 81, "longer than 80")]
+)
+def test_a_malformed_typed_answer_is_explained_not_counted(answer, problem):
+    from cramp_lessons.errors import AnswerError
+
+    with pytest.raises(AnswerError, match=problem):
+        grade(COURSE.question("calcium.q16"), answer, COURSE)
+
+
+def test_a_bank_that_accepts_the_same_answer_twice_is_refused(content_copy):
+    from cramp_lessons.course.model import collect_errors
+
+    bank = content_copy / "quizzes" / "causes.cold.yaml"
+    bank.write_text(
+        bank.read_text().replace("accept: [tetany, hypocalcaemic tetany]", "accept: [tetany, Tetany.]")
+    )
+    _, errors = collect_errors(content_copy)
+    assert len(errors) == 1 and "causes.cold.q8" in str(errors[0])
+    assert "'Tetany.' and 'tetany' are the same answer (case and spaces ignored)" in str(errors[0])

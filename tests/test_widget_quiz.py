@@ -98,7 +98,7 @@ def test_exam_mode_hides_feedback(make):
 
 def test_quiz_bank_records_to_store_and_scores(fixture_course):
     qz = QuizWidget("causes.cold", course=fixture_course)
-    assert repr(qz.widget).startswith("[quiz] Quiz 'Cold': 7 questions")
+    assert repr(qz.widget).startswith("[quiz] Quiz 'Cold': 8 questions")
     first = next(q for q in qz.questions if q.question.id == "causes.cold.q1")
     first.input.fill("a")
     first.check()

@@ -30,6 +30,7 @@ from cramp_lessons.course.model import MAX_FILE_BYTES, Bank, Course, Lesson
 from cramp_lessons.errors import CrampLessonsError, echo
 from cramp_lessons.learner.assessment import lesson_link
 from cramp_lessons.questions import LABELS, Question
+from cramp_lessons.questions.short import normal
 from cramp_lessons.schema import Id
 
 FORMATS = ("gift", "jupyterquiz", "markdown")
@@ -400,7 +401,40 @@ def _from_jq(item: Any, qid: str) -> tuple[dict[str, Any], list[str]]:
         return q, notes
 
     if kind == "string":
-        raise _Skip("free-text (string) answers have no matching question type here")
+        typed = [a for a in answers if isinstance(a.get("answer"), str) and normal(a["answer"])]
+        right = [a for a in typed if a.get("correct") is True]
+        if not right:
+            raise _Skip("no correct answer")
+        explanation, has_expl = _explanation(right)
+        if not has_expl:
+            notes.append("placeholder explanation: write one")
+        accept: dict[str, str] = {}  # one per spelling: case and spaces are ignored here
+        for a in right:
+            accept.setdefault(normal(a["answer"]), _plain(a["answer"])[0])
+        wrong: dict[str, dict[str, str]] = {}
+        for a in typed:
+            key = normal(a["answer"])
+            if a.get("correct") is False and key not in accept:
+                wrong.setdefault(
+                    key, {"text": _plain(a["answer"])[0], "feedback": _feedback(a, "Not correct.")[0]}
+                )
+        other: dict[str, Any] = next((a for a in answers if a.get("type") == "default"), {})
+        if any(a.get("match_case") for a in typed):
+            notes.append("match_case dropped: typed answers here ignore case")
+        if any(a.get("fuzzy_threshold") for a in typed):
+            notes.append("fuzzy matching dropped: list each spelling you accept")
+        q = {
+            "id": qid,
+            "type": "short",
+            "prompt": prompt,
+            "accept": list(accept.values()),
+            "feedback": _feedback(right[0], "Correct.")[0],
+            "wrong": list(wrong.values()),
+            "feedback_other": _feedback(other, "Not correct.")[0],
+            "explanation": explanation,
+            "evidence": "unproven",
+        }
+        return q, notes
     raise _Skip(f"unknown question type {echo(kind, 60)}")
 
 

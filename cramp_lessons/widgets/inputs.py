@@ -134,6 +134,11 @@ def _matching(q: Question, order: list[str]) -> Input:
     )
 
 
+def _short(q: Question, order: list[str]) -> Input:
+    text = W.Text(value="", placeholder="type a word", description="Your answer:", style=_STYLE)
+    return Input([text], lambda: text.value, lambda a: setattr(text, "value", str(a)))
+
+
 BUILDERS: dict[str, Callable[[Question, list[str]], Input]] = {
     "single": _single,
     "multiple": _multiple,
@@ -141,6 +146,7 @@ BUILDERS: dict[str, Callable[[Question, list[str]], Input]] = {
     "numeric": _numeric,
     "ordering": _ordering,
     "matching": _matching,
+    "short": _short,
 }
 
 

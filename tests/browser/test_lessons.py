@@ -251,6 +251,33 @@ def test_a_variant_gets_the_learners_numbers_a_hint_then_a_right_answer(lab, pag
         shutdown_sessions(base, token)
 
 
+def test_a_typed_answer_gets_the_hint_then_counts(lab, page):
+    """Issue 14: a "type the word" question in lesson 02: a wrong word brings the hint (not the
+    answer); the right word, typed in another case with a full stop, then counts with the hint."""
+    base, token, _home = lab
+    q = COURSE.question("calcium.q16")
+    try:
+        open_notebook(page, base, token, "02_is_it_calcium.ipynb")
+        run_all(page)
+        box = page.locator(".cramp-question").filter(has_text=q.prompt[:40]).first
+        box.wait_for(timeout=60_000)
+        box.scroll_into_view_if_needed()
+        field = box.get_by_role("textbox", name="Your answer:")
+        field.fill("cramp")
+        box.get_by_role("button", name="Check").click()
+        hint = box.locator(".cramp-hint")
+        hint.wait_for()
+        assert q.hint in " ".join(hint.inner_text().split()) and "tetany" not in hint.inner_text().lower()
+        box.get_by_role("button", name="Try again").click()
+        field.fill("Tetany.")
+        box.get_by_role("button", name="Check").click()
+        box.locator(".cramp-feedback").filter(has_text="Correct").wait_for()
+        assert "with the hint" in box.inner_text()
+        assert page_problems(page) == []
+    finally:
+        shutdown_sessions(base, token)
+
+
 def test_presentation_mode_keeps_widgets_and_plots(lab, page):
     """The presentation path the teacher guide recommends: JupyterLab's Presentation Mode."""
     base, token, _home = lab

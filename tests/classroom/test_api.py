@@ -161,6 +161,8 @@ def test_misconception_for_every_question_type(classroom):
             ],
             "Cramp → Electrically silent",
         ),
+        # Typed words count as typed (case and spaces ignored); the chart shows what students wrote.
+        "causes.cold.q8": (["Tetany", "cramp", " Cramp. "], "cramp"),
     }
     for qid, (answers, wrong) in cases.items():
         c.t("POST", "/pose", json={"question_id": qid})
@@ -171,6 +173,7 @@ def test_misconception_for_every_question_type(classroom):
     rows = {r["question_id"]: r for r in c.t("GET", "/report").json()}
     assert rows["causes.cold.q4"]["share_correct"] == pytest.approx(1 / 3, abs=1e-3)
     assert rows["causes.cold.q3"]["most_chosen_wrong_count"] == 2
+    assert rows["causes.cold.q8"]["most_chosen_wrong_count"] == 2
 
 
 def test_state_never_carries_the_answer_key_before_reveal(classroom, fixture_course):
