@@ -484,3 +484,49 @@ def test_the_class_report_carries_the_item_analysis(classroom, fixture_course):
     assert rows["causes.cold.q1"]["share_correct"] == pytest.approx(0.5)
     csv_text = c.t("GET", "/report.csv").text
     assert csv_text.splitlines()[0].endswith("discrimination,flags")
+
+
+# --------------------------------------------------------------------------- hardening (issue 15)
+def test_a_token_with_a_non_ascii_digit_is_refused_not_a_500(classroom):
+    c = classroom
+    c.join("Ann")
+    for path in ("/state", "/answers"):
+        r = c.http.request(
+            "GET" if path == "/state" else "POST",
+            f"/api/sessions/{c.sid}{path}",
+            headers={"X-Student-Token": b"\xb2.secret"},
+            json=None if path == "/state" else {"question_id": Q1, "uid": "u" * 32, "answer": "a"},
+        )
+        assert r.status_code == 401, (path, r.status_code, r.text)
+
+
+@pytest.mark.parametrize(
+    "name, why",
+    [("An\u200bn", "U+200B"), ("\u202eAnn", "U+202E"), ("Ann\u2066", "U+2066")],
+)
+def test_invisible_characters_are_refused_in_names(classroom, name, why):
+    r = classroom.http.post("/api/join", json={"code": classroom.code, "name": name})
+    assert r.status_code == 422 and why in r.text and classroom.t("GET", "/roster").json() == []
+
+
+def test_a_composed_and_a_decomposed_name_are_the_same_name(classroom):
+    c = classroom
+    first = c.http.post("/api/join", json={"code": c.code, "name": "Ren\u00e9e"})
+    second = c.http.post("/api/join", json={"code": c.code, "name": "Rene\u0301e"})
+    assert first.status_code == 201 and second.status_code == 409
+    assert [p["name"] for p in c.t("GET", "/roster").json()] == ["Ren\u00e9e"]
+
+
+def test_a_purged_name_is_not_left_in_the_database_file(tmp_path):
+    from cramp_lessons.classroom.server.store import Store
+
+    path = tmp_path / "classroom.sqlite"
+    store = Store(f"sqlite:///{path}")
+    try:
+        new = store.create_session()
+        store.join(new.join_code, "Zebedee Quill")
+        store.purge(new.id)
+    finally:
+        store.close()
+    stored = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("classroom.sqlite"))
+    assert b"Zebedee Quill" not in stored

@@ -9,6 +9,7 @@ The routes that send and take them are in :mod:`~cramp_lessons.classroom.server.
 
 import csv
 import io
+import unicodedata
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import Path
@@ -43,9 +44,20 @@ def _clean(text: str) -> str:
     return text
 
 
+def _name(text: str) -> str:
+    """A display name in one form (NFKC: a composed and a decomposed "é" are the same name), with no
+    invisible characters (zero-width spaces, right-to-left marks), so two names that look the same are
+    the same name and the second is refused as taken."""
+    text = unicodedata.normalize("NFKC", _clean(text))
+    for ch in text:
+        if unicodedata.category(ch) in ("Cf", "Co", "Cn", "Zl", "Zp"):
+            raise ValueError(f"contains an invisible or unassigned character (U+{ord(ch):04X})")
+    return text
+
+
 Short = Annotated[str, StringConstraints(max_length=200), AfterValidator(_clean)]
 Name = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), AfterValidator(_clean)
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), AfterValidator(_name)
 ]
 JoinCode = Annotated[
     str,

@@ -433,6 +433,10 @@ class Store:
                 # Session.execute is typed as returning a Result; a DELETE's is a CursorResult (rowcount).
                 done = s.execute(delete(table).where(col == sid))
                 counts[table.__tablename__] = done.rowcount  # type: ignore[attr-defined]
+        if self.is_sqlite:  # and nothing of it in the file's free pages or its write-ahead log
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as con:
+                con.exec_driver_sql("VACUUM")
+                con.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         return counts
 
     # -- students -----------------------------------------------------------
@@ -458,7 +462,8 @@ class Store:
         if not token:
             return None
         id_part, _, secret = token.partition(".")
-        if not (id_part.isdigit() and len(id_part) <= 9 and secret):
+        # ASCII digits only: "²".isdigit() is true but int("²") raises (a header byte 0xb2 was a 500).
+        if not (id_part.isascii() and id_part.isdigit() and len(id_part) <= 9 and secret):
             return None
         with self.engine.connect() as con:
             st = con.execute(_STUDENT, {"id": int(id_part)}).first()
@@ -704,4 +709,6 @@ def _sqlite_pragmas(dbapi_con: DBAPIConnection, _record: ConnectionPoolEntry) ->
     cur.execute("PRAGMA busy_timeout = 30000")
     cur.execute("PRAGMA journal_mode = WAL")  # readers never wait for the writer
     cur.execute("PRAGMA foreign_keys = ON")
+    # A purge must not leave names readable in free pages (SQLite's default build keeps them).
+    cur.execute("PRAGMA secure_delete = ON")
     cur.close()
