@@ -530,3 +530,14 @@ def test_a_purged_name_is_not_left_in_the_database_file(tmp_path):
         store.close()
     stored = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("classroom.sqlite"))
     assert b"Zebedee Quill" not in stored
+
+
+@pytest.mark.parametrize("twin", ["\u0410nn", "\u0391nn", "ANN", "ann"])
+def test_a_name_that_looks_like_one_taken_is_taken(classroom, twin):
+    # A Cyrillic or a Greek capital A, another case: on a roster they read as the same student.
+    c = classroom
+    assert c.http.post("/api/join", json={"code": c.code, "name": "Ann"}).status_code == 201
+    r = c.http.post("/api/join", json={"code": c.code, "name": twin})
+    assert r.status_code == 409 and "looks the same" in r.text
+    assert c.http.post("/api/join", json={"code": c.code, "name": "Anna"}).status_code == 201
+    assert [p["name"] for p in c.t("GET", "/roster").json()] == ["Ann", "Anna"]

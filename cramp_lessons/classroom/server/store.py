@@ -15,6 +15,7 @@ the newest one. Changing a model below needs a new revision there (a test compar
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import secrets
@@ -249,6 +250,22 @@ _VIEW = (
 )
 
 
+# --------------------------------------------------------------------------- names
+@functools.lru_cache(maxsize=8192)  # a join compares with every name in its class: each is read once
+def look_alike_key(name: str) -> str:
+    """What a name looks like: letters that look like Latin ones (a Cyrillic "а", a Greek "Ο") read as
+    those, and case ignored. Two names with the same key look the same on a roster, so the second is
+    refused as taken (names arrive already in NFKC form, without invisible characters)."""
+    from confusable_homoglyphs import confusables
+
+    out = []
+    for ch in name:
+        found = confusables.is_confusable(ch, preferred_aliases=["latin"]) or []
+        latin = [g["c"] for f in found for g in f["homoglyphs"] if g["n"].startswith("LATIN")]
+        out.append(latin[0] if latin else ch)
+    return "".join(out).casefold()
+
+
 # --------------------------------------------------------------------------- results
 @dataclass(frozen=True)
 class NewSession:
@@ -449,11 +466,18 @@ class Store:
         secret = secrets.token_urlsafe(24)
         try:
             with self._write() as s:
+                # Inside the write, so two look-alike names arriving together cannot both pass.
+                taken = s.scalars(select(Student.name).where(Student.session_id == sess.id))
+                key = look_alike_key(name)
+                if any(look_alike_key(other) == key for other in taken):
+                    raise IntegrityError("look-alike name", None, Exception())
                 st = Student(session_id=sess.id, name=name, token_hash=digest(secret), joined_at=time.time())
                 s.add(st)
                 s.flush()
         except IntegrityError:
-            raise Conflict(f"the name {name!r} is already taken in this class; choose another") from None
+            raise Conflict(
+                f"the name {name!r} (or one that looks the same) is already taken in this class; choose another"
+            ) from None
         # The token names its student, so checking it is one primary-key read and a constant-time compare.
         return sess, st, f"{st.id}.{secret}"
 
