@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from cramp_lessons.course.model import Bank, Course, load_course
+from cramp_lessons.course.variants import instance, is_variant_answer
 from cramp_lessons.errors import AnswerError, echo
 from cramp_lessons.questions import Question
 from cramp_lessons.questions.base import MAX_ANSWER_SIZE
@@ -81,9 +82,7 @@ def check(question_id: str, answer: Any, course: Course | None = None) -> Grade:
         )
         raise AnswerError(f"no question {echo(question_id)} in the course; {hint}")
     q = course.questions[question_id]
-    from cramp_lessons.course.variants import instance, is_variant_answer
-
-    if getattr(q, "generator", None) and is_variant_answer(answer):
+    if q.generator and is_variant_answer(answer):
         # A variant's answer is stored with its seed: re-grade it against that learner's numbers.
         return grade(instance(q, str(answer["seed"])), answer["answer"], course)
     return grade(q, answer, course)

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from cramp_lessons.course.grading import grade
 from cramp_lessons.course.model import Bank, Course
 from cramp_lessons.errors import AnswerError
 from cramp_lessons.questions import Question
@@ -84,8 +85,6 @@ class CueScore:
 
 # ------------------------------------------------------------------ one question
 def _score(q: Question, answer: Any, course: Course) -> float:
-    from cramp_lessons.course.grading import grade
-
     try:
         return grade(q, answer, course).score
     except AnswerError:
