@@ -1,6 +1,7 @@
 """Load test of the classroom server: a class of simulated students on loopback.
 
     python benchmarks/classroom_load.py [--students 300] [--questions 20] [--window 2] [--db URL] [--json FILE]
+    python benchmarks/classroom_load.py --workers 1,2,4 [--students 300] [--questions 5]
 
 What it does:
 
@@ -13,6 +14,12 @@ What it does:
 3. checks the server holds every answer exactly once (``answers lost`` must be 0);
 4. seeds a second session with 100,000 answers and times the dashboard's aggregation
    (the class report and one question's distribution, over HTTP).
+
+With ``--workers 1,2,4`` it runs steps 1-3 once per worker count (``serve --workers N``), on
+PostgreSQL: ``--db`` or, by default, a throwaway cluster made with initdb/pg_ctl (a fresh database
+for each count), and prints answers lost, submit p50/p99 and the p99 against one worker in the same
+run. The simulated class runs in this one Python process: past a few hundred answers a second it,
+not the server, may set the pace.
 
 Bounded: at most 2,000 students and 50 questions, and the run aborts after ``--timeout`` s.
 Prints a table; targets are reported, never asserted (timing depends on the machine).
@@ -33,12 +40,14 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 from cramp_lessons.course.model import CONTENT_DIR
 
 TARGET_P99_MS = 100.0
+DEFAULT_CAP = 200  # students a session admits unless the teacher sets more
 TARGET_AGG_MS = 200.0
 
 
@@ -72,14 +81,75 @@ def write_content(root: Path, questions: int) -> list[str]:
     return [f"bench.q{k}" for k in range(1, questions + 1)]
 
 
+# --------------------------------------------------------------------------- PostgreSQL
+class ThrowawayPostgres:
+    """A PostgreSQL cluster in a temporary folder, as tests/classroom/conftest.py makes one: trust auth on
+    127.0.0.1 only, no fsync (benchmark data), deleted by :meth:`stop`."""
+
+    def __init__(self) -> None:
+        import glob
+        import shutil
+
+        found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(Path(p).parts[4]))
+        initdb = found[-1] if found else shutil.which("initdb")
+        if not initdb:
+            raise SystemExit("PostgreSQL is not installed (apt-get install -y postgresql), or pass --db URL")
+        self.bindir = Path(initdb).resolve().parent
+        self.root = Path(tempfile.mkdtemp(prefix="cramp-bench-pg-"))
+        self.data, self.log = self.root / "data", self.root / "log"
+        self.port = free_port()
+        self.as_user: list[str] = []
+        if os.geteuid() == 0:  # initdb refuses to run as root
+            shutil.chown(self.root, "postgres", "postgres")
+            self.as_user = ["runuser", "-u", "postgres", "--"]
+        self._run("initdb", "-D", str(self.data), "-U", "cramp", "--auth=trust", "-E", "UTF8", "--locale=C")
+        opts = (
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
+            f"-c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
+        )
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", opts, "-w", "-t", "60", "start")
+
+    def _run(self, tool: str, *args: str) -> None:
+        r = subprocess.run([*self.as_user, str(self.bindir / tool), *args], capture_output=True, text=True)
+        if r.returncode != 0:
+            log = self.log.read_text() if self.log.exists() else ""
+            self.stop()
+            raise SystemExit(f"could not start PostgreSQL ({tool}):\n{r.stdout}{r.stderr}{log}")
+
+    def new_database(self, name: str) -> str:
+        import psycopg
+
+        with psycopg.connect(
+            f"host=127.0.0.1 port={self.port} user=cramp dbname=postgres", autocommit=True
+        ) as con:
+            con.execute(f"CREATE DATABASE {name}")
+        return f"postgresql+psycopg://cramp@127.0.0.1:{self.port}/{name}"
+
+    def stop(self) -> None:
+        import shutil
+
+        if self.data.exists():
+            subprocess.run(
+                [*self.as_user, str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"],
+                capture_output=True,
+            )
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
 # --------------------------------------------------------------------------- server
-def start_server(db_url: str, content: Path, workdir: Path) -> tuple[subprocess.Popen, str, dict[str, str]]:
+def free_port() -> int:
     import socket
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    log = workdir / "server.log"
+        return s.getsockname()[1]
+
+
+def start_server(
+    db_url: str, content: Path, workdir: Path, workers: int = 1
+) -> tuple[subprocess.Popen, str, dict[str, str]]:
+    port = free_port()
+    log = workdir / f"server-{port}.log"
     env = {**os.environ, "CRAMP_LESSONS_HOME": str(workdir / "home"), "PYTHONUNBUFFERED": "1"}
     with open(log, "wb") as out:
         proc = subprocess.Popen(
@@ -95,6 +165,8 @@ def start_server(db_url: str, content: Path, workdir: Path) -> tuple[subprocess.
                 db_url,
                 "--content",
                 str(content),
+                "--workers",
+                str(workers),
             ],
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -146,6 +218,12 @@ async def run_class(
     ]
     polls: list[float] = []
     async with httpx.AsyncClient(base_url=url, timeout=30, verify=tls) as http:
+        if students > DEFAULT_CAP:  # sessions admit 200 students unless the teacher allows more
+            r = await http.put(
+                f"/api/sessions/{sid}/settings", json={"max_students": students}, headers=teacher
+            )
+            if r.status_code not in (404, 405):  # a server from before the cap has none to raise
+                r.raise_for_status()
         sem = asyncio.Semaphore(50)
 
         async def join(k: int) -> str:
@@ -240,7 +318,16 @@ def seed_answers(db_url: str, qids: list[str], n_answers: int) -> tuple[str, str
     """A second session with ``n_answers`` stored answers, written straight into the database."""
     from sqlalchemy import insert, select
 
-    from cramp_lessons.classroom.server.store import Answer, Pick, Poll, Receipt, Store, Student, digest
+    from cramp_lessons.classroom.server.store import (
+        Answer,
+        Pick,
+        Poll,
+        Receipt,
+        Store,
+        Student,
+        digest,
+        look_alike_key,
+    )
 
     store = Store(db_url)
     new = store.create_session()
@@ -254,6 +341,7 @@ def seed_answers(db_url: str, qids: list[str], n_answers: int) -> tuple[str, str
                 {
                     "session_id": new.id,
                     "name": f"Seed {k:05d}",
+                    "name_key": look_alike_key(f"Seed {k:05d}"),
                     "token_hash": digest(str(k)),
                     "joined_at": now,
                 }
@@ -347,13 +435,35 @@ def main(argv: list[str] | None = None) -> int:
         help="seconds between each student's state polls, as the real client (0: no polling)",
     )
     ap.add_argument("--stored", type=int, default=100_000, help="answers stored for the aggregation timing")
-    ap.add_argument("--db", metavar="URL", help="SQLAlchemy URL (default: a throwaway SQLite file)")
+    ap.add_argument(
+        "--db",
+        metavar="URL",
+        help="SQLAlchemy URL (default: a throwaway SQLite file; PostgreSQL with --workers)",
+    )
+    ap.add_argument(
+        "--workers",
+        default="1",
+        metavar="N[,N...]",
+        help="server worker processes; several counts (1,2,4) compare them on PostgreSQL",
+    )
     ap.add_argument("--timeout", type=float, default=600, help="abort the load phase after this many seconds")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     a = ap.parse_args(argv)
     if not (1 <= a.students <= 2000 and 1 <= a.questions <= 50 and 0 < a.stored <= 1_000_000):
         ap.error("keep to 1-2000 students, 1-50 questions, at most 1,000,000 stored answers")
+    try:
+        counts = [int(w) for w in a.workers.split(",")]
+    except ValueError:
+        ap.error("--workers takes worker counts separated by commas, e.g. 1,2,4")
+    if not all(1 <= w <= 16 for w in counts):
+        ap.error("keep worker counts to 1-16")
+    if a.db and a.db.startswith("sqlite") and max(counts) > 1:
+        ap.error(
+            "several workers need PostgreSQL: leave out --db for a throwaway cluster, or give a postgresql URL"
+        )
+    if len(counts) > 1 or counts[0] > 1:
+        return compare_workers(a, counts)
 
     with tempfile.TemporaryDirectory(prefix="cramp-load-") as tmp:
         work = Path(tmp)
@@ -389,6 +499,90 @@ def main(argv: list[str] | None = None) -> int:
     if a.json:
         Path(a.json).write_text(json.dumps(figures, indent=2) + "\n")
     return 0
+
+
+def compare_workers(a: argparse.Namespace, counts: list[int]) -> int:
+    """The same class against ``serve --workers N`` for each N, on PostgreSQL; one table."""
+    pg = None if a.db else ThrowawayPostgres()
+    runs: list[dict[str, object]] = []
+    # First an unreported warm-up class (two questions): the first class on a new cluster is several
+    # times slower (cold caches), which would be charged to whichever count runs first.
+    plan = [(counts[0], True)] + [(n, False) for n in counts]
+    try:
+        with tempfile.TemporaryDirectory(prefix="cramp-load-") as tmp:
+            work = Path(tmp)
+            qids = write_content(work / "content", a.questions)
+            for k, (n, warmup) in enumerate(plan):
+                # A fresh database per run, so a later run does not work on tables the earlier ones filled.
+                db_url = pg.new_database(f"classroom_{k}_w{n}") if pg else a.db
+                proc, url, banner = start_server(db_url, work / "content", work, workers=n)
+                try:
+                    load = asyncio.run(
+                        asyncio.wait_for(
+                            run_class(
+                                url,
+                                banner,
+                                qids[:2] if warmup else qids,
+                                a.students,
+                                a.window,
+                                a.seed,
+                                a.poll,
+                            ),
+                            timeout=a.timeout,
+                        )
+                    )
+                finally:
+                    proc.terminate()
+                    proc.wait(timeout=30)
+                print(
+                    f"  {'warm-up, ' if warmup else ''}{n} worker{'s' if n > 1 else ''}: "
+                    f"{load['answers_lost']} lost, p99 {load['submit_p99_ms']:.1f} ms",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                if not warmup:
+                    runs.append({"workers": n, **load})
+    finally:
+        if pg is not None:
+            pg.stop()
+    print_workers(runs, a)
+    if a.json:
+        Path(a.json).write_text(json.dumps({"backend": "postgresql", "runs": runs}, indent=2) + "\n")
+    return 0
+
+
+def print_workers(runs: list[dict[str, Any]], a: argparse.Namespace) -> None:
+    base = next((r["submit_p99_ms"] for r in runs if r["workers"] == 1), None)
+    print(
+        f"PostgreSQL, {a.students} students x {a.questions} questions, answered within {a.window:g} s each"
+        + (f"; state polled every {a.poll:g} s" if a.poll else "")
+    )
+    head = (
+        "workers",
+        "answers lost",
+        "duplicates",
+        "submit p50",
+        "submit p99",
+        "p99 / 1 worker",
+        "answers/s",
+    )
+    rows = [
+        (
+            str(r["workers"]),
+            f"{r['answers_lost']}" + ("" if r["answers_lost"] == 0 else " MISSED (must be 0)"),
+            str(r["duplicates"]),
+            f"{r['submit_p50_ms']:.1f} ms",
+            f"{r['submit_p99_ms']:.1f} ms",
+            f"{r['submit_p99_ms'] / base:.2f}" if base else "-",
+            f"{r['throughput_per_s']:.0f}",
+        )
+        for r in runs
+    ]
+    widths = [max(len(h), *(len(row[k]) for row in rows)) for k, h in enumerate(head)]
+    print("  ".join(h.rjust(w) for h, w in zip(head, widths, strict=True)))
+    print("  ".join("-" * w for w in widths))
+    for row in rows:
+        print("  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)))
 
 
 def print_table(f: dict[str, object]) -> None:

@@ -65,7 +65,7 @@ THIRD_LESSON = (
 
 @pytest.fixture
 def course(content_copy):
-    """Three lessons: 'one' (8 questions), 'two' (3 questions), 'three' (no questions)."""
+    """Three lessons: 'one' (9 questions), 'two' (3 questions), 'three' (no questions)."""
     (content_copy / "quizzes" / "causes.heat.yaml").write_text(HEAT)
     lessons = content_copy / "lessons.yaml"
     lessons.write_text(lessons.read_text() + THIRD_LESSON)
@@ -80,7 +80,7 @@ def lessons_of(course, qs):
 def test_pools_cover_lessons_with_questions_only(course):
     pools = lesson_pools(course)
     assert list(pools) == ["one", "two"]
-    assert len(pools["one"]) == 8 and len(pools["two"]) == 3
+    assert len(pools["one"]) == 9 and len(pools["two"]) == 3
 
 
 def test_draw_per_lesson_covers_every_lesson_without_repeats(course):
@@ -125,8 +125,8 @@ def test_draw_total_is_exact_covers_and_never_repeats(course, seed, total):
 def test_draw_refuses_what_it_cannot_do(course):
     with pytest.raises(AssessmentError, match="cover all 2 lessons"):
         draw(course, seed=1, total=1)
-    with pytest.raises(AssessmentError, match="more than the 11 questions"):
-        draw(course, seed=1, total=12)
+    with pytest.raises(AssessmentError, match="more than the 12 questions"):
+        draw(course, seed=1, total=13)
     with pytest.raises(AssessmentError, match="not both"):
         draw(course, seed=1, n_per_lesson=1, total=4)
     with pytest.raises(AssessmentError, match="at least 1"):
@@ -145,7 +145,7 @@ def test_links_name_the_section_or_the_notebook(course):
 
 def test_exam_gives_no_feedback_until_the_end_and_reports_by_lesson_and_type(course):
     a = Assessment.drawn(course, "exam", seed=5, n_per_lesson=10)  # every question
-    assert len(a.questions) == 11
+    assert len(a.questions) == 12
     wrong = {
         "causes.heat.q1": "b",
         "causes.cold.q3": True,
@@ -156,15 +156,15 @@ def test_exam_gives_no_feedback_until_the_end_and_reports_by_lesson_and_type(cou
     with pytest.raises(AssessmentError, match="one answer per question"):
         a.answer("causes.cold.q1", "a")
     rep = a.finish()
-    assert rep.total.count == 11 and rep.total.score == pytest.approx(8.5)
+    assert rep.total.count == 12 and rep.total.score == pytest.approx(9.5)
     assert list(rep.by_lesson) == ["one", "two"]
-    assert rep.by_lesson["one"].score == pytest.approx(6.5) and rep.by_lesson["one"].count == 8
+    assert rep.by_lesson["one"].score == pytest.approx(7.5) and rep.by_lesson["one"].count == 9
     assert rep.by_lesson["two"].score == 2 and rep.by_lesson["two"].count == 3
     assert rep.by_type["truefalse"].score == 1 and rep.by_type["truefalse"].count == 2
     assert rep.by_type["multiple"].share == 0.5
     assert list(rep.by_type) == [
         t
-        for t in ("single", "multiple", "truefalse", "numeric", "ordering", "matching", "short")
+        for t in ("single", "multiple", "truefalse", "numeric", "ordering", "matching", "short", "explorer")
         if t in rep.by_type
     ]
     missed = {m.question_id: m for m in rep.missed}
@@ -177,8 +177,8 @@ def test_exam_gives_no_feedback_until_the_end_and_reports_by_lesson_and_type(cou
     assert missed["causes.cold.q3"].link == "notebooks/01_one.ipynb"
 
     text = rep.as_text()
-    assert text.startswith("Exam result: 8.5 of 11 (77%).")
-    assert "01 Lesson one 6.5/8 (81%)" in text and "myth or fact 1/2 (50%)" in text
+    assert text.startswith("Exam result: 9.5 of 12 (79%).")
+    assert "01 Lesson one 7.5/9 (83%)" in text and "myth or fact 1/2 (50%)" in text
     assert (
         "causes.heat.q1 (wrong): Sweat is mostly water with sodium chloride. -> notebooks/02_two.ipynb#sweat-and-salt"
         in text
@@ -207,6 +207,7 @@ def test_practice_shows_feedback_and_the_first_answer_counts(course):
 
 def wrong_answer(q):
     """An answer of the right form that scores 0, for any question type."""
+    from cramp_lessons.questions.explorer import ExplorerQuestion
     from cramp_lessons.questions.matching import Matching
     from cramp_lessons.questions.multiple import MultipleSelect
     from cramp_lessons.questions.numeric import Numeric
@@ -227,6 +228,8 @@ def wrong_answer(q):
     if isinstance(q, Matching):
         rights = [p.right for p in q.pairs]
         return {p.id: rights[(k + 1) % len(rights)] for k, p in enumerate(q.pairs)}
+    if isinstance(q, ExplorerQuestion):
+        return q.start_state()  # never a right answer: the content model refuses such a start
     raise AssertionError(q.type)
 
 

@@ -179,7 +179,9 @@ def test_gift_escapes_every_special_character_exactly(tricky):
 def test_gift_reads_back_as_the_course_says(tricky):
     parsed = parse_gift(export_gift(tricky))
     by_id = {q.id: q for q in tricky.questions.values()}
-    assert set(parsed) == {qid for qid in by_id if qid not in ("causes.cold.q6", "causes.tricky.q6")}
+    assert set(parsed) == {
+        qid for qid in by_id if qid not in ("causes.cold.q6", "causes.cold.q9", "causes.tricky.q6")
+    }
     for qid, got in parsed.items():
         q = by_id[qid]
         assert got["text"].startswith(q.prompt)
@@ -235,6 +237,7 @@ def test_gift_reads_back_as_the_course_says(tricky):
 def test_gift_skips_what_it_cannot_say(tricky):
     assert skipped(tricky, "gift") == [
         ("causes.cold.q6", "GIFT has no ordering question type"),
+        ("causes.cold.q9", "GIFT has no question answered by setting an interactive model"),
         ("causes.tricky.q6", "a left-hand item contains '->', which GIFT matching cannot escape"),
     ]
     assert "causes.cold.q6" not in export_gift(tricky)
@@ -291,6 +294,7 @@ def test_jupyterquiz_export_validates_against_the_schema(tricky, fixture_course)
     assert skipped(fixture_course, "jupyterquiz") == [
         ("causes.cold.q6", "jupyterquiz has no put in order question type"),
         ("causes.cold.q7", "jupyterquiz has no matching question type"),
+        ("causes.cold.q9", "jupyterquiz has no question answered by setting an interactive model"),
     ]
 
 
@@ -485,7 +489,7 @@ def test_export_command(tmp_path, capsys):
     code, out, err = run(["export", "--format", "jupyterquiz", "--content-dir", content], capsys)
     assert code == 0
     jsonschema.Draft202012Validator(SCHEMA).validate(json.loads(out))
-    assert err.count("skipped") == 2
+    assert err.count("skipped") == 3
     code, out, err = run(
         ["export", "--format", "markdown", "--lesson", "one", "--content-dir", content], capsys
     )

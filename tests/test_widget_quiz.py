@@ -1,6 +1,5 @@
 """The quiz widget: every type renders labelled controls, Check grades, bad input explains, retry works."""
 
-import ipywidgets as W
 import pytest
 
 from cramp_lessons.learner.progress import get_store
@@ -22,7 +21,7 @@ def make(fixture_course):
 def test_every_type_has_labelled_controls(fixture_course, make):
     for qid in fixture_course.questions:
         w, _ = make(qid)
-        controls = [c for c in w.inputs if not isinstance(c, W.HTML)]
+        controls = w.input.controls  # instructions (HTML) and figures (boxes) left out
         assert controls, qid
         assert all(c.description for c in controls), qid
         assert w.check_button.description == "Check"
@@ -98,7 +97,7 @@ def test_exam_mode_hides_feedback(make):
 
 def test_quiz_bank_records_to_store_and_scores(fixture_course):
     qz = QuizWidget("causes.cold", course=fixture_course)
-    assert repr(qz.widget).startswith("[quiz] Quiz 'Cold': 8 questions")
+    assert repr(qz.widget).startswith("[quiz] Quiz 'Cold': 9 questions")
     first = next(q for q in qz.questions if q.question.id == "causes.cold.q1")
     first.input.fill("a")
     first.check()

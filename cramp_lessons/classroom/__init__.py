@@ -44,6 +44,16 @@ class Unauthorized(ClassroomError):
     status = 401
 
 
+class TooManyRequests(ClassroomError):
+    """Too many refused joins in the last minute; ``retry_after`` says how many seconds to wait."""
+
+    status = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class Offline(ClassroomError):
     """The server cannot be reached (network down, server stopped)."""
 
@@ -121,6 +131,7 @@ __all__ = sorted(
         "NotFound",
         "Conflict",
         "Unauthorized",
+        "TooManyRequests",
         "Offline",
         "active",
         "forward_answer",

@@ -1,7 +1,9 @@
 """The classroom's live answer chart: how many students chose each answer to the posed question.
 
-Data in (the server's answer distribution, as JSON), ``go.Figure`` out. One bar trace, so the
-teacher's dashboard can update it in place with :func:`chart_data` and :func:`chart_title`.
+Data in (the server's answer distribution, as JSON), ``go.Figure`` out. Two bar traces: the
+current round, and (in peer instruction's second round) round 1 beside it, hatched, so the shift
+per answer shows without relying on colour. The teacher's dashboard updates them in place with
+:func:`chart_data`, :func:`first_round_counts` and :func:`chart_title`.
 Every bar has the same colour until the reveal: the teacher's screen is often on the projector,
 and colouring the right bar would give it away.
 """
@@ -33,22 +35,48 @@ def chart_data(dist: dict[str, Any] | None) -> tuple[list[str], list[int], list[
     return labels, [c["count"] for c in dist["choices"]], colors
 
 
+def first_round_counts(dist: dict[str, Any] | None, first: dict[str, Any] | None) -> list[int]:
+    """Round 1's count for each of the current round's bars (none outside round 2)."""
+    if not dist or not first or dist.get("round", 1) != 2:
+        return []
+    counts = {c["key"]: c["count"] for c in first["choices"]}
+    return [counts.get(c["key"], 0) for c in dist["choices"]]
+
+
 def chart_title(dist: dict[str, Any] | None) -> str:
-    return f"Answers to {dist['question_id']}: {shorten(dist['prompt'], 60)}" if dist else NO_QUESTION
+    if not dist:
+        return NO_QUESTION
+    return f"Answers to {dist['question_id']} (round {dist.get('round', 1)}): {shorten(dist['prompt'], 60)}"
 
 
-def answers_figure(dist: dict[str, Any] | None = None) -> go.Figure:
-    """One bar per answer (for multiple select, per ticked option), the count on each bar."""
+def answers_figure(dist: dict[str, Any] | None = None, first: dict[str, Any] | None = None) -> go.Figure:
+    """One bar per answer (for multiple select, per ticked option), the count on each bar; in round 2,
+    round 1's count beside it."""
     labels, counts, colors = chart_data(dist)
+    before = first_round_counts(dist, first)
     fig = go.Figure(
         [
             go.Bar(
-                x=labels, y=counts, marker={"color": colors}, text=counts, textposition="auto", name="answers"
-            )
+                x=labels, y=counts, marker={"color": colors}, text=counts, textposition="auto", name="now"
+            ),
+            go.Bar(
+                x=labels if before else [],
+                y=before,
+                text=before,
+                textposition="auto",
+                name="round 1",
+                marker={
+                    "color": "white",
+                    "line": {"color": OKABE_ITO["black"], "width": 1},
+                    "pattern": {"shape": "/"},
+                },
+            ),
         ]
     )
     fig.update_layout(
         template=TEMPLATE,
+        barmode="group",
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 1, "xanchor": "right"},
         height=360,
         margin={"t": 50, "b": 90},
         title={"text": chart_title(dist)},

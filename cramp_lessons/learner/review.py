@@ -66,6 +66,7 @@ SLOW_SECONDS: dict[str, float] = {
     "numeric": 30.0,
     "ordering": 60.0,
     "matching": 60.0,
+    "explorer": 60.0,  # moving a slider and reading the model takes longer than a choice
 }
 DEFAULT_SLOW_SECONDS = 30.0
 

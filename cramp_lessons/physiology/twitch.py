@@ -42,6 +42,9 @@ __all__ = [
     "X_HALF",
     "RATE_RANGE_HZ",
     "TEMP_RANGE_C",
+    "RATE_SLIDER_HZ",
+    "TEMP_SLIDER_C",
+    "NEARLY_FUSED",
     "TwitchError",
     "TwitchTimes",
     "TetanusResult",
@@ -65,6 +68,10 @@ CONTRACTION_TIME_RANGE_MS = (35.0, 98.0)  # single human motor units, Sica & McC
 DEFAULT_CONTRACTION_MS = 0.5 * (CONTRACTION_TIME_RANGE_MS[0] + CONTRACTION_TIME_RANGE_MS[1])
 RATE_RANGE_HZ = (0.5, 100.0)
 TEMP_RANGE_C = (10.0, 40.0)
+# The explorer's sliders: (lowest, highest, step); the twitch explorer and explorer questions read them.
+RATE_SLIDER_HZ = (1, 60, 1)
+TEMP_SLIDER_C = (20.0, 37.0, 0.5)
+NEARLY_FUSED = 0.9  # a fusion index from here on reads "a nearly fused tetanus" (fusion_word)
 
 
 def _x_half() -> float:
@@ -233,7 +240,7 @@ def tetanus(
 
 def fusion_rate(
     temp_c: float = T_REF_C,
-    threshold: float = 0.9,
+    threshold: float = NEARLY_FUSED,
     contraction_ms: float = DEFAULT_CONTRACTION_MS,
     half_relaxation_ms: float | None = None,
     tol: float = 0.01,
@@ -255,7 +262,7 @@ def fusion_word(fusion: float) -> str:
     """Words for a fusion index (cut-offs are the course's, for reading the figure)."""
     if fusion < 0.1:
         return "separate twitches"
-    if fusion < 0.9:
+    if fusion < NEARLY_FUSED:
         return "an unfused tetanus"
     if fusion < 0.99:
         return "a nearly fused tetanus"

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
+from numbers import Real
 from typing import Any
 
 import ipywidgets as W
 import numpy as np
+
+from cramp_lessons.errors import CrampLessonsError, echo
+from cramp_lessons.widgets.controls import IntSlider, Slider
 
 
 class Panel(W.VBox):
@@ -62,6 +66,43 @@ def figure_widget(fig: Any) -> Any:
     return go.FigureWidget(plain(fig.to_dict()))
 
 
+class StateError(CrampLessonsError, ValueError):
+    """A state an explorer cannot take: an unknown control, or a value its control cannot show."""
+
+
+def _checked(name: str, control: Any, value: Any) -> Any:
+    """``value`` as ``control`` would hold it; :class:`StateError` if the control cannot show it."""
+    what = f"{name} ({control.description})" if getattr(control, "description", "") else name
+    if isinstance(control, (W.Checkbox, W.ToggleButton)):
+        if not isinstance(value, (bool, np.bool_)):
+            raise StateError(f"{what}: expected true or false, got {type(value).__name__} {echo(value)}")
+        return bool(value)
+    if isinstance(control, W.Dropdown):
+        known = [o[1] if isinstance(o, tuple) else o for o in control.options]
+        if not isinstance(value, str) or value not in known:
+            raise StateError(
+                f"{what}: {echo(value)} is not a choice; choose from {', '.join(map(str, known))}"
+            )
+        return value
+    if not hasattr(control, "min") or not hasattr(control, "max"):
+        raise StateError(f"{what}: this control cannot be set")
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise StateError(f"{what}: expected a number, got {type(value).__name__} {echo(value)}")
+    if not isinstance(value, int) and not math.isfinite(value):  # a huge int has no float: not asked
+        raise StateError(f"{what}: {echo(value)} is not a finite number")
+    lo, hi = control.min, control.max
+    if not lo <= value <= hi:
+        raise StateError(f"{what}: {echo(value)} is outside its range, {lo:g} to {hi:g}")
+    if isinstance(control, Slider):  # a range input shows only its steps
+        k = (value - lo) / control.step
+        if abs(k - round(k)) > 1e-6:
+            raise StateError(
+                f"{what}: {echo(value)} is not a position of the slider (steps of {control.step:g} from {lo:g})"
+            )
+        return int(round(value)) if isinstance(control, IntSlider) else float(value)
+    return type(control.value)(value)
+
+
 class Explorer:
     """An interactive figure driven by labelled controls.
 
@@ -69,10 +110,14 @@ class Explorer:
     (name -> ipywidget with a ``value``), then call ``self._wire()``. ``update()`` must
     replace trace data in place through :meth:`restyle`, never rebuild the figure, so a
     dragged slider stays live. Benchmarks set control values and time ``update``.
+
+    :attr:`state` is every control's value by name, and :meth:`set_state` puts the explorer into
+    one (a state a teacher shares, an explorer question's answer).
     """
 
     title: str = ""
     caption: str = ""
+    _holding = False  # set_state is setting several controls: redraw once, at the end
 
     def __init__(self) -> None:
         self.figure: Any = None
@@ -103,7 +148,59 @@ class Explorer:
     def values(self) -> dict[str, Any]:
         return {name: w.value for name, w in self.controls.items()}
 
+    @property
+    def state(self) -> dict[str, Any]:
+        """Every control's value by name: ``{"ca_mmol": 1.24, "temp_c": 10.0, "drive": 10.0}``."""
+        return self.values()
+
+    def set_state(self, state: Mapping[str, Any]) -> None:
+        """Put the controls into ``state`` (control name -> value; a control left out keeps its value)
+        and redraw once.
+
+        A state the explorer cannot take (an unknown name; a value that is not a number, is out of
+        range or falls between a slider's steps; values that contradict each other) raises
+        :class:`StateError` saying which control and why, and changes nothing.
+        """
+        if not isinstance(state, Mapping):
+            raise StateError(
+                f"a state is a mapping of control names to values, such as {self.state}; "
+                f"got {type(state).__name__} {echo(state)}"
+            )
+        for name in state:
+            if name not in self.controls:
+                raise StateError(
+                    f"the {self.title or type(self).__name__} explorer has no control {echo(name)}; "
+                    f"its controls: {', '.join(self.controls)}"
+                )
+        wanted = {name: _checked(name, self.controls[name], v) for name, v in state.items()}
+        before = self.state
+        try:
+            self._put(wanted)
+            now = self.state
+            for name, v in wanted.items():  # a control that moved another (the leg's posture menu)
+                if now[name] != v and not (isinstance(v, float) and math.isclose(now[name], v, abs_tol=1e-9)):
+                    others = ", ".join(f"{k} {echo(x)}" for k, x in wanted.items() if k != name)
+                    raise StateError(
+                        f"{name} {echo(v)} does not go with {others}: together they make {name} {echo(now[name])}"
+                    )
+        except Exception as e:
+            self._put(before)
+            if isinstance(e, StateError):
+                raise
+            raise StateError(f"the explorer cannot take the state {echo(dict(state))}: {e}") from e
+
+    def _put(self, values: Mapping[str, Any]) -> None:
+        self._holding = True
+        try:
+            for name, v in values.items():
+                self.controls[name].value = v
+        finally:
+            self._holding = False
+        self._on_change()
+
     def _on_change(self, _change: Any = None) -> None:
+        if self._holding:
+            return
         self.update(**self.values())
         self._summary.value = f"<p role='status' aria-live='polite'>{self.summary()}</p>"
 
@@ -112,21 +209,26 @@ class Explorer:
             w.observe(self._on_change, names="value")
         self._on_change()
 
+    def panel(self, controls: Iterable[str] | None = None) -> Panel:
+        """The explorer laid out: title, the named controls (all by default), figure, summary, caption."""
+        shown = list(self.controls) if controls is None else list(controls)
+        caption = W.HTML(f"<p><em>{self.caption}</em></p>") if self.caption else W.HTML()
+        return Panel(
+            [
+                W.HTML(f"<h4>{self.title}</h4>"),
+                W.VBox([self.controls[name] for name in shown]),
+                self.figure,
+                self._summary,
+                caption,
+            ],
+            label=lambda: f"[explorer] {self.title} | {self.summary()}",
+            layout=W.Layout(width="100%"),
+        )
+
     @property
     def widget(self) -> W.Box:
         if self._box is None:
-            caption = W.HTML(f"<p><em>{self.caption}</em></p>") if self.caption else W.HTML()
-            self._box = Panel(
-                [
-                    W.HTML(f"<h4>{self.title}</h4>"),
-                    W.VBox(list(self.controls.values())),
-                    self.figure,
-                    self._summary,
-                    caption,
-                ],
-                label=lambda: f"[explorer] {self.title} | {self.summary()}",
-                layout=W.Layout(width="100%"),
-            )
+            self._box = self.panel()
             self._box.add_class("cramp-explorer")
         return self._box
 

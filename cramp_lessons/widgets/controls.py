@@ -14,7 +14,7 @@ from decimal import Decimal
 import anywidget
 import traitlets
 
-__all__ = ["IntSlider", "FloatSlider"]
+__all__ = ["Slider", "IntSlider", "FloatSlider"]
 
 _ESM = """
 function render({ model, el }) {
@@ -41,6 +41,7 @@ function render({ model, el }) {
     input.max = model.get("max");
     input.step = model.get("step");
     input.value = model.get("value");
+    input.disabled = model.get("disabled");
     readout.textContent = fmt(model.get("value"));
   };
   input.addEventListener("input", () => set(input.value));
@@ -74,7 +75,7 @@ function render({ model, el }) {
   box.append(label, input, readout);
   el.append(box);
   // anywidget drops these listeners with the view; the timer is ours to stop.
-  for (const n of ["value", "min", "max", "step", "description", "decimals"]) model.on("change:" + n, sync);
+  for (const n of ["value", "min", "max", "step", "description", "decimals", "disabled"]) model.on("change:" + n, sync);
   sync();
   return () => clearInterval(timer);
 }
@@ -91,12 +92,15 @@ _CSS = """
 """
 
 
-class _Slider(anywidget.AnyWidget):
+class Slider(anywidget.AnyWidget):
+    """What both sliders share: a label, a readout, and (while ``disabled``) no moving."""
+
     _esm = _ESM
     _css = _CSS
     description = traitlets.Unicode("").tag(sync=True)
     decimals = traitlets.Int().tag(sync=True)
     play_interval_ms = traitlets.Int(0).tag(sync=True)  # > 0: a Play/Pause button steps through the values
+    disabled = traitlets.Bool(False).tag(sync=True)  # a checked quiz answer: shown, not moved
 
     @traitlets.default("decimals")
     def _decimals_of_step(self) -> int:  # the readout shows as many decimals as the step has
@@ -108,7 +112,7 @@ class _Slider(anywidget.AnyWidget):
         return min(max(proposal["value"], self.min), self.max)
 
 
-class IntSlider(_Slider):
+class IntSlider(Slider):
     """``IntSlider(value=10, min=1, max=60, step=1, description="Firing rate (Hz)")``."""
 
     value = traitlets.CInt(0).tag(sync=True)
@@ -117,7 +121,7 @@ class IntSlider(_Slider):
     step = traitlets.CInt(1).tag(sync=True)
 
 
-class FloatSlider(_Slider):
+class FloatSlider(Slider):
     """``FloatSlider(value=35.0, min=20.0, max=37.0, step=0.5, description="Temperature (°C)")``."""
 
     value = traitlets.CFloat(0.0).tag(sync=True)

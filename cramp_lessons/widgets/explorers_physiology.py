@@ -68,8 +68,8 @@ class TwitchExplorer(Explorer):
         super().__init__()
         self.t_end_ms = float(t_end_ms)
         self.controls = {
-            "rate_hz": _slider(IntSlider, "Motor-unit firing rate (Hz)", int(rate_hz), 1, 60, 1),
-            "temp_c": _slider(FloatSlider, "Muscle temperature (°C)", float(temp_c), 20.0, 37.0, 0.5),
+            "rate_hz": _slider(IntSlider, "Motor-unit firing rate (Hz)", int(rate_hz), *tw.RATE_SLIDER_HZ),
+            "temp_c": _slider(FloatSlider, "Muscle temperature (°C)", float(temp_c), *tw.TEMP_SLIDER_C),
         }
         r = tw.tetanus(rate_hz, temp_c, self.t_end_ms)
         self.result = r

@@ -2,12 +2,14 @@
 
 Every builder takes the question and its choices in the learner's order and returns an
 :class:`Input`. Every control is a native ipywidget (radio buttons, checkboxes, toggles, text,
-dropdowns), so Tab, arrows and Enter work and each has a name a screen reader reads.
-A new question type adds its builder here (and its module in ``questions/``).
+dropdowns) or a native range input (an explorer's slider), so Tab, arrows and Enter work and each
+has a name a screen reader reads. A new question type adds its builder here (and its module in
+``questions/``).
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -15,11 +17,14 @@ from typing import Any
 import ipywidgets as W
 
 from cramp_lessons.questions import Question
+from cramp_lessons.questions.explorer import ExplorerQuestion
 from cramp_lessons.questions.matching import Matching
 from cramp_lessons.questions.multiple import MultipleSelect
 from cramp_lessons.questions.numeric import Numeric
 from cramp_lessons.questions.ordering import Ordering
 from cramp_lessons.questions.single import SingleChoice
+from cramp_lessons.widgets.base import Explorer
+from cramp_lessons.widgets.explorers import show_explorer
 
 _STYLE = {"description_width": "initial"}
 _WIDE = W.Layout(width="auto")
@@ -28,14 +33,15 @@ _CHOOSE = ("— choose —", None)
 
 @dataclass
 class Input:
-    widgets: list[W.Widget]  # shown in order; instructions are HTML, the rest are controls
+    # Shown in order: instructions are HTML, a figure is in a box, the rest are controls.
+    widgets: list[W.Widget]
     answer: Callable[[], Any]  # the answer as entered, in the form the question reads (may be malformed)
     fill: Callable[[Any], None]  # put an answer into the controls (as a learner would enter it)
     missing: Callable[[], str] = lambda: ""  # what is left to choose before checking ("" if nothing)
 
     @property
     def controls(self) -> list[W.Widget]:
-        return [w for w in self.widgets if not isinstance(w, W.HTML)]
+        return [w for w in self.widgets if not isinstance(w, (W.HTML, W.Box))]
 
 
 def _single(q: Question, order: list[str]) -> Input:
@@ -139,6 +145,21 @@ def _short(q: Question, order: list[str]) -> Input:
     return Input([text], lambda: text.value, lambda a: setattr(text, "value", str(a)))
 
 
+def _explorer(q: Question, order: list[str]) -> Input:
+    assert isinstance(q, ExplorerQuestion)
+    explorer = show_explorer(q.explorer, **q.start_state())
+    assert isinstance(explorer, Explorer)
+    held = f"The question holds {q.held()}. " if q.fixed else ""
+    note = W.HTML(
+        f"<i>{html.escape(held)}Move the {html.escape(q.slider.label)} slider, read what the model does, "
+        "then press Check.</i>"
+    )
+    # Only the slider the learner moves is shown: the held ones cannot be moved away.
+    view = explorer.panel(controls=())
+    view.add_class("cramp-question-explorer")
+    return Input([note, explorer.controls[q.control], view], lambda: explorer.state, explorer.set_state)
+
+
 BUILDERS: dict[str, Callable[[Question, list[str]], Input]] = {
     "single": _single,
     "multiple": _multiple,
@@ -147,6 +168,7 @@ BUILDERS: dict[str, Callable[[Question, list[str]], Input]] = {
     "ordering": _ordering,
     "matching": _matching,
     "short": _short,
+    "explorer": _explorer,
 }
 
 

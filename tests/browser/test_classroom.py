@@ -1,6 +1,8 @@
-"""A live class in a real browser: a teacher's dashboard and two students' notebooks against one
-classroom server on loopback. Students join through the join widget and answer the posed question;
-the teacher's chart counts their answers as they arrive."""
+"""A live class in a real browser: a teacher's dashboard, a projector view and two students'
+notebooks against one classroom server on loopback. Students join through the join widget and
+answer the posed question with a confidence rating; the teacher's chart counts their answers as
+they arrive; a second peer-instruction round shows the shift; the projector shows no names and
+nothing of the answer until the teacher reveals."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import urllib.request
 
 import nbformat
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from nbformat.v4 import new_code_cell, new_notebook
 
 from cramp_lessons.course.model import load_course
@@ -73,6 +76,11 @@ def _notebook(root, name, *cells):
     nbformat.write(nb, root / "notebooks" / name)
 
 
+def serious_violations(page, where: str) -> list[str]:
+    found = Axe().run(page, context=where, options={"resultTypes": ["violations"]}).response["violations"]
+    return [f"{v['id']}: {v['help']}" for v in found if v["impact"] in ("serious", "critical")]
+
+
 def _bar_total(page) -> int:
     return page.evaluate("""() => {
         const p = document.querySelector('.cramp-classroom-dashboard .js-plotly-plot');
@@ -98,7 +106,7 @@ def test_live_class_teacher_sees_answers_arrive(lab, browser, classroom):
         "Ben": next(o for o in q.options if not o.correct),
     }
 
-    contexts = []
+    contexts, students = [], {}
     try:
         teacher_ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
         contexts.append(teacher_ctx)
@@ -122,6 +130,7 @@ def test_live_class_teacher_sees_answers_arrive(lab, browser, classroom):
             (root / "notebooks" / copy).write_text((root / "notebooks" / "student_live.ipynb").read_text())
             open_notebook(student, base, token, copy)
             run_all(student)
+            students[name] = student
             box = student.locator(".cramp-classroom").first
             box.get_by_label("Server address:").fill(c["url"])
             box.get_by_label("Join code:").fill(c["Join code"])
@@ -129,6 +138,7 @@ def test_live_class_teacher_sees_answers_arrive(lab, browser, classroom):
             box.get_by_role("button", name="Join").click()
             question = box.locator(".cramp-question").first
             question.wait_for(timeout=30_000)
+            box.get_by_role("button", name="Sure" if name == "Ana" else "Guessing", exact=True).click()
             question.get_by_label(option.text, exact=True).check()
             question.get_by_role("button", name="Check").click()
             box.locator("[role=status]").filter(has_text=re.compile("sent|recorded", re.I)).first.wait_for()
@@ -139,10 +149,44 @@ def test_live_class_teacher_sees_answers_arrive(lab, browser, classroom):
             )
             assert page_problems(student) == []
         board = teacher.locator(".cramp-classroom-dashboard")
-        board.get_by_text("Roster", exact=True).click()  # the roster is folded away on a projected screen
+        board.get_by_text("Roster (class size limit, rename, remove)").click()  # folded away by default
         board.get_by_text("Ana").first.wait_for()
         board.get_by_text("Ben").first.wait_for()
-        assert page_problems(teacher) == []
+
+        # The projector: opened from the dashboard's link, in a page of its own.
+        board.get_by_role("button", name="Projector link").click()
+        link = board.locator("a[href*='/projector/']").first
+        link.wait_for()
+        proj_ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+        contexts.append(proj_ctx)
+        projector = proj_ctx.new_page()
+        projector.goto(link.get_attribute("href"))
+        projector.get_by_text("2 of 2 have answered").wait_for()
+        projector.get_by_text(q.prompt[:40]).first.wait_for()
+        shown = projector.locator("main").inner_text()
+        assert "Ana" not in shown and "Ben" not in shown and "Answer:" not in shown
+
+        # Round 2: the teacher closes round 1 and opens round 2; Ben changes his mind.
+        board.get_by_role("button", name="Close answering").click()
+        board.get_by_role("button", name="Round 2").click()
+        projector.get_by_text("Round 2:").first.wait_for()
+        ben = students["Ben"]
+        ben.locator(".cramp-classroom").get_by_text(re.compile("round 2: answer again")).wait_for()
+        question = ben.locator(".cramp-classroom .cramp-question").first
+        question.get_by_label(answers["Ana"].text, exact=True).check()
+        question.get_by_role("button", name="Check").click()
+        projector.get_by_text("1 of 2 have answered").wait_for()
+        board.get_by_role("button", name="Reveal answer").click()
+        board.get_by_text("1 moved from wrong to right").wait_for()
+        projector.get_by_text(f"Answer: {answers['Ana'].text}").wait_for()
+        projector.get_by_text("1 moved from a wrong answer to the right one after talking.").wait_for()
+        assert "Ana" not in projector.locator("main").inner_text()
+        for page in (teacher, projector):
+            assert page_problems(page) == []
+        found = Axe().run(projector, options={"resultTypes": ["violations"]}).response["violations"]
+        assert [v["id"] for v in found if v["impact"] in ("serious", "critical")] == []
+        for page, where in ((teacher, ".cramp-classroom-dashboard"), (ben, ".cramp-classroom")):
+            assert serious_violations(page, where) == []
     finally:
         for ctx in contexts:
             for pg in ctx.pages:

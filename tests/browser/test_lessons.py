@@ -278,6 +278,38 @@ def test_a_typed_answer_gets_the_hint_then_counts(lab, page):
         shutdown_sessions(base, token)
 
 
+def test_an_explorer_question_is_answered_with_the_slider_and_the_keyboard(lab, page):
+    """Issue 15: an explorer question in lesson 02: its one slider is named by its label and moved with
+    the arrow keys; the model grades the state sent: the start is wrong (the hint), the edge is right."""
+    base, token, _home = lab
+    q = COURSE.question("calcium.q17")
+    steps = round((q.start_value - q.right_answer()[q.control]) / q.slider.step)
+    try:
+        open_notebook(page, base, token, "02_is_it_calcium.ipynb")
+        run_all(page)
+        box = page.locator(".cramp-question").filter(has_text=q.prompt[:40]).first
+        box.wait_for(timeout=60_000)
+        box.scroll_into_view_if_needed()
+        box.locator(".js-plotly-plot .main-svg").first.wait_for()
+        slider = box.get_by_role("slider", name="Blood ionised calcium (mmol/L)")
+        assert box.get_by_role("slider").count() == 1  # the held sliders are not shown
+        box.get_by_role("button", name="Check").click()
+        hint = box.locator(".cramp-hint")
+        hint.wait_for()
+        assert q.hint in " ".join(hint.inner_text().split()) and slider.is_disabled()
+        box.get_by_role("button", name="Try again").click()
+        slider.focus()
+        for _ in range(steps):
+            page.keyboard.press("ArrowLeft")
+        box.locator("[role=status]").filter(has_text="At 1.04 mmol/L calcium").first.wait_for()
+        box.get_by_role("button", name="Check").click()
+        box.locator(".cramp-feedback").filter(has_text="Correct").wait_for()
+        assert "with the hint" in box.inner_text() and "fires on its own" in box.inner_text()
+        assert page_problems(page) == []
+    finally:
+        shutdown_sessions(base, token)
+
+
 def test_presentation_mode_keeps_widgets_and_plots(lab, page):
     """The presentation path the teacher guide recommends: JupyterLab's Presentation Mode."""
     base, token, _home = lab

@@ -22,7 +22,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Column, MetaData, String, create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
 
-from cramp_lessons.classroom import ClassroomError
+from cramp_lessons.classroom import ClassroomError, Conflict
 from cramp_lessons.classroom.server.store import (
     MIGRATIONS,
     SCHEMA_REVISION,
@@ -127,10 +127,13 @@ def check_v1_data(store: Store) -> None:
     assert store.teacher_session(SID, KEY) is not None  # the hashed teacher key still matches
     assert store.teacher_session(SID, "wrong") is None
     assert store.roster(SID) == [
-        {"name": "Ada", "joined_at": 1735725604.0, "answers": 2},
-        {"name": "Ben", "joined_at": 1735725605.0, "answers": 1},
-        {"name": "Chloé", "joined_at": 1735725606.0, "answers": 2},
+        {"id": 1, "name": "Ada", "joined_at": 1735725604.0, "answers": 2},
+        {"id": 2, "name": "Ben", "joined_at": 1735725605.0, "answers": 1},
+        {"id": 3, "name": "Chloé", "joined_at": 1735725606.0, "answers": 2},
     ]
+    # Revision 0002: every old answer is a first-round answer, and the old names have their keys,
+    # so a look-alike of an old name is refused.
+    assert {a["round"] for a in store.answers(SID)} == {1}
     got = [(a["name"], a["question_id"], a["answer"], a["correct"]) for a in store.answers(SID)]
     assert got == [
         ("Ada", Q1, "a", True),
@@ -173,6 +176,8 @@ def check_v1_data(store: Store) -> None:
     assert store.submit(ada, Q3, uuid.uuid4().hex, True, 1.0, True, [("fact", False)]) == "stored"
     _, dan, _ = store.join("GTNVJB", "Dan")
     assert dan.id == 4
+    with pytest.raises(Conflict, match="looks the same"):
+        store.join("GTNVJB", "CHLOÉ")
     assert store.count_answers(SID) == 6
     assert store.purge(OTHER)["class_sessions"] == 1
 
@@ -336,12 +341,13 @@ def test_processes_opening_a_new_database_at_once_build_it_once(fresh_url):
 
 
 # --------------------------------------------------------------------------- a later revision
-REVISION_0002 = """
+LATER = "9001"
+LATER_REVISION = """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "9001"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 
@@ -360,15 +366,17 @@ REBUILD_SESSIONS = """
 """
 
 
-def with_revision_0002(body: str, tmp_path: Path, monkeypatch) -> None:
-    """Store sees the real migrations plus a revision 0002 doing ``body``."""
+def with_later_revision(body: str, tmp_path: Path, monkeypatch) -> None:
+    """Store sees the real migrations plus a later revision doing ``body``."""
     import cramp_lessons.classroom.server.store as store_module
 
     migrations = tmp_path / "migrations"
     shutil.copytree(MIGRATIONS, migrations, ignore=shutil.ignore_patterns("__pycache__"))
-    (migrations / "versions" / "0002_later.py").write_text(REVISION_0002.format(body=body))
+    (migrations / "versions" / f"{LATER}_later.py").write_text(
+        LATER_REVISION.format(head=SCHEMA_REVISION, body=body)
+    )
     monkeypatch.setattr(store_module, "MIGRATIONS", migrations)
-    monkeypatch.setattr(store_module, "SCHEMA_REVISION", "0002")
+    monkeypatch.setattr(store_module, "SCHEMA_REVISION", LATER)
 
 
 def foreign_keys_enforced(store: Store) -> bool:
@@ -378,14 +386,16 @@ def foreign_keys_enforced(store: Store) -> bool:
 
 @pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def test_a_later_revision_upgrades_an_old_database_without_loss(kind, tmp_path, monkeypatch, request):
-    with_revision_0002(REBUILD_SESSIONS, tmp_path, monkeypatch)
-    if kind == "sqlite":  # made before migrations: stamped 0001, then upgraded to 0002
+    with_later_revision(REBUILD_SESSIONS, tmp_path, monkeypatch)
+    if (
+        kind == "sqlite"
+    ):  # made before migrations: stamped 0001, then upgraded to the newest and the later one
         url = sqlite_v1(tmp_path / "classroom.sqlite")
     else:
         url = postgresql_v1(request.getfixturevalue("pg_schema_url"), tmp_path)
     store = Store(url)
     try:
-        assert revisions(url) == ["0002"] and counts(url) == V1_COUNTS
+        assert revisions(url) == [LATER] and counts(url) == V1_COUNTS
         columns = _on(url, lambda con: inspect(con).get_columns("class_sessions"))
         assert "title" in {c["name"] for c in columns}
         if kind == "sqlite":  # off while migrating, on again for serving
@@ -396,8 +406,8 @@ def test_a_later_revision_upgrades_an_old_database_without_loss(kind, tmp_path, 
 
 
 def test_a_revision_that_breaks_references_is_rolled_back(tmp_path, monkeypatch):
-    orphan = "    op.execute(\"INSERT INTO students VALUES (99, 'gone', 'Zed', 'x', 0)\")"
-    with_revision_0002(orphan, tmp_path, monkeypatch)
+    orphan = "    op.execute(\"INSERT INTO students VALUES (99, 'gone', 'Zed', 'x', 0, 'zed')\")"
+    with_later_revision(orphan, tmp_path, monkeypatch)
     url = sqlite_v1(tmp_path / "classroom.sqlite")
     before = everything(url)
     with pytest.raises(ClassroomError, match="rows of students pointing at missing rows") as failed:

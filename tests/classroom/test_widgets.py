@@ -148,7 +148,7 @@ def test_dashboard_poses_counts_reveals_and_exports(demo, fixture_course, tmp_pa
     bar = board.figure.data[0]
     assert sum(bar.y) >= sent > 0  # multiple select: each ticked option is a bar
     assert len(set(bar.marker.color)) == 1 and not any("✔" in x for x in bar.x)  # nothing given away yet
-    assert sent == 8 and "causes.cold.q2: answering open, 8 answered" in board.status.value
+    assert sent == 8 and "causes.cold.q2 round 1: answering open, 8 answered" in board.status.value
 
     board.reveal()
     bar = board.figure.data[0]
@@ -160,7 +160,7 @@ def test_dashboard_poses_counts_reveals_and_exports(demo, fixture_course, tmp_pa
     rows = list(csv.DictReader(io.StringIO(path.read_text())))
     assert any(r["question_id"] == "causes.cold.q2" for r in rows)
     assert "Saved the class report" in board.message.value
-    assert "causes.cold.q2: revealed, 8 answered." in board.text()
+    assert "causes.cold.q2 round 1: revealed, 8 answered." in board.text()
 
 
 def test_dashboard_polls_in_the_background_and_stops(demo):
@@ -208,7 +208,8 @@ def test_teacher_facing_html_is_escaped():
         "most_chosen_wrong_count": 1,
     }
     assert "<script>" not in report_html([row])
-    assert info_text({"students": 1, "current_question": None}) == "1 student joined; no question posed yet."
+    info = {"students": 1, "max_students": 30, "current_question": None}
+    assert info_text(info) == "1 of at most 30 students joined; no question posed yet."
 
 
 def test_a_hostile_display_name_is_shown_as_text(demo, teacher, fixture_course, tmp_path):

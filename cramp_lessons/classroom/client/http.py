@@ -9,13 +9,23 @@ answer the server refuses for good (answering closed, session purged) is kept, m
 and counted in the status. A damaged outbox file is moved aside (kept, never deleted) with a
 warning, a fresh one is started, and the status line says so; an error in one round of the
 background sender is shown in the status line and the sender goes on.
+
+Over HTTPS with a self-signed certificate (``classroom serve --tls``) the client pins the
+certificate's SHA-256: a fingerprint given with the address
+(``https://192.168.1.5:8765#sha256=1A2B-3C4D-5E6F-7A8B-9C0D``) or as ``fingerprint=`` must match;
+with none, the first certificate seen for that host and port is remembered in the data directory
+(trust on first use) and a different one later is refused with :class:`UntrustedServer`. A
+certificate from an authority the computer trusts (a server behind a proxy) is accepted as a
+browser accepts it, unless a fingerprint was given.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
+import ssl
 import threading
 import time
 import uuid
@@ -25,14 +35,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
 from cramp_lessons.classroom import ClassroomError, Conflict, NotFound, Offline, Unauthorized
+from cramp_lessons.classroom import fingerprint as fp
 from cramp_lessons.learner.progress import ProgressWarning, default_home, is_damaged, move_aside
 
 _log = logging.getLogger(__name__)
 OUTBOX_FILE = "classroom-outbox.sqlite"
+KNOWN_SERVERS_FILE = "classroom-known-servers.json"  # host:port -> certificate SHA-256 (trust on first use)
 DEFAULT_SERVER = "http://127.0.0.1:8765"
 
 _SCHEMA = """
@@ -59,15 +72,214 @@ CREATE INDEX IF NOT EXISTS outbox_state ON outbox(membership, state, seq);
 
 
 def normalize_server(server: str) -> str:
-    """``192.168.1.5:8765`` -> ``http://192.168.1.5:8765``; refuse anything but http(s)."""
-    s = server.strip().rstrip("/")
+    """``192.168.1.5:8765`` -> ``http://192.168.1.5:8765``; refuse anything but http(s).
+
+    A pinned fingerprint after ``#`` is checked and left out (see :func:`split_server`)."""
+    return split_server(server)[0]
+
+
+def split_server(server: str) -> tuple[str, str | None]:
+    """``https://host:8765#sha256=1A2B-…`` -> (``https://host:8765``, the pinned fingerprint's hex digits).
+
+    Without a scheme, an address with a fingerprint is https (only a certificate has one), else http.
+    """
+    s, _, pinned = server.strip().partition("#")
+    pin = fp.parse(pinned) if pinned.strip() else None
+    s = s.strip().rstrip("/")
     if not s:
         raise ClassroomError("give the server address the teacher shows, e.g. http://192.168.1.5:8765")
     if "://" not in s:
-        s = "http://" + s
+        s = ("https://" if pin else "http://") + s
     if not s.startswith(("http://", "https://")):
         raise ClassroomError(f"the server address must start with http:// or https://, not {server!r}")
-    return s
+    if pin and not s.startswith("https://"):
+        raise ClassroomError(
+            f"{server!r} gives a certificate fingerprint for a plain http:// address; "
+            "use the https:// address the teacher shows"
+        )
+    return s, pin
+
+
+# --------------------------------------------------------------------------- certificate pinning
+class UntrustedServer(ClassroomError):
+    """The server's certificate is not the one pinned or remembered: no request was sent to it."""
+
+    status = 495  # nginx's "SSL certificate error"
+
+
+class _Refused(ssl.SSLError):
+    """Raised inside the TLS handshake; the transport turns it into :class:`UntrustedServer`."""
+
+
+class KnownServers:
+    """Certificate fingerprints seen per ``host:port``, a JSON file in the data directory.
+
+    Read at each new connection (another kernel may have added one), written only when one changes.
+    """
+
+    def __init__(self, path: Path | str | None = None) -> None:
+        self.path = Path(path) if path is not None else default_home() / KNOWN_SERVERS_FILE
+        self._lock = threading.Lock()
+
+    def _read(self) -> dict[str, str]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as e:
+            # Never treat an unreadable list as empty: that would trust any certificate again.
+            raise _Refused(
+                f"the list of classroom servers this computer trusts, {self.path}, cannot be read ({e}); "
+                "delete it to trust the servers anew"
+            ) from None
+        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+    def get(self, where: str) -> str | None:
+        with self._lock:
+            return self._read().get(where)
+
+    def remember(self, where: str, sha256: str) -> None:
+        with self._lock:
+            known = self._read()
+            if known.get(where) == sha256:
+                return
+            known[where] = sha256
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+            tmp.write_text(json.dumps(known, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+            os.replace(tmp, self.path)
+
+
+class _Pin:
+    """What one client accepts from its server's certificate: the pinned fingerprint, else the known one."""
+
+    def __init__(self, server: str, pinned: str | None, known: KnownServers) -> None:
+        u = urlsplit(server)
+        self.server, self.pinned, self.known = server, pinned, known
+        self.where = f"{(u.hostname or '').lower()}:{u.port or 443}"
+
+    def check(self, der: bytes | None) -> None:
+        if der is None:
+            raise _Refused(f"the classroom server at {self.server} showed no certificate")
+        seen = fp.sha256_hex(der)
+        if self.pinned is not None:
+            if not fp.matches(self.pinned, seen):
+                raise _Refused(
+                    f"the classroom server at {self.server} does not show the certificate you gave: its "
+                    f"fingerprint is {fp.short_form(seen)}, not {fp.short_form(self.pinned)}. Check the "
+                    "address and fingerprint the teacher shows; if they are what you typed, someone on "
+                    "this network may be listening in, so tell the teacher and do not join"
+                )
+        else:
+            before = self.known.get(self.where)
+            if before is not None and before != seen:
+                raise _Refused(
+                    f"the classroom server at {self.server} shows a different certificate from the one this "
+                    f"computer saw there before (fingerprint {fp.short_form(seen)}, before "
+                    f"{fp.short_form(before)}). If the teacher made a new one, join with the address the "
+                    "teacher shows now, fingerprint included (…#sha256=…); otherwise someone on this "
+                    "network may be listening in, so tell the teacher and do not join"
+                )
+        try:
+            self.known.remember(self.where, seen)  # first use, or a new certificate the student pinned
+        except OSError as e:
+            _log.warning("classroom: could not remember the certificate of %s: %s", self.where, e)
+
+
+class _PinnedSocket(ssl.SSLSocket):
+    def do_handshake(self, block: bool = False) -> None:
+        super().do_handshake(block)
+        pin: _Pin = self.context._pin  # type: ignore[attr-defined]
+        pin.check(self.getpeercert(binary_form=True))
+
+
+def _pinning_context(pin: _Pin) -> ssl.SSLContext:
+    # No certificate authority and no host name check: the fingerprint alone says who the server is,
+    # checked right after the handshake, before any byte of a request is sent.
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    ctx.sslsocket_class = _PinnedSocket
+    ctx._pin = pin  # type: ignore[attr-defined]
+    return ctx
+
+
+def _cause(e: BaseException, kind: type[BaseException]) -> BaseException | None:
+    """The ``kind`` error behind ``e``: httpx and httpcore each wrap the handshake's error once."""
+    cause: BaseException | None = e
+    while cause is not None and not isinstance(cause, kind):
+        cause = cause.__cause__ or cause.__context__
+    return cause
+
+
+class _PinnedTransport(httpx.BaseTransport):
+    """An https server is trusted as a browser trusts it, or by its pinned fingerprint.
+
+    With a fingerprint given, only that certificate. Without one, the first connection checks the
+    certificate against the certificate authorities this computer trusts (a school's server behind a
+    proxy with a real certificate, renewed every few months); if it is not from one (``serve --tls``,
+    self-signed), this client pins from then on: the remembered certificate, or the first one seen.
+    A refused certificate is an :class:`UntrustedServer`; the request was not sent.
+    """
+
+    def __init__(self, pin: _Pin) -> None:
+        self._pinning = httpx.HTTPTransport(verify=_pinning_context(pin))
+        self._by_authority = httpx.HTTPTransport() if pin.pinned is None else None
+        self._chosen: httpx.HTTPTransport | None = self._pinning if pin.pinned is not None else None
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if self._chosen is None and self._by_authority is not None:
+            try:
+                response = self._by_authority.handle_request(request)
+            except httpx.ConnectError as e:
+                if _cause(e, ssl.SSLCertVerificationError) is None:
+                    raise  # not reached at all: decide on a later connection
+                # Not from an authority: the handshake failed before any request byte was sent.
+            else:
+                self._chosen = self._by_authority
+                return response
+            self._chosen = self._pinning
+        try:
+            return (self._chosen or self._pinning).handle_request(request)
+        except httpx.ConnectError as e:
+            refused = _cause(e, _Refused)
+            if refused is not None:
+                raise UntrustedServer(str(refused)) from None
+            raise
+
+    def close(self) -> None:
+        self._pinning.close()
+        if self._by_authority is not None:
+            self._by_authority.close()
+
+
+def _http_client(
+    server: str,
+    *,
+    fingerprint: str | None,
+    known_servers: KnownServers | Path | str | None,
+    transport: httpx.BaseTransport | None,
+    timeout: float,
+    headers: dict[str, str] | None = None,
+) -> tuple[str, httpx.Client]:
+    """The server's address (no fingerprint) and an httpx client that pins https servers."""
+    url, pinned = split_server(server)
+    if fingerprint is not None:
+        given = fp.parse(fingerprint)
+        if pinned is not None and not (given.startswith(pinned) or pinned.startswith(given)):
+            raise ClassroomError("the address and fingerprint= give two different fingerprints")
+        pinned = given if len(given) >= len(pinned or "") else pinned
+    if pinned is not None and not url.startswith("https://"):
+        raise ClassroomError("a certificate fingerprint needs the server's https:// address")
+    if transport is None and url.startswith("https://"):
+        known = known_servers if isinstance(known_servers, KnownServers) else KnownServers(known_servers)
+        transport = _PinnedTransport(_Pin(url, pinned, known))
+        # No proxy from the environment for a pinned server: its transport would not pin.
+        return url, httpx.Client(
+            base_url=url, timeout=timeout, headers=headers, transport=transport, trust_env=False
+        )
+    return url, httpx.Client(base_url=url, timeout=timeout, headers=headers, transport=transport)
 
 
 def _raise_for(r: httpx.Response) -> None:
@@ -301,17 +513,25 @@ class StudentClient:
         timeout: float = 3.0,
         interval: float = 2.0,
         transport: httpx.BaseTransport | None = None,
+        fingerprint: str | None = None,
+        known_servers: KnownServers | Path | str | None = None,
     ) -> None:
-        self.server = normalize_server(server)
+        self.server, self.http = _http_client(
+            server, fingerprint=fingerprint, known_servers=known_servers, transport=transport, timeout=timeout
+        )
         self.code, self.name = code.strip().upper(), name.strip()
         self.key = f"{self.server}|{self.code}|{self.name}"
-        self.outbox = outbox if isinstance(outbox, Outbox) else Outbox(outbox)
-        self.http = httpx.Client(base_url=self.server, timeout=timeout, transport=transport)
+        try:
+            self.outbox = outbox if isinstance(outbox, Outbox) else Outbox(outbox)
+        except BaseException:
+            self.http.close()
+            raise
         self.interval = interval
         self.connected: bool | None = None
         self.membership: dict[str, Any] | None = None
         self.state: dict[str, Any] | None = None
         self.listeners: list[Callable[[StudentClient], None]] = []
+        self.confidence: dict[str, int] = {}  # answer uid -> how sure the student said they were
         self._flush_lock = threading.Lock()
         self._wake, self._stop = threading.Event(), threading.Event()
         self._thread: threading.Thread | None = None
@@ -349,14 +569,19 @@ class StudentClient:
         return {"X-Student-Token": self.membership["token"]}
 
     # -- answers --------------------------------------------------------------
-    def record(self, question_id: str, answer: Any) -> str:
-        """Queue an answer (on disk, at once) and nudge the sender. Returns the answer's uid."""
+    def record(self, question_id: str, answer: Any, confidence: int | None = None) -> str:
+        """Queue an answer (on disk, at once) and nudge the sender. Returns the answer's uid.
+
+        ``confidence`` (peer instruction's 1 guessing .. 3 sure) travels with it; it is kept in
+        memory only, so an answer re-sent after a kernel restart goes without it."""
         if self.membership is None:
             raise ClassroomError("not joined yet: call join() first")
         try:
             uid = self.outbox.add(self.key, question_id, answer)
         except (sqlite3.Error, OSError, TypeError, ValueError) as e:
             raise ClassroomError(f"could not queue the answer for the class: {e}") from None
+        if confidence is not None:
+            self.confidence[uid] = confidence
         self._wake.set()
         return uid
 
@@ -375,7 +600,8 @@ class StudentClient:
                     r = self.http.post(
                         f"/api/sessions/{self.session_id}/answers",
                         headers=self._headers(),
-                        json={"uid": uid, "question_id": qid, "answer": answer},
+                        json={"uid": uid, "question_id": qid, "answer": answer}
+                        | ({"confidence": self.confidence[uid]} if uid in self.confidence else {}),
                     )
                 except httpx.TransportError:
                     self.connected = False
@@ -491,12 +717,18 @@ class TeacherClient:
         *,
         timeout: float = 5.0,
         transport: httpx.BaseTransport | None = None,
+        fingerprint: str | None = None,
+        known_servers: KnownServers | Path | str | None = None,
     ) -> None:
-        self.server = normalize_server(server)
-        self.session_id = session_id
-        self.http = httpx.Client(
-            base_url=self.server, timeout=timeout, headers={"X-Teacher-Key": key}, transport=transport
+        self.server, self.http = _http_client(
+            server,
+            fingerprint=fingerprint,
+            known_servers=known_servers,
+            transport=transport,
+            timeout=timeout,
+            headers={"X-Teacher-Key": key},
         )
+        self.session_id = session_id
 
     def _call(self, method: str, path: str, **kw: Any) -> httpx.Response:
         try:
@@ -540,3 +772,33 @@ class TeacherClient:
 
     def report_csv(self) -> str:
         return self._call("GET", "/report.csv").text
+
+    # -- peer instruction, the projector, shared explorer states --------------------
+    def round_two(self) -> dict[str, Any]:
+        return self._call("POST", "/round2").json()
+
+    def rounds(self, question_id: str) -> dict[str, Any]:
+        return self._call("GET", f"/questions/{question_id}/rounds").json()
+
+    def projector_url(self) -> str:
+        """A new link for the projector (the previous one stops working)."""
+        return self.server + self._call("POST", "/projector").json()["path"]
+
+    def share(self, explorer: str, state: dict[str, float]) -> dict[str, Any]:
+        return self._call("PUT", "/shared-state", json={"explorer": explorer, "state": state}).json()
+
+    def unshare(self) -> None:
+        self._call("DELETE", "/shared-state")
+
+    # -- the roster and the session ---------------------------------------------------
+    def set_max_students(self, n: int) -> dict[str, Any]:
+        return self._call("PUT", "/settings", json={"max_students": n}).json()
+
+    def rename(self, student_id: int, name: str) -> dict[str, Any]:
+        return self._call("PATCH", f"/students/{student_id}", json={"name": name}).json()
+
+    def remove(self, student_id: int) -> dict[str, Any]:
+        return self._call("DELETE", f"/students/{student_id}").json()
+
+    def end(self) -> dict[str, Any]:
+        return self._call("POST", "/end").json()

@@ -4,6 +4,9 @@
 every quiz answer checked in any lesson is kept in the local progress store *and* queued for
 the class (see :func:`cramp_lessons.classroom.forward_answer`). The question the teacher poses
 appears here without feedback; the answer and explanation appear when the teacher reveals them.
+In peer instruction's first round the student also says how sure they are; in the second round
+the question comes back, fresh, to answer again after talking with a neighbour. An explorer
+state the teacher shares opens here, in that explorer.
 
 Everything shown that came from the server or a person (names, texts) is HTML-escaped.
 """
@@ -58,11 +61,18 @@ def reveal_html(reveal: dict[str, Any]) -> str:
     )
 
 
+CONFIDENCE_CHOICES = [("Guessing", 1), ("Unsure", 2), ("Sure", 3)]
+
+
 def phase_text(state: dict[str, Any] | None) -> str:
     """One line on what the class is doing now."""
+    if state and state.get("ended"):
+        return "The class has ended. Thank you!"
     if not state or not state.get("question"):
         return "Waiting for the teacher to pose a question."
     qid = state["question"]["id"]
+    if state.get("round") == 2 and not state["revealed"]:
+        qid += " (round 2: answer again after talking with a neighbour)"
     if state["revealed"]:
         return f"{qid}: the answer is revealed."
     if state["open"]:
@@ -106,8 +116,18 @@ class JoinWidget:
         self.phase = W.HTML()
         self.question_box = W.VBox()
         self.reveal = W.HTML()
+        self.confidence = W.ToggleButtons(
+            options=CONFIDENCE_CHOICES,
+            value=None,
+            description="How sure are you?",
+            style=_STYLE,
+            tooltips=["I am guessing", "I think so, but I am not sure", "I am sure"],
+        )
+        self.confidence.layout.display = "none"
+        self.shared_box = W.VBox()
         self.question: QuestionWidget | None = None
-        self._shown: str | None = None  # id of the posed question on show
+        self._shown: str | None = None  # "<question id>:<round>" on show
+        self._shared: dict[str, Any] | None = None
         self.button.on_click(lambda _b: self.join())
         self.form = W.VBox([self.server, self.code, self.name, self.button])
         self.widget = Panel(
@@ -117,8 +137,10 @@ class JoinWidget:
                 self.status,
                 self.message,
                 self.phase,
+                self.confidence,
                 self.question_box,
                 self.reveal,
+                self.shared_box,
             ],
             label="[classroom] Join a live class",
         )
@@ -162,11 +184,45 @@ class JoinWidget:
         st = c.state
         self.phase.value = f"<p>{html.escape(phase_text(st))}</p>"
         q = st.get("question") if st else None
-        if q and q["id"] != self._shown:
+        if st and q and f"{q['id']}:{st['round']}" != self._shown:  # a new question, or round 2: afresh
             self._show_question(q["id"])
+            self._shown = f"{q['id']}:{st['round']}"
+            self.confidence.value = None
         if self.question is not None and st:
             self._follow(self.question, st["open"])
+        # Asked in round 1, while answering is open: round 2 measures the shift, not confidence.
+        ask = bool(st and q and st["round"] == 1 and st["open"])
+        self.confidence.layout.display = None if ask else "none"
         self.reveal.value = reveal_html(st["reveal"]) if st and st.get("reveal") else ""
+        shared = st.get("shared") if st else None
+        if shared != self._shared:
+            self._show_shared(shared)
+
+    def _show_shared(self, shared: dict[str, Any] | None) -> None:
+        """Open the explorer state the teacher shares (or take it away when they stop)."""
+        self._shared = shared
+        if not shared:
+            self.shared_box.children = []
+            return
+        from cramp_lessons.errors import CrampLessonsError
+        from cramp_lessons.widgets.base import Explorer
+        from cramp_lessons.widgets.explorers import show_explorer
+
+        try:
+            explorer = show_explorer(shared["explorer"])
+            if not isinstance(explorer, Explorer):  # a picture: nothing to set
+                raise KeyError(shared["explorer"])
+            explorer.set_state(shared["state"])
+        except (KeyError, CrampLessonsError) as e:  # an older copy of the course, say
+            self.shared_box.children = [
+                W.HTML(f"<p>⚠ Cannot open the shared explorer: {html.escape(str(e))}</p>")
+            ]
+            return
+        values = ", ".join(f"{k} {v:g}" for k, v in shared["state"].items())
+        self.shared_box.children = [
+            W.HTML(f"<p><b>Your teacher shared this explorer state:</b> {html.escape(values)}.</p>"),
+            explorer.widget,
+        ]
 
     @staticmethod
     def _follow(qw: QuestionWidget, is_open: bool) -> None:
@@ -184,7 +240,6 @@ class JoinWidget:
                 qw.retry_button.layout.display = None
 
     def _show_question(self, qid: str) -> None:
-        self._shown = qid
         try:
             q = self.course.question(qid)
         except KeyError:
@@ -216,7 +271,7 @@ class JoinWidget:
             get_store().record(qid, answer, g.score, g.correct, seconds)
         finally:  # a local store problem (shown by the quiz widget) must not keep it from the class
             if self.client is not None:
-                self.client.record(qid, plain_answer(answer))
+                self.client.record(qid, plain_answer(answer), self.confidence.value)
 
     def text(self) -> str:
         if self.client is None:
