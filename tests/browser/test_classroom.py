@@ -18,10 +18,12 @@ from axe_playwright_python.sync_playwright import Axe
 from nbformat.v4 import new_code_cell, new_notebook
 
 from cramp_lessons.course.model import load_course
+from cramp_lessons.figures.classroom import shorten
 from tests.browser.lab import free_port, open_notebook, page_problems, run_all, shutdown_sessions
 
 pytestmark = pytest.mark.browser
 QUESTION = "basics.q1"
+EXPLORER_QUESTION = "calcium.q17"  # move the calcium slider to where the nerve starts firing by itself
 
 
 @pytest.fixture
@@ -181,11 +183,42 @@ def test_live_class_teacher_sees_answers_arrive(lab, browser, classroom):
         projector.get_by_text(f"Answer: {answers['Ana'].text}").wait_for()
         projector.get_by_text("1 moved from a wrong answer to the right one after talking.").wait_for()
         assert "Ana" not in projector.locator("main").inner_text()
+
+        # An explorer question: Ana answers by moving the calcium slider; the chart shows her value.
+        xq = load_course().question(EXPLORER_QUESTION)
+        board.get_by_label("Lesson:").select_option(label="02 Is it calcium?")
+        board.get_by_label("Question:").select_option(label=f"{xq.id}: {shorten(xq.prompt, 50)}")
+        board.get_by_role("button", name="Pose and open").click()
+        ana = students["Ana"].locator(".cramp-classroom .cramp-question").filter(has_text=xq.prompt[:40])
+        ana.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
+        slider = ana.get_by_role("slider", name="Blood ionised calcium (mmol/L)")
+        slider.focus()
+        for _ in range(round((xq.start_value - xq.right_answer()[xq.control]) / xq.slider.step)):
+            students["Ana"].keyboard.press("ArrowLeft")
+        ana.locator("[role=status]").filter(has_text="At 1.04 mmol/L calcium").first.wait_for()
+        ana.get_by_role("button", name="Check").click()
+        teacher.wait_for_function(
+            """() => { const p = document.querySelector('.cramp-classroom-dashboard .js-plotly-plot');
+                return p && Array.from(p.data[0].x).join('|') === '1.04 mmol/L'; }""",
+            timeout=30_000,
+        )
+
+        # A shared explorer state opens in Ben's join widget.
+        board.get_by_text("Share an explorer state with the class").click()
+        board.get_by_label("Explorer:").select_option(label="Excitability")
+        board.locator(".cramp-explorer .js-plotly-plot .main-svg").first.wait_for()
+        board.get_by_role("button", name="Share this state").click()
+        shared = ben.locator(".cramp-classroom").filter(has_text="Your teacher shared this explorer state")
+        shared.locator(".cramp-explorer .js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
         for page in (teacher, projector):
             assert page_problems(page) == []
         found = Axe().run(projector, options={"resultTypes": ["violations"]}).response["violations"]
         assert [v["id"] for v in found if v["impact"] in ("serious", "critical")] == []
-        for page, where in ((teacher, ".cramp-classroom-dashboard"), (ben, ".cramp-classroom")):
+        for page, where in (
+            (teacher, ".cramp-classroom-dashboard"),
+            (ben, ".cramp-classroom"),
+            (students["Ana"], ".cramp-classroom"),
+        ):
             assert serious_violations(page, where) == []
     finally:
         for ctx in contexts:
