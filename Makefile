@@ -5,7 +5,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb notebooks/teacher/*.ipynb))
 
-.PHONY: lab test lint lock venv venv-test system-deps notebooks guide check bench clean
+.PHONY: lab test lint lock venv venv-test system-deps notebooks guide check bench site clean
 
 # Installs come from the locks (exact versions and hashes), never from the ranges in pyproject.toml:
 # a fresh clone in six months installs exactly what CI tested. The package itself goes in without deps.
@@ -31,6 +31,12 @@ lab: venv
 test: venv-test system-deps lint
 	$(PY) -m pytest tests $(NOTEBOOKS) --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider --durations=15
+
+## The whole course as a static website in $(SITE): plain files for any static host; nothing in it
+## loads from the internet. Try it: python -m http.server -d $(SITE)
+SITE ?= build/site
+site: venv-test
+	$(PY) -m cramp_lessons.web.build $(SITE)
 
 LINTED := cramp_lessons tests benchmarks tools conftest.py
 lint: venv-test

@@ -27,9 +27,20 @@ def project() -> dict:
 
 
 def direct_requirements() -> list[Requirement]:
-    """The course's dependencies and the test extra, as written in pyproject.toml."""
+    """The course's dependencies and the test extra, as written in pyproject.toml.
+
+    An extra the test extra takes from the course itself (``cramp-lessons[site]``) is read as the
+    requirements of that extra.
+    """
     p = project()
-    return [Requirement(r) for r in (*p["dependencies"], *p["optional-dependencies"]["test"])]
+    extras = p["optional-dependencies"]
+    out: list[Requirement] = []
+    for r in map(Requirement, (*p["dependencies"], *extras["test"])):
+        if canonicalize_name(r.name) == canonicalize_name(p["name"]):
+            out += [Requirement(x) for extra in sorted(r.extras) for x in extras[extra]]
+        else:
+            out.append(r)
+    return out
 
 
 def lock_pins(name: str = "test.lock") -> dict[str, list[tuple[str, str | None]]]:

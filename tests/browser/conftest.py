@@ -9,11 +9,16 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.browser.lab import free_port
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CRAMP_CHROMIUM", "/usr/bin/chromium")
@@ -98,11 +103,11 @@ def lab(tmp_path_factory):
         proc.kill()
 
 
-@pytest.fixture(scope="session")
-def browser():
+def chromium(who: str = "The browser test") -> Iterator[Browser]:
+    """Debian's Chromium under Playwright, for the browser and the website tests (a fixture's body)."""
     if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
         pytest.fail(
-            f"The browser test needs Chromium at {CHROMIUM}. Install it: sudo apt-get install -y chromium "
+            f"{who} needs Chromium at {CHROMIUM}. Install it: sudo apt-get install -y chromium "
             f"(or set CRAMP_CHROMIUM to its path). `make test` installs it when run as root."
         )
     from playwright.sync_api import sync_playwright
@@ -111,6 +116,11 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    yield from chromium()
 
 
 @pytest.fixture

@@ -1,0 +1,202 @@
+"""The website (``make site``) in Chromium: built once for the session, served on loopback.
+
+On every page: no request leaves loopback (each one is blocked and recorded, and the test fails if
+one is attempted), no script error, axe-core finds nothing serious or critical, every figure is drawn
+by plotly.js with its data; the quiz, explorer and progress mount points carry what the lessons ask for.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from cramp_lessons.course.model import load_course
+from cramp_lessons.web import mounts
+from cramp_lessons.web.build import build_site, lessons
+from cramp_lessons.web.cells import read_cells
+from cramp_lessons.web.render import RENDERERS
+from cramp_lessons.web.serve import serve
+
+pytestmark = pytest.mark.browser
+
+LESSONS = lessons()
+PAGES = [f"{les.docname}.html" for les in LESSONS] + [
+    "progress.html",
+    "disclaimer.html",
+    "search.html",
+    "genindex.html",
+]
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site") / "site"
+    build_site(out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def site_url(site):
+    with serve(site) as url:
+        yield url
+
+
+class Offline:
+    """A page whose requests may go only to the site on loopback; any other is blocked and recorded."""
+
+    def __init__(self, browser, base: str) -> None:
+        self.base = base
+        self.outside: list[str] = []
+        self.errors: list[str] = []
+        self.ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.page = self.ctx.new_page()
+        self.page.set_default_timeout(30_000)
+        self.page.route("**/*", self._route)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def _route(self, route) -> None:
+        url = route.request.url
+        if url.startswith(self.base) or url.startswith("data:") or url.startswith("blob:"):
+            route.continue_()
+        else:
+            self.outside.append(url)
+            route.abort()
+
+    def open(self, name: str):
+        self.page.goto(self.base + name, wait_until="load")
+        self.page.wait_for_load_state("networkidle")
+        return self.page
+
+
+@pytest.fixture
+def offline(browser, site_url):
+    o = Offline(browser, site_url)
+    yield o
+    o.ctx.close()
+
+
+def _serious(page) -> list[str]:
+    found = Axe().run(page, options={"resultTypes": ["violations"]}).response["violations"]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in found
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_loads_nothing_from_outside_and_axe_finds_nothing_serious(offline, name):
+    page = offline.open(name)
+    assert page.locator("main").count() == 1 and page.locator("nav").count() >= 1  # landmarks
+    assert offline.outside == [], f"{name} tried to load from outside the site: {offline.outside}"
+    assert offline.errors == [], f"{name}: script errors {offline.errors}"
+    assert _serious(page) == []
+
+
+@pytest.mark.parametrize("name", [f"{les.docname}.html" for les in LESSONS])
+def test_every_figure_is_drawn_with_its_data_and_its_summary(offline, name, site):
+    page = offline.open(name)
+    n = page.locator(f".{mounts.PLOT}").count()
+    if n == 0:
+        assert "plotly.min.js" not in (site / name).read_text(), "plotly.js is loaded only where it is used"
+        return
+    page.wait_for_function(f"document.querySelectorAll('.{mounts.PLOT}.js-plotly-plot').length === {n}")
+    traces = page.eval_on_selector_all(f".{mounts.PLOT}", "els => els.map(e => (e.data || []).length)")
+    assert all(t > 0 for t in traces), traces
+    summaries = page.eval_on_selector_all(
+        "figure.cramp-web-figure", "els => els.map(e => e.querySelector('.cramp-web-summary').textContent)"
+    )
+    assert len(summaries) == n and all(s.strip() for s in summaries)
+    assert (site / name).read_text().count('src="_static/plotly.min.js"') == 1  # one plotly.js per page
+
+
+def _calls(les, name: str):
+    return [
+        c
+        for cell in read_cells(les.source.read_text(), RENDERERS, les.source.name)
+        for c in cell.calls
+        if c.name == name
+    ]
+
+
+@pytest.mark.parametrize("les", LESSONS, ids=lambda les: les.docname)
+def test_quiz_and_explorer_mount_points_carry_what_the_lesson_asks_for(offline, les):
+    page = offline.open(f"{les.docname}.html")
+    banks = page.eval_on_selector_all(f".{mounts.QUIZ}", "els => els.map(e => e.dataset.bank)")
+    assert banks == [c.args[0] for c in _calls(les, "quiz")]
+    course = load_course()
+    assert all(b in course.banks for b in banks)
+    explorers = page.eval_on_selector_all(
+        f".{mounts.EXPLORER}", "els => els.map(e => [e.dataset.explorer, JSON.parse(e.dataset.args)])"
+    )
+    from cramp_lessons.widgets.explorers import EXPLORERS
+
+    wanted = [c for c in _calls(les, "show_explorer") if c.args[0] in EXPLORERS]
+    assert explorers == [[c.args[0], json.loads(mounts.explorer_args(c.args[1:], c.kwargs))] for c in wanted]
+    if LESSONS.index(les) > 0:  # a lesson page links to the lesson in JupyterLab
+        link = page.get_by_role("link", name="Open this lesson in JupyterLab").first
+        assert link.get_attribute("href").endswith(les.notebook)
+
+
+def _single_choice(page, data) -> tuple[str, str, str]:
+    """A single-choice or myth/fact question drawn on the page (no variant): id, a wrong and the right value."""
+    for qid in page.eval_on_selector_all(".cramp-question", "els => els.map(e => e.dataset.question)"):
+        q = data["questions"][qid]
+        if q.get("generator"):
+            continue
+        if q["type"] == "single":
+            right = next(o["id"] for o in q["options"] if o["correct"])
+            wrong = next(o["id"] for o in q["options"] if not o["correct"])
+            return qid, wrong, right
+        if q["type"] == "truefalse":
+            right = "fact" if q["answer"] else "myth"
+            return qid, "myth" if right == "fact" else "fact", right
+    raise AssertionError("no single-choice or myth/fact question on the page")
+
+
+QUIZ_PAGES = [les for les in LESSONS if _calls(les, "quiz")]
+
+
+@pytest.mark.parametrize("les", QUIZ_PAGES, ids=lambda les: les.docname)
+def test_a_question_on_every_lesson_with_a_quiz_is_answered_wrongly_then_rightly(offline, les, web_data):
+    page = offline.open(f"{les.docname}.html")
+    page.wait_for_selector(".cramp-web-quiz[data-mounted] .cramp-question")
+    qid, wrong, right = _single_choice(page, web_data)
+    box = page.locator(f'.cramp-question[data-question="{qid}"]')
+    feedback = box.locator(".cramp-feedback")
+    box.locator(f'input[value="{wrong}"]').check()
+    box.get_by_role("button", name="Check").click()
+    assert "Not quite" in feedback.inner_text()  # the feedback, or the hint first
+    box.get_by_role("button", name="Try again").click()
+    box.locator(f'input[value="{right}"]').check()
+    box.get_by_role("button", name="Check").click()
+    assert "Correct" in feedback.inner_text()
+    stored = page.evaluate("JSON.parse(localStorage.getItem('cramp-lessons.attempts') || '[]')")
+    assert [(a["question_id"], a["correct"]) for a in stored] == [(qid, False), (qid, True)]
+    assert offline.outside == [] and offline.errors == []
+
+
+@pytest.fixture(scope="session")
+def web_data():
+    from cramp_lessons.formats.web import web_questions
+
+    return web_questions(load_course())
+
+
+def test_the_progress_page_shows_progress_and_downloads_it(offline):
+    page = offline.open("03_causes_muscle_and_cold.html")
+    page.wait_for_selector(".cramp-web-quiz[data-mounted] .cramp-question")
+    box = page.locator(".cramp-question[data-type=truefalse], .cramp-question[data-type=single]").first
+    box.locator("input").first.check()
+    box.get_by_role("button", name="Check").click()
+    page = offline.open("progress.html")
+    assert page.locator(f".{mounts.PROGRESS}").count() == 1
+    button = page.get_by_role("button", name="Download my progress")
+    with page.expect_download() as dl:
+        button.click()
+    saved = json.loads(Path(dl.value.path()).read_text())
+    assert saved["format"] == "cramp-lessons-progress" and len(saved["attempts"]) == 1
+    assert _serious(page) == [] and offline.outside == [] and offline.errors == []
