@@ -51,3 +51,11 @@ def joined_class():
 
     yield join
     classroom.set_active(None)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Chromium for the JupyterLab and the website tests: one for the whole run."""
+    from tests.browser.conftest import chromium
+
+    yield from chromium()

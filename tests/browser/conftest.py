@@ -104,7 +104,9 @@ def lab(tmp_path_factory):
 
 
 def chromium(who: str = "The browser test") -> Iterator[Browser]:
-    """Debian's Chromium under Playwright, for the browser and the website tests (a fixture's body)."""
+    """Debian's Chromium under Playwright: the body of the session's one `browser` fixture
+    (tests/conftest.py), shared by the JupyterLab and the website tests, since Playwright's sync API
+    cannot run twice in one process."""
     if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
         pytest.fail(
             f"{who} needs Chromium at {CHROMIUM}. Install it: sudo apt-get install -y chromium "
@@ -117,10 +119,6 @@ def chromium(who: str = "The browser test") -> Iterator[Browser]:
         yield b
         b.close()
 
-
-@pytest.fixture(scope="session")
-def browser():
-    yield from chromium()
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ import pytest
 
 from cramp_lessons.course.model import load_course
 from cramp_lessons.formats.web import questions_script, web_questions
-from tests.browser.conftest import chromium as browser_chromium
 
 STATIC = Path(__file__).resolve().parents[2] / "cramp_lessons" / "web" / "static"
 ORIGIN = "http://cramp.test"
@@ -53,8 +52,8 @@ def web_data(course):
 
 
 @pytest.fixture(scope="session")
-def chromium():
-    yield from browser_chromium("The website tests")
+def chromium(browser):
+    return browser
 
 
 class Site:
