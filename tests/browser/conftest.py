@@ -120,7 +120,6 @@ def chromium(who: str = "The browser test") -> Iterator[Browser]:
         b.close()
 
 
-
 @pytest.fixture
 def page(browser):
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
