@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
 import sys
@@ -30,17 +29,8 @@ sys.path.insert(0, str(ROOT))
 
 from cramp_lessons.web.build import build_site  # noqa: E402
 from cramp_lessons.web.serve import serve  # noqa: E402
+from tests.browser.lab import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
-CHROMIUM = os.environ.get("CRAMP_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 SIZE_BUDGET_MB = 30
 QUIZ_BUDGET_MS = 1000
 
@@ -80,7 +70,7 @@ def measure(site: Path, runs: int) -> tuple[list[dict], list[str]]:
     rows: list[dict] = []
     outside: list[str] = []
     with serve(site) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 
         def route(r):
             if r.request.url.startswith(base) or r.request.url.startswith(("data:", "blob:")):

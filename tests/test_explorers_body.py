@@ -1,6 +1,5 @@
 import ipywidgets as W
 import numpy as np
-import plotly.graph_objects as go
 import pytest
 from ipywidgets.widgets.widget_description import DescriptionWidget
 
@@ -12,6 +11,7 @@ from cramp_lessons.physiology import leg as legm
 from cramp_lessons.widgets import explorers_body as X
 from cramp_lessons.widgets.base import Explorer
 from cramp_lessons.widgets.controls import IntSlider
+from cramp_lessons.widgets.plot import LiveFigure, Plot
 
 PALETTE = {c.upper() for c in OKABE_ITO.values()} | {"#FFFFFF"}
 
@@ -49,7 +49,7 @@ def explorers():
 def test_explorers_are_explorers_with_labelled_controls(explorers):
     for name, e in explorers.items():
         assert isinstance(e, Explorer)
-        assert isinstance(e.figure, go.FigureWidget)
+        assert isinstance(e.figure, LiveFigure) and isinstance(e.figure.widget, Plot)
         assert e.title and e.caption
         assert e.figure.layout.title.text
         assert e.controls
@@ -174,7 +174,7 @@ def test_stretch_animation_steps_match_the_model(tid):
     model = legm.leg_state(end.knee, end.ankle)
     assert fig.data[1].customdata[0] == pytest.approx(model.gastrocnemius_fraction)
     assert fig.data[2].customdata[0] == pytest.approx(model.soleus_fraction)
-    assert f"gastrocnemius {leg_fig.pct(model.gastrocnemius_fraction)}%" in fig.data[4].text[0]
+    assert f"gastrocnemius {leg_fig.pct(model.gastrocnemius_fraction)}%" in fig.layout.annotations[0].text
     assert g0 < fig.data[1].customdata[0]
     assert fig.layout.xaxis.title.text and fig.layout.yaxis.title.text
     s = X.stretch_animation_summary(tid)

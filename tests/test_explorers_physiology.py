@@ -10,6 +10,7 @@ from cramp_lessons.physiology import reflex as rx
 from cramp_lessons.physiology import twitch as tw
 from cramp_lessons.widgets import explorers_physiology as X
 from cramp_lessons.widgets.base import Explorer
+from cramp_lessons.widgets.plot import LiveFigure, Plot
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +46,7 @@ def _changed(before, after):
 def test_every_explorer_is_an_explorer_with_labelled_controls_and_a_figure(explorers):
     for name, ex in explorers.items():
         assert isinstance(ex, Explorer), name
-        assert isinstance(ex.figure, go.FigureWidget), name
+        assert isinstance(ex.figure, LiveFigure) and isinstance(ex.figure.widget, Plot), name
         assert ex.title and ex.caption, name
         assert ex.controls, name
         for key, w in ex.controls.items():

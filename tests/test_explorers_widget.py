@@ -1,5 +1,8 @@
-"""What every explorer hands the browser: figure data plotly's widget can take back, and sliders
-that carry their own accessible name."""
+"""What every explorer hands the browser: one small message per control move (only what changed),
+figure data plotly's widget can take back on the benchmark's old path, and sliders that carry their
+own accessible name."""
+
+import json
 
 import ipywidgets as W
 import numpy as np
@@ -8,8 +11,9 @@ import pytest
 from plotly.serializers import _py_to_js
 
 from cramp_lessons.widgets import controls
-from cramp_lessons.widgets.base import plain
+from cramp_lessons.widgets.base import PLOT_BACKEND_ENV, plain
 from cramp_lessons.widgets.explorers import EXPLORERS, show_explorer
+from cramp_lessons.widgets.plot import Plot
 
 ARGS = {"stretch": ("sitting_forefoot_pull",)}
 
@@ -57,9 +61,37 @@ def test_the_simulated_browser_reply_reproduces_the_plotly_error():
 
 
 @pytest.mark.parametrize("name", sorted(EXPLORERS))
-def test_the_browser_reply_to_every_control_move_is_taken_without_error(name):
+def test_every_control_move_sends_one_small_update(name, monkeypatch):
+    """A move is one message with the trace properties that changed (not the figure), and the figure
+    the kernel holds (the one a page that reconnects is sent) has the change in it."""
+    ex = show_explorer(name, *ARGS.get(name, ()))
+    plot = ex.figure.widget
+    sent: list = []
+    monkeypatch.setattr(
+        Plot, "send", lambda self, content, buffers=None: sent.append((content, buffers or []))
+    )
+    for w in ex.controls.values():
+        before = len(sent)
+        _move(w)
+        msgs = sent[before:]  # none when the figure did not change (the sweat calculator's body mass)
+        assert len(msgs) <= 1 and all(m[0]["type"] == "update" for m in msgs), (name, w.description, msgs)
+        for content, buffers in msgs:
+            assert content["traces"] or content["layout"]
+            assert len(json.dumps(content)) + sum(len(b) for b in buffers) < 64_000
+            assert content["seq"] == plot.seq
+    assert sent, "no control changed the figure"
+    state = plot.get_state()["figure"]
+    assert state["seq"] == plot.seq and len(state["data"]) == len(ex.figure.data)
+
+
+@pytest.mark.parametrize("name", sorted(EXPLORERS))
+def test_the_old_figurewidget_path_takes_the_browser_reply_without_error(name, monkeypatch):
+    """The benchmark's baseline (``CRAMP_PLOT_BACKEND=figurewidget``) still works: plotly's widget
+    takes the browser's reply to every redraw."""
+    monkeypatch.setenv(PLOT_BACKEND_ENV, "figurewidget")
     ex = show_explorer(name, *ARGS.get(name, ()))
     fig = ex.figure
+    assert isinstance(fig, go.FigureWidget) and fig.widget is fig
     fig._js2py_traceDeltas = browser_trace_deltas(fig)  # after the first draw
     first = fig._last_trace_edit_id
     for w in ex.controls.values():

@@ -26,7 +26,10 @@ _R_CURVE = np.linspace(10.0, 120.0, 111)
 def flow_data(relative_radius: float) -> list[dict]:
     """Trace properties for the current point (trace 1) of :func:`flow_figure`."""
     q = circ.relative_flow(relative_radius) * 100
-    return [{"x": [relative_radius * 100], "y": [q], "text": [f"{q:.3g}% of normal flow"]}]
+    side = "middle right" if relative_radius <= 0.7 else "middle left"  # the label stays inside the plot
+    return [
+        {"x": [relative_radius * 100], "y": [q], "text": [f"{q:.3g}% of normal flow"], "textposition": side}
+    ]
 
 
 def flow_figure(relative_radius: float = 0.5) -> go.Figure:
@@ -46,7 +49,6 @@ def flow_figure(relative_radius: float = 0.5) -> go.Figure:
         go.Scatter(
             mode="markers+text",
             name="This artery",
-            textposition="middle right",
             marker={
                 "color": C["vermillion"],
                 "symbol": "diamond",

@@ -261,35 +261,45 @@ def leg_figure(state: legm.LegState) -> go.Figure:
     return fig
 
 
+def stretch_headline(state: legm.LegState) -> str:
+    """The pose in words under the drawing: its joint angles and both calf lengths."""
+    return (
+        f"knee {state.knee_deg:.0f} deg, ankle {state.ankle_deg:+.0f} deg<br>gastrocnemius "
+        f"{pct(state.gastrocnemius_fraction)}%, soleus {pct(state.soleus_fraction)}% of standing length"
+    )
+
+
 def stretch_frame_data(state: legm.LegState) -> list[dict]:
-    """Trace properties of one pose of :func:`stretch_figure`: the leg, and a headline of its lengths."""
-    headline = {
-        "x": [_LEG_XRANGE[0] + 0.01],
-        "y": [_LEG_YRANGE[0] + 0.1],
-        "text": [
-            f"knee {state.knee_deg:.0f} deg, ankle {state.ankle_deg:+.0f} deg<br>gastrocnemius "
-            f"{pct(state.gastrocnemius_fraction)}%, soleus {pct(state.soleus_fraction)}%<br>of standing length"
-        ],
-    }
-    return [*leg_panel_data(state), headline]
+    """Trace properties of one pose of :func:`stretch_figure`: the leg (its headline is
+    :func:`stretch_frame_layout`)."""
+    return leg_panel_data(state)
+
+
+def stretch_frame_layout(state: legm.LegState) -> dict:
+    """Layout properties of one pose of :func:`stretch_figure`: the headline under the drawing."""
+    return {"annotations[0].text": stretch_headline(state)}
 
 
 def stretch_figure(state: legm.LegState, title: str) -> go.Figure:
     """The leg in one pose of a stretch, with both calf lengths in its labels, the muscles'
-    ``customdata`` (length fraction) and a headline; an explorer steps it through the poses
-    with :func:`stretch_frame_data`."""
+    ``customdata`` (length fraction) and a headline under it; an explorer steps it through the poses
+    with :func:`stretch_frame_data` and :func:`stretch_frame_layout`."""
     fig = go.Figure(data=_leg_traces(state))
-    fig.add_trace(
-        go.Scatter(
-            mode="text",
-            textposition="middle right",
-            showlegend=False,
-            hoverinfo="skip",
-            cliponaxis=False,
-            textfont={"size": 13, "color": BONE},
-            name="headline",
-            **stretch_frame_data(state)[4],
-        )
+    # The headline is under the drawing, not in it: a drawing kept to scale leaves no free corner at
+    # every width, and text over the foot hid it.
+    fig.add_annotation(
+        name="headline",
+        text=stretch_headline(state),
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        yshift=-62,  # under the x-axis title, at every height of the drawing
+        xanchor="left",
+        yanchor="top",
+        showarrow=False,
+        align="left",
+        font={"size": 13, "color": BONE},
     )
     fig.update_layout(
         template=TEMPLATE,
@@ -297,7 +307,7 @@ def stretch_figure(state: legm.LegState, title: str) -> go.Figure:
         font=FONT,
         height=560,
         legend={"orientation": "h", "y": 1.0, "x": 0, "yanchor": "bottom"},
-        margin={"t": 120, "b": 60},
+        margin={"t": 120, "b": 110},
     )
     _style_leg_axes(fig)
     fig.update_xaxes(constrain="domain")

@@ -3,9 +3,10 @@
 On ``source-read`` each ``{code-cell}`` of a page is replaced by what its calls render to
 (``render.py``), without a kernel; a call without a renderer stops the build naming file and line.
 Links between notebooks become links between pages, each lesson gets its "Open in JupyterLab" link,
-and each page loads only the scripts its mount points need (``mounts.scripts``). At the end the one
-``plotly.min.js`` of the installed plotly package is copied into ``_static/``, with the question data
-for the quiz front end when ``formats/web.py`` provides it.
+and each page loads only the scripts its mount points need (``mounts.scripts``), with the packs of its
+live explorers (``explorers.py``). At the end the one ``plotly.min.js`` of the installed plotly
+package is copied into ``_static/``, with the question data for the quiz front end when
+``formats/web.py`` provides it and each explorer pack once, in ``_static/explorers/``.
 """
 
 from __future__ import annotations
@@ -160,6 +161,9 @@ def _source_read(app: Any, docname: str, source: list[str]) -> None:
     features: dict[str, set[str]] = getattr(app.env, "cramp_features", {})
     features[docname] = page.features
     app.env.cramp_features = features
+    packs: dict[str, dict[str, Any]] = getattr(app.env, "cramp_packs", {})
+    packs[docname] = dict(page.packs)
+    app.env.cramp_packs = packs
 
 
 def _relative(target: str, docname: str) -> str:
@@ -168,11 +172,13 @@ def _relative(target: str, docname: str) -> str:
 
 def _purge(app: Any, env: Any, docname: str) -> None:
     getattr(env, "cramp_features", {}).pop(docname, None)
+    getattr(env, "cramp_packs", {}).pop(docname, None)
 
 
 def _page_context(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     features = getattr(app.env, "cramp_features", {}).get(pagename, set())
-    for script in mounts.scripts(features, app.cramp_scripts):
+    packs = getattr(app.env, "cramp_packs", {}).get(pagename, {})
+    for script in mounts.scripts(features, app.cramp_scripts, [p.filename for p in packs.values()]):
         app.add_js_file(script, loading_method="defer")
 
 
@@ -189,6 +195,13 @@ def _build_finished(app: Any, exception: Exception | None) -> None:
     data = question_data()
     if data is not None:
         (static / mounts.QUESTIONS_JS).write_text(data, encoding="utf-8")
+    # The live explorers' packs, each once however many pages show it.
+    for page_packs in getattr(app.env, "cramp_packs", {}).values():
+        for pack in page_packs.values():
+            path = static / pack.filename
+            if not path.exists():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(pack.script(), encoding="utf-8")
     # The theme's source maps (3.5 MB) serve only a developer's debugger; no page loads them.
     for m in static.rglob("*.map"):
         m.unlink()

@@ -9,8 +9,12 @@ the script may replace:
   with a heading of level N, one below the lesson's section it is in;
 - ``<div class="cramp-web-explorer" data-explorer="NAME" data-args="JSON">``: an explorer
   (``show_explorer("NAME", *args, **kwargs)``); ``data-args`` is ``{"args": [...], "kwargs": {...}}``
-  exactly as the lesson calls it. Today it holds the explorer's first figure and text summary and a
-  note that it is live in JupyterLab; a live front end replaces its contents;
+  exactly as the lesson calls it. It holds the explorer's first figure and text summary; an explorer
+  live on the website (``explorers.LIVE``) also holds
+  ``<div class="cramp-web-controls" data-pack="KEY" data-state="JSON">``, where ``explorers.js``
+  draws its controls: KEY names its pack, ``_static/explorers/KEY.js`` (``explorers.py``), and
+  ``data-state`` is the state the figure shows. Any other explorer has a note that it is live in
+  JupyterLab;
 - ``<div class="cramp-web-progress">``: the learner's progress, kept in the browser, drawn by
   ``progress.js`` with its "Download my progress" button (the file ``cramp-lessons progress import``
   reads);
@@ -40,24 +44,34 @@ QUESTIONS_JS = "cramp-questions.js"  # the question data quiz.js reads (formats/
 PROGRESS_JS = "progress.js"
 QUIZ_JS = "quiz.js"
 SITE_JS = "site.js"
+EXPLORERS_JS = "explorers.js"
+CONTROLS = "cramp-web-controls"
 
 # What each kind of mount point needs, in load order (all from the site's _static/).
 FEATURE_SCRIPTS: dict[str, tuple[str, ...]] = {  # what each feature needs; ORDER is the load order
     "plot": (PLOTLY_JS, SITE_JS),
     "quiz": (QUESTIONS_JS, PROGRESS_JS, QUIZ_JS, SITE_JS),
     "progress": (QUESTIONS_JS, PROGRESS_JS, SITE_JS),
+    "explorer": (PLOTLY_JS, SITE_JS, EXPLORERS_JS),
 }
 # Deferred scripts run in this order: the quizzes before plotly.js (4.8 MB to parse), so a quiz
-# answers while the figures are still being drawn.
-ORDER = (QUESTIONS_JS, PROGRESS_JS, QUIZ_JS, PLOTLY_JS, SITE_JS)
+# answers while the figures are still being drawn; the explorers' packs just before explorers.js.
+ORDER = (QUESTIONS_JS, PROGRESS_JS, QUIZ_JS, PLOTLY_JS, SITE_JS, EXPLORERS_JS)
 
 
-def scripts(features: Iterable[str], available: Iterable[str] | None = None) -> list[str]:
+def scripts(
+    features: Iterable[str], available: Iterable[str] | None = None, packs: Iterable[str] = ()
+) -> list[str]:
     """The scripts a page with these mount points loads, in order; those not in ``available`` (a
-    front end not written yet) are left out."""
+    front end not written yet) are left out. ``packs`` (the explorers' data files) go just before
+    ``explorers.js``, in the order given."""
     wanted = {s for f in features for s in FEATURE_SCRIPTS[f]}
     have = None if available is None else set(available)
-    return [s for s in ORDER if s in wanted and (have is None or s in have)]
+    out = [s for s in ORDER if s in wanted and (have is None or s in have)]
+    if EXPLORERS_JS in out:
+        i = out.index(EXPLORERS_JS)
+        out[i:i] = list(dict.fromkeys(packs))
+    return out
 
 
 def attr(value: str) -> str:
@@ -77,6 +91,14 @@ def explorer_mount(name: str, args: Iterable[Any], kwargs: dict[str, Any], inner
     return (
         f'<div class="{EXPLORER}" data-explorer="{attr(name)}" '
         f'data-args="{attr(explorer_args(args, kwargs))}">{inner}</div>'
+    )
+
+
+def explorer_controls(pack: str, state: dict[str, Any]) -> str:
+    """Where ``explorers.js`` draws a live explorer's controls: its pack's key and its first state."""
+    return (
+        f'<div class="{CONTROLS}" data-pack="{attr(pack)}" '
+        f'data-state="{attr(json.dumps(state, sort_keys=True, ensure_ascii=False))}"></div>'
     )
 
 

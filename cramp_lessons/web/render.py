@@ -36,6 +36,7 @@ class Page:
     progress_page: str = "progress.html"  # relative to the page
     features: set[str] = field(default_factory=set)
     heading_level: int = 3  # a heading the current cell adds: one below the section it is in
+    packs: dict[str, Any] = field(default_factory=dict)  # key -> explorers.Pack of its live explorers
 
     def lab_link(self, text: str = "Open this lesson in JupyterLab") -> str:
         if not self.notebook:
@@ -126,7 +127,9 @@ def figure_block(page: Page, fig: Any, summary: str, caption: str = "", title: s
 
 def render_show_explorer(page: Page, name: str, *args: Any, **kwargs: Any) -> str:
     """``show_explorer(name, ...)``: a picture as a figure; an explorer as its first figure and summary
-    in its mount point, with a note that it is live in JupyterLab."""
+    in its mount point, with its controls drawn by ``explorers.js`` from its pack when it is live on
+    the website (``explorers.LIVE``), else with a note that it is live in JupyterLab."""
+    from cramp_lessons.web.explorers import explorer_pack
     from cramp_lessons.widgets.base import StaticFigure
     from cramp_lessons.widgets.explorers import show_explorer
 
@@ -134,6 +137,23 @@ def render_show_explorer(page: Page, name: str, *args: Any, **kwargs: Any) -> st
     if isinstance(shown, StaticFigure):  # a picture: the same in JupyterLab
         return raw(figure_block(page, _figure_of(shown), shown.text))
     title = getattr(shown, "title", "") or name
+    figure = figure_block(page, _figure_of(shown), shown.summary(), getattr(shown, "caption", ""), title)
+    state = dict(shown.state)  # before the pack drives the explorer (it puts this state back)
+    pack = explorer_pack(name, shown)
+    if pack is not None:
+        page.features.add("explorer")
+        page.packs[pack.key] = pack
+        note = (
+            '<noscript><p class="cramp-web-needs-lab" role="note">With JavaScript on, this explorer is '
+            f"live: its controls move the plot and the sentence under it. {page.lab_link()}</p></noscript>"
+        )
+        inner = (
+            f'<p class="cramp-web-explorer-title"><strong>{_esc(title)}</strong></p>'
+            + mounts.explorer_controls(pack.key, state)
+            + figure
+            + note
+        )
+        return raw(mounts.explorer_mount(name, args, kwargs, inner))
     controls = getattr(shown, "controls", {}) or {}
     names = [getattr(w, "description", "") or n for n, w in controls.items()]
     names = [n.rstrip(":") for n in names if n]
@@ -143,7 +163,7 @@ def render_show_explorer(page: Page, name: str, *args: Any, **kwargs: Any) -> st
     )
     inner = (
         f'<p class="cramp-web-explorer-title"><strong>{_esc(title)}</strong></p>'
-        + figure_block(page, _figure_of(shown), shown.summary(), getattr(shown, "caption", ""), title)
+        + figure
         + page.needs_lab(what)
     )
     return raw(mounts.explorer_mount(name, args, kwargs, inner))
@@ -339,4 +359,5 @@ NOT_LIVE = (
     "check_yourself",
     "review_due",
 )
-"""Tools shown as static content with a "needs JupyterLab" note (explorers are, too, until live)."""
+"""Tools shown as static content with a "needs JupyterLab" note (an explorer not live on the website, too:
+explorers.LIVE)."""

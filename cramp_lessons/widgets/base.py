@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import math
+import os
 from collections.abc import Callable, Iterable, Mapping
 from numbers import Real
 from typing import Any
@@ -12,6 +15,7 @@ import numpy as np
 
 from cramp_lessons.errors import CrampLessonsError, echo
 from cramp_lessons.widgets.controls import IntSlider, Slider
+from cramp_lessons.widgets.plot import LiveFigure, live_figure
 
 
 class Panel(W.VBox):
@@ -59,11 +63,33 @@ def plain(value: Any) -> Any:
     return None if isinstance(value, float) and math.isnan(value) else value
 
 
-def figure_widget(fig: Any) -> Any:
-    """A ``FigureWidget`` of a figure builder's ``go.Figure``, its data as plain lists (see :func:`plain`)."""
-    import plotly.graph_objects as go
+PLOT_BACKEND_ENV = "CRAMP_PLOT_BACKEND"
+"""Set to ``figurewidget`` to draw explorers with plotly's ``FigureWidget`` again: only for the browser
+benchmark, which measures the old path beside the new one in the same run."""
 
-    return go.FigureWidget(plain(fig.to_dict()))
+
+def figure_widget(fig: Any) -> Any:
+    """The live figure of a figure builder's ``go.Figure``: edit it as a plotly figure (``data[i]``,
+    ``layout``, ``batch_update()``) and its ``.widget`` redraws (see :mod:`cramp_lessons.widgets.plot`).
+
+    With ``CRAMP_PLOT_BACKEND=figurewidget`` (the benchmark's baseline) it is a plotly ``FigureWidget``
+    instead, its data as plain lists (see :func:`plain`), and its ``.widget`` is itself.
+    """
+    if os.environ.get(PLOT_BACKEND_ENV) == "figurewidget":
+        return _old_figure_widget_class()(plain(fig.to_dict()))
+    return live_figure(fig)
+
+
+@functools.cache
+def _old_figure_widget_class() -> Any:
+    import plotly.graph_objects as go  # FigureWidget imports plotly's renderers (nbformat, jsonschema): 1-2 s
+
+    class OldFigureWidget(go.FigureWidget):
+        @property
+        def widget(self) -> Any:
+            return self
+
+    return OldFigureWidget
 
 
 class StateError(CrampLessonsError, ValueError):
@@ -106,7 +132,7 @@ def _checked(name: str, control: Any, value: Any) -> Any:
 class Explorer:
     """An interactive figure driven by labelled controls.
 
-    Subclasses build ``self.figure`` with :func:`figure_widget` and ``self.controls``
+    Subclasses build ``self.figure`` with :func:`figure_widget` (shown by ``self.figure.widget``) and ``self.controls``
     (name -> ipywidget with a ``value``), then call ``self._wire()``. ``update()`` must
     replace trace data in place through :meth:`restyle`, never rebuild the figure, so a
     dragged slider stays live. Benchmarks set control values and time ``update``.
@@ -137,13 +163,15 @@ class Explorer:
 
     # -- shared -------------------------------------------------------------
     def restyle(self, traces: dict[int, dict[str, Any]], layout: dict[str, Any] | None = None) -> None:
-        """Replace properties of traces (by index) and the layout in one message, as plain lists."""
+        """Replace properties of traces (by index) and the layout in one message: only what changed goes
+        to the browser, numeric arrays as binary. (A ``FigureWidget`` is given plain lists.)"""
         fig = self.figure
+        conv = (lambda v: v) if isinstance(fig, LiveFigure) else plain
         with fig.batch_update():
             for i, props in traces.items():
-                fig.data[i].update(plain(props))
+                fig.data[i].update(conv(props))
             if layout:
-                fig.layout.update(plain(layout))
+                fig.layout.update(conv(layout))
 
     def values(self) -> dict[str, Any]:
         return {name: w.value for name, w in self.controls.items()}
@@ -201,8 +229,10 @@ class Explorer:
     def _on_change(self, _change: Any = None) -> None:
         if self._holding:
             return
-        self.update(**self.values())
-        self._summary.value = f"<p role='status' aria-live='polite'>{self.summary()}</p>"
+        # The plot's update leaves after the text's: the browser shows the text, then draws.
+        with self.figure.held() if isinstance(self.figure, LiveFigure) else contextlib.nullcontext():
+            self.update(**self.values())
+            self._summary.value = f"<p role='status' aria-live='polite'>{self.summary()}</p>"
 
     def _wire(self) -> None:
         for w in self.controls.values():
@@ -217,7 +247,7 @@ class Explorer:
             [
                 W.HTML(f"<h4>{self.title}</h4>"),
                 W.VBox([self.controls[name] for name in shown]),
-                self.figure,
+                self.figure.widget,
                 self._summary,
                 caption,
             ],

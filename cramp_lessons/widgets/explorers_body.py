@@ -2,7 +2,7 @@
 nerve roots and acupressure points.
 
 Interactive ones subclass :class:`~cramp_lessons.widgets.base.Explorer` (labelled controls,
-a ``FigureWidget`` updated in place, a one-line ``summary()``); static ones return a plotly
+a live plotly figure updated in place, a one-line ``summary()``); static ones return a plotly
 ``go.Figure`` and have a matching ``*_summary()`` function with the point in words.
 """
 
@@ -208,7 +208,7 @@ class StretchAnimation(Explorer):
             )
         self.technique_id = technique_id
         self.states = legm.technique_frames(technique_id, n_frames)
-        self.frames = [leg_fig.stretch_frame_data(s) for s in self.states]
+        self.frames = [(leg_fig.stretch_frame_data(s), leg_fig.stretch_frame_layout(s)) for s in self.states]
         self.title = f"Stretch technique: {t.label}"
         self.caption = (
             f"From a calf cramp (foot pulled into a pointed position) to: {t.end.label.lower()}. {t.note} "
@@ -229,7 +229,8 @@ class StretchAnimation(Explorer):
 
     def update(self, step: int, **_: Any) -> None:
         self._step = int(step) - 1
-        self.restyle(dict(enumerate(self.frames[self._step])))
+        traces, layout = self.frames[self._step]
+        self.restyle(dict(enumerate(traces)), layout)
 
     def summary(self) -> str:
         s = self.states[self._step]

@@ -1,8 +1,8 @@
 """Physiology explorers: twitch summation, calcium and nerve excitability, the cramp
 reflex loop, and a stepper through excitation-contraction coupling.
 
-Each explorer builds its figure once (``cramp_lessons.figures.physiology``) as a plotly
-``FigureWidget`` and then only replaces trace data inside ``figure.batch_update()``.
+Each explorer builds its figure once (``cramp_lessons.figures.physiology``) as a live figure
+(:mod:`cramp_lessons.widgets.plot`) and then only replaces trace data inside ``figure.batch_update()``.
 """
 
 from __future__ import annotations
@@ -399,14 +399,22 @@ class CouplingStepper(Explorer):
         if self._box is None:
             box = super().widget
             children = list(box.children)
-            children[children.index(self.figure)] = W.HBox(
-                [self.figure, self.text], layout=W.Layout(flex_flow="row wrap", align_items="center")
+            plot = self.figure.widget
+            # The diagram takes the room the text leaves, down to 420 px; below that the text goes under it.
+            diagram = W.Box([plot], layout=W.Layout(flex="1 1 420px", min_width="0", display="block"))
+            children[children.index(plot)] = W.HBox(
+                [diagram, self.text],
+                layout=W.Layout(flex_flow="row wrap", align_items="center", width="100%"),
             )
             controls = next(
                 c for c in children if isinstance(c, W.VBox) and self.controls["step"] in c.children
             )
+            for b in (self.prev_button, self.next_button):
+                b.layout.flex = "0 0 auto"  # never squeezed to "Previo..."
+            self.controls["step"].layout = W.Layout(width="min(100%, 560px)", flex="1 1 260px")
             children[children.index(controls)] = W.HBox(
-                [self.prev_button, self.next_button, self.controls["step"]]
+                [self.prev_button, self.next_button, self.controls["step"]],
+                layout=W.Layout(flex_flow="row wrap", align_items="center", width="100%"),
             )
             box.children = tuple(children)
         return self._box

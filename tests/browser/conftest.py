@@ -15,23 +15,13 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.browser.lab import free_port
+from tests.browser.lab import CHROMIUM, CHROMIUM_ARGS, free_port
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("CRAMP_CHROMIUM", "/usr/bin/chromium")
 TOKEN = "cramp-browser-test"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 
 
 @pytest.fixture(scope="session")

@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import time
 import urllib.request
 
 from playwright.sync_api import Page
+
+# Debian's Chromium, for the browser tests, the website tests and the browser benchmarks.
+CHROMIUM = os.environ.get("CRAMP_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 def free_port() -> int:

@@ -200,3 +200,151 @@ def test_the_progress_page_shows_progress_and_downloads_it(offline):
     saved = json.loads(Path(dl.value.path()).read_text())
     assert saved["format"] == "cramp-lessons-progress" and len(saved["attempts"]) == 1
     assert _serious(page) == [] and offline.outside == [] and offline.errors == []
+
+
+# -- explorers: live on the website -----------------------------------------------------------------
+
+KEYS = {"range": "ArrowRight", "select": "ArrowDown", "checkbox": "Space", "number": "ArrowUp"}
+EXPLORER_PAGES = [les for les in LESSONS if _calls(les, "show_explorer")]
+
+
+def _signature(mount) -> str:
+    """What the explorer's plot draws now: every trace's data and the layout's texts and ranges."""
+    return mount.evaluate(
+        """m => { const gd = m.querySelector('.cramp-web-plot');
+            const arr = (v) => (v && ArrayBuffer.isView(v) ? Array.from(v) : v);
+            return JSON.stringify([gd.data.map(t => [arr(t.x), arr(t.y), t.text, t.marker, t.textfont]),
+                (gd.layout.annotations || []).map(a => a.text), gd.layout.yaxis && gd.layout.yaxis.range]); }"""
+    )
+
+
+@pytest.mark.parametrize("les", EXPLORER_PAGES, ids=lambda les: les.docname)
+def test_every_explorer_control_moves_its_plot_and_its_summary_with_the_keyboard(offline, les):
+    """Each control of each live explorer, moved with its key: the summary becomes the Python explorer's
+    sentence for the new state, and the plot's data change wherever the Python explorer's figure does."""
+    from cramp_lessons.web.explorers import LIVE, figure_dict
+    from cramp_lessons.widgets.explorers import EXPLORERS, show_explorer
+
+    page = offline.open(f"{les.docname}.html")
+    calls = [c for c in _calls(les, "show_explorer") if c.args[0] in EXPLORERS]
+    mounts_ = page.locator(f".{mounts.EXPLORER}")
+    assert mounts_.count() == len(calls)
+    for k, call in enumerate(calls):
+        mount = mounts_.nth(k)
+        if call.args[0] not in LIVE:
+            assert mount.get_attribute("data-live") is None
+            continue
+        page.wait_for_function(
+            "m => m.dataset.live && m.querySelector('.js-plotly-plot')", arg=mount.element_handle()
+        )
+        e = show_explorer(call.args[0], *call.args[1:], **call.kwargs)
+        controls = mount.locator(".cramp-web-controls input, .cramp-web-controls select")
+        assert controls.count() == len(e.controls)
+        # Last control first: a slider that a checkbox or menu before it switches off still matters then
+        # (the reflex's stretch time, while the stretch is on).
+        for i in reversed(range(controls.count())):
+            control = controls.nth(i)
+            kind = control.evaluate("c => c.tagName === 'SELECT' ? 'select' : c.type")
+            assert control.evaluate("c => c.labels.length === 1 && c.labels[0].textContent.trim() !== ''")
+            before_state = mount.evaluate("m => m.crampExplorer.state")
+            e.set_state(before_state)
+            before_plot, before_figure = _signature(mount), figure_dict(e.figure)
+            before_text = mount.locator(".cramp-web-summary").inner_text()
+            control.focus()
+            key = KEYS[kind]
+            if kind == "range" and control.evaluate("c => Number(c.value) >= Number(c.max)"):
+                key = "ArrowLeft"
+            page.keyboard.press(key)
+            state = mount.evaluate("m => m.crampExplorer.state")
+            assert state != before_state, f"{call}: {key} on control {i} changed nothing"
+            e.set_state(state)
+            want = e.summary()
+            page.wait_for_function(
+                "([m, want]) => m.querySelector('.cramp-web-summary').textContent === want",
+                arg=[mount.element_handle(), want],
+            )
+            moved = _signature(mount) != before_plot  # the summary is written once the plot is redrawn
+            if kind == "range":  # a slider always moves both
+                assert want != before_text and moved, (
+                    f"{call}: slider {i} moved {'nothing' if not moved else 'only the plot'}"
+                )
+            else:  # a box, menu or typed number: as the Python explorer does (70 or 71 kg can read the same)
+                assert moved == (figure_dict(e.figure) != before_figure), f"{call}: control {i}"
+    assert _serious(page) == []
+    assert offline.outside == [] and offline.errors == []
+
+
+def _boxes_overlap(a: dict, b: dict) -> bool:
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and b["y"] < a["y"] + a["height"]
+    )
+
+
+@pytest.mark.parametrize("width", [1280, 700])
+def test_a_stretch_animation_plays_and_pauses_from_the_keyboard_and_nothing_overlaps(offline, width):
+    """Play runs the stretch's plotly frames (Plotly.animate) to the last step; the slider and the
+    sentence follow; Pause stops it where it is. The buttons, slider, plot, summary and caption each
+    have their own room."""
+    from cramp_lessons.widgets.explorers import show_explorer
+
+    offline.page.set_viewport_size({"width": width, "height": 900})
+    page = offline.open("07_relief_techniques.html")
+    les = next(x for x in LESSONS if x.docname == "07_relief_techniques")
+    call = next(c for c in _calls(les, "show_explorer") if c.args[0] == "stretch")
+    mount = page.locator(f".{mounts.EXPLORER}[data-explorer=stretch]").first
+    page.wait_for_function(
+        "m => m.dataset.live && m.querySelector('.js-plotly-plot')", arg=mount.element_handle()
+    )
+    play = mount.get_by_role("button", name="Play")
+    slider = mount.locator("input[type=range]")
+    e = show_explorer("stretch", *call.args[1:], **call.kwargs)
+    last = e.controls["step"].max
+    headline = "m => m.querySelector('.cramp-web-plot').layout.annotations[0].text"
+    first_headline = mount.evaluate(headline)
+    play.focus()
+    page.keyboard.press("Enter")
+    assert mount.get_by_role("button", name="Pause").get_attribute("aria-pressed") == "true"
+    page.wait_for_function(
+        f"m => m.querySelector('input[type=range]').value === '{last}'", arg=mount.element_handle()
+    )
+    mount.get_by_role("button", name="Play").wait_for()  # back to Play at the end
+    e.set_state({"step": last})
+    assert mount.locator(".cramp-web-summary").inner_text() == e.summary()
+    assert mount.evaluate(headline) != first_headline  # the frames move the plot's own headline too
+    # Play from the end starts again at the first step; Pause stops it where it is.
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "m => Number(m.querySelector('input[type=range]').value) < 8", arg=mount.element_handle()
+    )
+    mount.get_by_role("button", name="Pause").press("Enter")
+    stopped = slider.input_value()
+    page.wait_for_timeout(600)
+    assert slider.input_value() == stopped and int(stopped) < last
+    e.set_state({"step": int(stopped)})
+    page.wait_for_function(
+        "([m, want]) => m.querySelector('.cramp-web-summary').textContent === want",
+        arg=[mount.element_handle(), e.summary()],
+    )
+    parts = {
+        "play": mount.locator("button.cramp-web-play"),
+        "slider": slider,
+        "plot": mount.locator(".cramp-web-plot"),
+        "summary": mount.locator(".cramp-web-summary"),
+        "caption": mount.locator(".cramp-web-caption"),
+    }
+    boxes = {k: v.bounding_box() for k, v in parts.items()}
+    for a, b in [
+        ("play", "caption"),
+        ("slider", "caption"),
+        ("play", "plot"),
+        ("slider", "plot"),
+        ("plot", "caption"),
+        ("plot", "summary"),
+    ]:
+        assert not _boxes_overlap(boxes[a], boxes[b]), (
+            f"{a} overlaps {b} at {width} px: {boxes[a]}, {boxes[b]}"
+        )
+    assert _serious(page) == [] and offline.outside == [] and offline.errors == []

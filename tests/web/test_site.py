@@ -123,8 +123,8 @@ def test_an_explorer_is_a_mount_point_with_its_arguments_its_first_figure_and_su
     args = json.loads(m.group(1).replace("&quot;", '"'))
     assert args == {"args": [], "kwargs": {"fatigue": 0.2, "show": ["fatigue"]}}
     assert out.count(f'class="{mounts.PLOT_DATA}"') == 1 and 'class="cramp-web-summary"' in out
-    assert "In JupyterLab this explorer is live" in out
-    assert page.features == {"plot"}
+    assert f'<div class="{mounts.CONTROLS}" data-pack="reflex-' in out  # live on the website (explorers.js)
+    assert page.features == {"plot", "explorer"} and list(page.packs) == [p.key for p in page.packs.values()]
 
 
 def test_a_figure_fits_its_page_and_cannot_close_its_script_element():

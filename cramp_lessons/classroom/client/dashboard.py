@@ -302,7 +302,7 @@ class Dashboard:
                 W.HBox([self.buttons[k] for k in ("pose", "close", "open", "round2", "reveal")]),
                 W.HBox([self.buttons[k] for k in ("projector", "export", "end")]),
                 self.message,
-                self.figure,
+                self.figure.widget,
                 self.summary,
                 self.peer,
                 caption,

@@ -16,7 +16,7 @@ from cramp_lessons.course.model import Course, load_course
 from cramp_lessons.figures import diary as diary_figures
 from cramp_lessons.practical import diary as diary_logic
 from cramp_lessons.practical import redflags
-from cramp_lessons.widgets.base import Panel
+from cramp_lessons.widgets.base import Panel, figure_widget
 from cramp_lessons.widgets.tools.base import AUTO, STYLE, WIDE, Tool, data_link, file_link, status_html
 
 if TYPE_CHECKING:
@@ -37,8 +37,6 @@ class DiaryWidget(Tool):
         export_dir: str | Path | None = None,
         charts: bool = True,
     ) -> None:
-        import plotly.graph_objects as go
-
         self.course = course or load_course()
         if store is None:
             from cramp_lessons.learner.progress import get_store
@@ -105,9 +103,7 @@ class DiaryWidget(Tool):
         self.export_button.on_click(lambda _b: self.export())
         self.upload.observe(self._on_upload, names="value")
         self.figures = (
-            [go.FigureWidget(f) for f in diary_figures.diary_figures([], self.helped_labels)]
-            if charts
-            else []
+            [figure_widget(f) for f in diary_figures.diary_figures([], self.helped_labels)] if charts else []
         )
         self.refresh()
         form = W.VBox(
@@ -134,7 +130,7 @@ class DiaryWidget(Tool):
                 ),
                 form,
                 self.status,
-                *self.figures,
+                *(f.widget for f in self.figures),
                 W.HTML(f"<p><em>{escape(diary_figures.CAPTION)}</em></p>"),
                 W.HBox([self.entry_list, self.delete_button]),
                 W.HBox([self.export_button, self.upload]),

@@ -1,0 +1,160 @@
+"""The plot widget's kernel side: what it sends (the figure once, then only what changed, numeric arrays
+as binary), plotly.js from the kernel when a page has none, and no plotly renderer import on the way."""
+
+import datetime as dt
+import gzip
+import json
+import subprocess
+import sys
+from importlib import resources
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+from ipywidgets.widgets.widget import _remove_buffers
+
+from cramp_lessons.widgets.plot import BINARY_MIN, LiveFigure, Plot, encode, live_figure
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    out: list = []
+    monkeypatch.setattr(
+        Plot, "send", lambda self, content, buffers=None: out.append((content, buffers or []))
+    )
+    return out
+
+
+def _bytes(spec, buffers):
+    data = buffers[spec["data"]] if isinstance(spec["data"], int) else spec["data"]
+    return np.frombuffer(bytes(data), dtype=np.dtype(spec["nd"]).newbyteorder("<")).reshape(spec["shape"])
+
+
+def test_numeric_arrays_travel_as_binary_and_the_rest_as_json():
+    buffers: list = []
+    big = np.linspace(0, 1, BINARY_MIN)
+    out = encode(
+        {
+            "y": big,
+            "small": np.array([1.0, np.nan]),
+            "ints": np.arange(BINARY_MIN, dtype=np.int64),
+            "grid": np.ones((BINARY_MIN, 2)),
+            "text": np.array(["a", "b"], dtype=object),
+            "n": np.float64(2.5),
+            "inf": float("inf"),
+            "day": dt.date(2026, 1, 2),
+            "t": (1, 2),
+        },
+        buffers,
+    )
+    json.dumps(out)  # the rest is JSON
+    assert out["y"]["nd"] == "float64" and out["y"]["shape"] == [BINARY_MIN]
+    np.testing.assert_array_equal(_bytes(out["y"], buffers), big)
+    assert out["small"] == [1.0, None]  # short: a list; NaN is not JSON
+    assert out["ints"]["nd"] == "int32"  # no BigInt in the browser
+    np.testing.assert_array_equal(_bytes(out["ints"], buffers), np.arange(BINARY_MIN))
+    assert out["grid"]["shape"] == [BINARY_MIN, 2]
+    assert out["text"] == ["a", "b"] and out["n"] == 2.5 and out["inf"] is None
+    assert out["day"] == "2026-01-02" and out["t"] == [1, 2]
+    assert len(buffers) == 3
+    with pytest.raises(TypeError, match="cannot send"):
+        encode({"x": object()})
+
+
+def test_a_huge_int64_array_goes_as_float64():
+    out = encode(np.full(BINARY_MIN, 2**40, dtype=np.int64), [])
+    assert out["nd"] == "float64"
+
+
+def test_the_figure_goes_whole_once_with_its_arrays_as_buffers():
+    fig = live_figure(go.Figure(go.Scatter(x=np.arange(100.0), y=np.zeros(100)), layout={"height": 300}))
+    state = fig.widget.get_state()
+    stripped, _paths, buffers = _remove_buffers(state)
+    figure = stripped["figure"]
+    assert figure["layout"]["height"] == 300 and figure["seq"] == 0
+    assert figure["data"][0]["type"] == "scatter"
+    assert sum(len(b) for b in buffers) == 2 * 100 * 8
+    assert len(json.dumps(figure["data"])) < 200  # the arrays are not in the JSON
+    assert figure["config"]["displaylogo"] is False
+
+
+def test_an_edit_sends_only_what_changed(sent):
+    fig = live_figure(go.Figure([go.Scatter(y=np.zeros(50)), go.Scatter(y=np.ones(50))]))
+    fig.widget  # noqa: B018 - the widget exists, so edits are sent
+    with fig.batch_update():
+        fig.data[1].y = np.arange(50.0)
+        fig.data[0].y = np.zeros(50)  # the same values: not sent
+        fig.layout.yaxis.range = [0, 60]
+    assert len(sent) == 1
+    content, buffers = sent[0]
+    assert content["type"] == "update" and content["seq"] == 1
+    assert [i for i, _props in content["traces"]] == [1]
+    (props,) = [p for _i, p in content["traces"]]
+    np.testing.assert_array_equal(_bytes(props["y"], buffers), np.arange(50.0))
+    assert content["layout"] == {"yaxis.range": [0, 60]}
+    fig.data[0].marker.color = "red"  # outside a batch: one message too
+    assert sent[-1][0]["traces"] == [[0, {"marker.color": "red"}]] and sent[-1][0]["seq"] == 2
+
+
+def test_no_message_before_the_widget_exists_and_the_widget_starts_from_the_edits(sent):
+    fig = live_figure(go.Figure(go.Scatter(y=[1, 2])))
+    fig.data[0].y = [3, 4]
+    assert sent == []
+    assert fig.widget.get_state()["figure"]["data"][0]["y"] == [3, 4]
+
+
+def test_adding_a_trace_resends_the_whole_figure(sent):
+    fig = live_figure(go.Figure(go.Scatter(y=[1, 2])))
+    plot = fig.widget
+    before = plot.figure
+    fig.add_trace(go.Bar(y=[1]))
+    assert plot.figure == before + 1 and plot.seq == 1  # the trait's change sends the whole figure
+    assert [t["type"] for t in plot.get_state()["figure"]["data"]] == ["scatter", "bar"]
+
+
+def test_a_live_figure_is_a_plotly_figure_and_displays_as_its_widget():
+    fig = live_figure(go.Figure(go.Scatter(y=[1, 2]), layout={"title": "T"}))
+    assert isinstance(fig, go.Figure) and isinstance(fig, LiveFigure)
+    assert fig.layout.title.text == "T"
+    bundle = fig._repr_mimebundle_()
+    data = bundle[0] if isinstance(bundle, tuple) else bundle
+    assert "application/vnd.jupyter.widget-view+json" in data
+    assert data["text/plain"] == "[plot] T"
+
+
+def test_the_kernel_sends_plotly_js_once_asked(sent):
+    plot = live_figure(go.Figure()).widget
+    plot._on_browser_msg(plot, {"type": "plotly-bundle?"}, [])
+    ((content, buffers),) = sent
+    assert content == {"type": "plotly-bundle", "encoding": "gzip"}
+    raw = resources.files("plotly").joinpath("package_data", "plotly.min.js").read_bytes()
+    assert gzip.decompress(buffers[0]) == raw
+    assert len(buffers[0]) < len(raw) / 2
+
+
+def test_the_page_or_the_kernel_is_chosen_by_an_environment_variable(monkeypatch):
+    assert live_figure(go.Figure()).widget.plotly_source == "auto"
+    monkeypatch.setenv("CRAMP_PLOTLY_SOURCE", "kernel")
+    assert live_figure(go.Figure()).widget.plotly_source == "kernel"
+
+
+def test_the_explorer_path_imports_no_plotly_renderer():
+    """plotly's FigureWidget imports plotly.io's renderers, and with them nbformat and jsonschema
+    (2.5 s of the first plot); an explorer here imports none of them."""
+    code = (
+        "import sys\n"
+        "from cramp_lessons import show_explorer\n"
+        "ex = show_explorer('twitch'); ex.widget; ex.controls['rate_hz'].value = 20\n"
+        "print(sorted(m for m in ('plotly.io._renderers', 'nbformat', 'jsonschema') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_explorer_state_round_trip_sends_one_update(sent):
+    from cramp_lessons.widgets.explorers import show_explorer
+
+    ex = show_explorer("twitch")
+    ex.widget  # noqa: B018
+    ex.set_state({"rate_hz": 30, "temp_c": 25.0})
+    assert len(sent) == 1 and ex.state == {"rate_hz": 30, "temp_c": 25.0}
