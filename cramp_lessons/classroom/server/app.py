@@ -270,6 +270,14 @@ def _teacher_routes(app: FastAPI, store: Store, course: Course) -> None:
 
     Teacher = Annotated[str, Depends(teacher)]
 
+    def posed(sid: str, qid: str) -> tuple[Question, Any]:
+        """The question and its poll in this session (404 unknown question, 409 not posed here)."""
+        q = _question(course, qid)
+        p = store.poll(sid, qid)
+        if p is None:
+            raise Conflict(f"{qid}: not posed in this session")
+        return q, p
+
     def poll_out(p: Poll) -> PollOut:
         return PollOut(question_id=p.question_id, open=p.open, revealed=p.revealed, round=p.round)
 
@@ -396,20 +404,14 @@ def _teacher_routes(app: FastAPI, store: Store, course: Course) -> None:
 
     @app.get("/api/sessions/{sid}/questions/{qid}/distribution", tags=["teacher"])
     async def question_distribution(sid: Teacher, qid: Annotated[QuestionId, Path()]) -> DistributionOut:
-        q = _question(course, qid)
-        p = store.poll(sid, qid)
-        if p is None:
-            raise Conflict(f"{qid}: not posed in this session")
+        q, p = posed(sid, qid)
         t = store.tallies(sid, qid).get(qid, AnswerTally(qid))
         return distribution(q, t, p.open, p.revealed, p.round)
 
     @app.get("/api/sessions/{sid}/questions/{qid}/rounds", tags=["teacher"])
     async def question_rounds(sid: Teacher, qid: Annotated[QuestionId, Path()]) -> PeerOut:
         """Peer instruction: each round's answers, who moved between rounds, and round 1's confidence."""
-        q = _question(course, qid)
-        p = store.poll(sid, qid)
-        if p is None:
-            raise Conflict(f"{qid}: not posed in this session")
+        q, p = posed(sid, qid)
         rows = store.rounds(sid, qid)
         return PeerOut(
             question_id=qid,
