@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from cramp_lessons.course.model import load_course
 from cramp_lessons.questions.single import SingleChoice
@@ -298,6 +299,8 @@ def test_an_explorer_question_is_answered_with_the_slider_and_the_keyboard(lab, 
         hint.wait_for()
         assert q.hint in " ".join(hint.inner_text().split()) and slider.is_disabled()
         box.get_by_role("button", name="Try again").click()
+        # Try again unlocks the slider through the kernel: keys pressed before that reach a disabled slider.
+        expect(slider).to_be_enabled()
         slider.focus()
         for _ in range(steps):
             page.keyboard.press("ArrowLeft")
