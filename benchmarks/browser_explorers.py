@@ -3,15 +3,18 @@
 
     python benchmarks/browser_explorers.py [--quick] [--steps N] [--lessons 02 03 ...] [--json FILE]
 
-Prints numbers; never asserts on them. Three paths, each in a fresh kernel and a fresh page:
+Prints numbers; never asserts on them. Four paths, each in a fresh kernel and a fresh page:
 
-* ``new``: the plot widget, plotly.js taken from JupyterLab's own plotly extension (the default);
-* ``new+kernel-js``: the plot widget, plotly.js sent by the kernel once per page
+* ``new``: the plot widget drawing each step in the browser from the explorer's pack (the default);
+  the kernel writes only the summary;
+* ``new+kernel-draws``: the plot widget, every step drawn from the kernel's update message
+  (``CRAMP_EXPLORER_DRIVER=kernel``; how the plot widget worked before explorers were driven);
+* ``new+kernel-js``: the default, with plotly.js sent by the kernel once per page
   (``CRAMP_PLOTLY_SOURCE=kernel``; what a page without JupyterLab's plotly extension gets);
 * ``old``: plotly's ``FigureWidget`` (``CRAMP_PLOT_BACKEND=figurewidget``).
 
 For each explorer: the slider step (arrow key -> new plot data drawn and the text summary changed,
-to the next painted frame; median, p95), the bytes on the wire (kernel websocket frames and HTTP
+to the next painted frame; median, p95; and the plot alone), the bytes on the wire (kernel websocket frames and HTTP
 responses) and the main-thread long tasks from running the cell that shows it until it is drawn and
 the kernel quiet, the plot updates a second while its slider is dragged (and how long after the
 mouse is let go the plot shows the last value); the kernel time of the first explorer in a fresh
@@ -54,6 +57,7 @@ from tests.browser.lab import (  # noqa: E402
 TOKEN = "cramp-bench"
 PATHS = {
     "new": {},
+    "new+kernel-draws": {"CRAMP_EXPLORER_DRIVER": "kernel"},
     "new+kernel-js": {"CRAMP_PLOTLY_SOURCE": "kernel"},
     "old": {"CRAMP_PLOT_BACKEND": "figurewidget"},
 }
@@ -98,7 +102,7 @@ def lab_server():
         JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"),
         JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
     )
-    for var in ("CRAMP_PLOT_BACKEND", "CRAMP_PLOTLY_SOURCE"):
+    for var in ("CRAMP_PLOT_BACKEND", "CRAMP_PLOTLY_SOURCE", "CRAMP_EXPLORER_DRIVER"):
         env.pop(var, None)  # each notebook sets its own path in its first cell
     port = free_port()
     log = open(tmp / "lab.log", "w")  # noqa: SIM115 - closed below
@@ -349,6 +353,7 @@ def bench_explorers(browser: Any, base: str, root: Path, path: str, steps: int) 
 
 def step_latencies(page: Any, ex: Any, control: Any, index: int, kind: str, steps: int) -> dict[str, Any]:
     samples: list[float] = []
+    plot_only: list[float] = []  # key -> the new plot drawn (the summary may come later, from the kernel)
     to_msg: list[float] = []  # new path: key -> the plot's update message arrives
     draw_ms: list[float] = []  # new path: Plotly.react of that update
     timeouts = 0
@@ -366,16 +371,17 @@ def step_latencies(page: Any, ex: Any, control: Any, index: int, kind: str, step
             page.wait_for_function("() => window.__benchStep.paint !== null", timeout=5_000, polling="raf")
             st = page.evaluate(
                 "() => [window.__benchStep.paint, window.__benchKey, window.__crampPlotlyStats?.lastUpdateAt,"
-                " window.__crampPlotlyStats?.drawMs?.at(-1)]"
+                " window.__crampPlotlyStats?.drawMs?.at(-1), window.__benchStep.plot]"
             )
             samples.append(st[0] - st[1])
+            plot_only.append(st[4] - st[1])
             if st[2] is not None and st[2] > st[1]:
                 to_msg.append(st[2] - st[1])
                 draw_ms.append(st[3])
         except Exception:  # noqa: BLE001 - a step that changed nothing within 5 s
             timeouts += 1
         page.wait_for_timeout(60)
-    out = {**_ms(samples), "timeouts": timeouts}
+    out = {**_ms(samples), "timeouts": timeouts, "plot": _ms(plot_only)}
     if to_msg:
         out["key_to_message_ms"] = statistics.median(to_msg)
         out["draw_ms"] = statistics.median(draw_ms)
@@ -547,6 +553,15 @@ def report(res: dict[str, Any]) -> str:
         + ", ".join(f"{p} {m:.0f} / {q:.0f}" for p, (m, q) in all_steps.items())
     )
     lines.append("")
+    lines.append("The plot alone: slider step -> new plot drawn (ms), median / p95")
+    lines.append(head.replace(f"{'old/new (median)':>18s}", ""))
+    for ex in EXPLORERS:
+        row = f"  {ex:14s}"
+        for p in paths:
+            st = res["paths"][p]["explorers"][ex]["step"].get("plot") or _ms([])
+            row += f"{st['median']:>12.0f} / {st['p95']:<5.0f}   "
+        lines.append(row)
+    lines.append("")
     lines.append(
         "An explorer appearing: kernel websocket bytes + HTTP bytes, long tasks (sum)  [target <= 300 KB, <= 100 ms]"
     )
@@ -628,8 +643,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                 res["paths"][p] = bench_explorers(browser, base, root, p, steps)
             for lesson in lessons:
                 for p in args.paths:
-                    if p == "new+kernel-js":
-                        continue  # the same bytes as "new" plus one bundle, measured per explorer above
+                    if p in ("new+kernel-js", "new+kernel-draws"):
+                        continue  # the bytes of "new" plus a bundle, or its figures: measured per explorer above
                     print(f"... lesson {lesson}, {p}", file=sys.stderr, flush=True)
                     res["lessons"].setdefault(lesson, {})[p] = bench_lesson(browser, base, root, p, lesson)
         finally:

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 import pytest
 from ipywidgets.widgets.widget import _remove_buffers
 
+from cramp_lessons.widgets.explorers import EXPLORERS, show_explorer
 from cramp_lessons.widgets.plot import BINARY_MIN, LiveFigure, Plot, encode, live_figure
 
 
@@ -151,10 +152,88 @@ def test_the_explorer_path_imports_no_plotly_renderer():
     assert out.stdout.strip() == "[]"
 
 
-def test_explorer_state_round_trip_sends_one_update(sent):
+def test_explorer_state_round_trip_sends_one_update(sent, monkeypatch):
+    """Drawn by the kernel (an explorer without a pack; the benchmark's baseline): one update per state."""
     from cramp_lessons.widgets.explorers import show_explorer
 
+    monkeypatch.setenv("CRAMP_EXPLORER_DRIVER", "kernel")
     ex = show_explorer("twitch")
     ex.widget  # noqa: B018
     ex.set_state({"rate_hz": 30, "temp_c": 25.0})
     assert len(sent) == 1 and ex.state == {"rate_hz": 30, "temp_c": 25.0}
+
+
+# -- explorers the browser draws (driven plots) -----------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(EXPLORERS))
+def test_every_explorer_is_drawn_by_the_browser_from_its_pack(sent, name):
+    """Its plot widget carries the explorer's pack and its controls' model ids; a new state sends no
+    plot update (the browser has drawn it), yet the kernel's figure follows, and the figure the widget
+    would send whole names the state it shows."""
+    ex = show_explorer(name, *(("sitting_forefoot_pull",) if name == "stretch" else ()))
+    ex.widget  # noqa: B018
+    plot = ex.figure.widget
+    assert plot.driven and plot.driver["pack"]["explorer"] == name
+    assert plot.driver["controls"] == {n: w.model_id for n, w in ex.controls.items()}
+    c, w = next((n, w) for n, w in ex.controls.items() if hasattr(w, "max"))
+    before = ex.figure.to_plotly_json()
+    value = w.max if w.value != w.max else w.min
+    ex.set_state({c: value})
+    assert sent == [] and plot.messages == 0
+    assert ex.figure.to_plotly_json() != before
+    assert _plot_state(plot)["state"] == json.loads(json.dumps(ex.state))
+
+
+def _plot_state(plot):
+    from cramp_lessons.widgets.plot import _figure_state
+
+    return _figure_state(0, plot)
+
+
+def test_a_port_pack_in_jupyterlab_has_no_sentences_and_is_made_in_milliseconds():
+    """The kernel writes the summary there: the sentence tables (2-4 s for the leg and the axon) are
+    for the website only; a pack of precomputed states keeps its sentences (they come with the states)."""
+    import time
+
+    from cramp_lessons.widgets.packs import lab_pack
+
+    leg = show_explorer("leg")
+    t0 = time.perf_counter()
+    pack = lab_pack(leg)
+    assert time.perf_counter() - t0 < 1.0
+    assert pack["how"] == "port" and "summaries" not in pack and pack["fixed"] == {"posture": leg.CUSTOM}
+    flow = lab_pack(show_explorer("flow"))
+    assert flow["how"] == "states" and len(flow["changes"]) > 0 and "summaries" in flow
+
+
+def test_making_a_pack_of_states_tells_the_browser_only_where_the_controls_end(monkeypatch):
+    """Precomputing the flow explorer's 111 states moves its slider through each: the browser hears one
+    message per control and the summary at most, not hundreds."""
+    import ipywidgets as W
+
+    ex = show_explorer("flow")
+    ex.controls["radius"].value = 80
+    start = ex.state
+    calls: list = []
+    monkeypatch.setattr(W.Widget, "_send", lambda self, msg, buffers=None: calls.append((self, msg)))
+    ex.widget  # noqa: B018
+    mine = [m for w, m in calls if w in (*ex.controls.values(), ex._summary) and m.get("method") == "update"]
+    assert len(mine) <= len(ex.controls) + 1
+    assert ex.state == start
+
+
+def test_a_driven_plot_sends_its_whole_figure_when_the_browser_asks(sent):
+    """A state the pack cannot draw (a port that throws): the browser asks, the kernel sends it all."""
+    ex = show_explorer("twitch")
+    plot = ex.widget and ex.figure.widget
+    revision = plot.figure
+    plot._on_browser_msg(plot, {"type": "draw?"}, [])
+    assert plot.figure == revision + 1
+
+
+def test_the_kernel_draws_every_step_when_asked_or_when_there_is_no_pack(monkeypatch):
+    monkeypatch.setenv("CRAMP_EXPLORER_DRIVER", "kernel")
+    ex = show_explorer("twitch")
+    ex.widget  # noqa: B018
+    assert not ex.figure.widget.driven and ex.figure.widget.driver == {}

@@ -82,6 +82,7 @@ def sphinx_config(lab_url: str, all_lessons: list[Lesson]) -> dict[str, Any]:
         "html_title": "Cramp Lessons",
         "html_static_path": [str(STATIC)],
         "html_css_files": ["site.css"],
+        "html_favicon": str(STATIC / "favicon.svg"),  # served with the site: no 404 for /favicon.ico
         "html_copy_source": False,  # no second copy of the sources in the site
         "html_show_sourcelink": False,
         "html_show_sphinx": False,

@@ -4,7 +4,7 @@ On ``source-read`` each ``{code-cell}`` of a page is replaced by what its calls 
 (``render.py``), without a kernel; a call without a renderer stops the build naming file and line.
 Links between notebooks become links between pages, each lesson gets its "Open in JupyterLab" link,
 and each page loads only the scripts its mount points need (``mounts.scripts``), with the packs of its
-live explorers (``explorers.py``). At the end the one ``plotly.min.js`` of the installed plotly
+live explorers (``widgets/packs.py``). At the end the one ``plotly.min.js`` of the installed plotly
 package is copied into ``_static/``, with the question data for the quiz front end when
 ``formats/web.py`` provides it and each explorer pack once, in ``_static/explorers/``.
 """
@@ -21,6 +21,8 @@ from cramp_lessons.web.cells import SiteError, read_cells
 from cramp_lessons.web.render import DEFAULT_LAB_URL, RENDERERS, Page, raw
 
 STATIC = Path(__file__).parent / "static"
+# The explorers' models, the same file JupyterLab's plot widget runs (copied as explorer-model.js).
+EXPLORER_MODEL = Path(__file__).parents[1] / "widgets" / "explorer_model.js"
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
 
 
@@ -53,7 +55,10 @@ def question_data() -> str | None:
 
 
 def available_scripts() -> set[str]:
-    have = {p.name for p in STATIC.iterdir() if p.suffix == ".js"} | {mounts.PLOTLY_JS}
+    have = {p.name for p in STATIC.iterdir() if p.suffix == ".js"} | {
+        mounts.PLOTLY_JS,
+        mounts.EXPLORER_MODEL_JS,
+    }
     if question_data() is not None:
         have.add(mounts.QUESTIONS_JS)
     return have
@@ -192,6 +197,7 @@ def _build_finished(app: Any, exception: Exception | None) -> None:
     static = Path(app.outdir) / "_static"
     static.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(plotly_js(), static / mounts.PLOTLY_JS)
+    shutil.copyfile(EXPLORER_MODEL, static / mounts.EXPLORER_MODEL_JS)
     data = question_data()
     if data is not None:
         (static / mounts.QUESTIONS_JS).write_text(data, encoding="utf-8")

@@ -10,11 +10,15 @@ the script may replace:
 - ``<div class="cramp-web-explorer" data-explorer="NAME" data-args="JSON">``: an explorer
   (``show_explorer("NAME", *args, **kwargs)``); ``data-args`` is ``{"args": [...], "kwargs": {...}}``
   exactly as the lesson calls it. It holds the explorer's first figure and text summary; an explorer
-  live on the website (``explorers.LIVE``) also holds
+  live on the website (``widgets/packs.py`` ``LIVE``) also holds
   ``<div class="cramp-web-controls" data-pack="KEY" data-state="JSON">``, where ``explorers.js``
-  draws its controls: KEY names its pack, ``_static/explorers/KEY.js`` (``explorers.py``), and
+  draws its controls: KEY names its pack, ``_static/explorers/KEY.js`` (``widgets/packs.py``), and
   ``data-state`` is the state the figure shows. Any other explorer has a note that it is live in
   JupyterLab;
+- ``<script type="application/json" class="cramp-web-quiz-figure" data-for="ID" data-pack="KEY"
+  data-state="JSON">``, after a quiz mount point, for each explorer question of its bank: the figure
+  of the question's explorer where the question starts (``data-state``), which ``explorers.js`` draws
+  inside the question's ``.cramp-quiz-explorer`` (quiz.js) and redraws as its slider moves;
 - ``<div class="cramp-web-progress">``: the learner's progress, kept in the browser, drawn by
   ``progress.js`` with its "Download my progress" button (the file ``cramp-lessons progress import``
   reads);
@@ -38,6 +42,7 @@ EXPLORER = "cramp-web-explorer"
 PROGRESS = "cramp-web-progress"
 PLOT = "cramp-web-plot"
 PLOT_DATA = "cramp-web-plot-data"
+QUIZ_FIGURE = "cramp-web-quiz-figure"
 
 PLOTLY_JS = "plotly.min.js"  # copied from the installed plotly package, once for the whole site
 QUESTIONS_JS = "cramp-questions.js"  # the question data quiz.js reads (formats/web.py), when it exists
@@ -45,6 +50,7 @@ PROGRESS_JS = "progress.js"
 QUIZ_JS = "quiz.js"
 SITE_JS = "site.js"
 EXPLORERS_JS = "explorers.js"
+EXPLORER_MODEL_JS = "explorer-model.js"  # widgets/explorer_model.js, the models JupyterLab runs too
 CONTROLS = "cramp-web-controls"
 
 # What each kind of mount point needs, in load order (all from the site's _static/).
@@ -52,11 +58,11 @@ FEATURE_SCRIPTS: dict[str, tuple[str, ...]] = {  # what each feature needs; ORDE
     "plot": (PLOTLY_JS, SITE_JS),
     "quiz": (QUESTIONS_JS, PROGRESS_JS, QUIZ_JS, SITE_JS),
     "progress": (QUESTIONS_JS, PROGRESS_JS, SITE_JS),
-    "explorer": (PLOTLY_JS, SITE_JS, EXPLORERS_JS),
+    "explorer": (PLOTLY_JS, SITE_JS, EXPLORER_MODEL_JS, EXPLORERS_JS),
 }
 # Deferred scripts run in this order: the quizzes before plotly.js (4.8 MB to parse), so a quiz
 # answers while the figures are still being drawn; the explorers' packs just before explorers.js.
-ORDER = (QUESTIONS_JS, PROGRESS_JS, QUIZ_JS, PLOTLY_JS, SITE_JS, EXPLORERS_JS)
+ORDER = (QUESTIONS_JS, PROGRESS_JS, QUIZ_JS, PLOTLY_JS, SITE_JS, EXPLORER_MODEL_JS, EXPLORERS_JS)
 
 
 def scripts(
@@ -99,6 +105,15 @@ def explorer_controls(pack: str, state: dict[str, Any]) -> str:
     return (
         f'<div class="{CONTROLS}" data-pack="{attr(pack)}" '
         f'data-state="{attr(json.dumps(state, sort_keys=True, ensure_ascii=False))}"></div>'
+    )
+
+
+def quiz_figure(question_id: str, pack: str, state: dict[str, Any], figure_json: str) -> str:
+    """An explorer question's figure where it starts, for ``explorers.js`` to draw in the question."""
+    safe = figure_json.replace("</", "<\\/")
+    return (
+        f'<script type="application/json" class="{QUIZ_FIGURE}" data-for="{attr(question_id)}" '
+        f'data-pack="{attr(pack)}" data-state="{attr(json.dumps(state, sort_keys=True))}">{safe}</script>'
     )
 
 

@@ -36,7 +36,7 @@ class Page:
     progress_page: str = "progress.html"  # relative to the page
     features: set[str] = field(default_factory=set)
     heading_level: int = 3  # a heading the current cell adds: one below the section it is in
-    packs: dict[str, Any] = field(default_factory=dict)  # key -> explorers.Pack of its live explorers
+    packs: dict[str, Any] = field(default_factory=dict)  # key -> packs.Pack of its live explorers
 
     def lab_link(self, text: str = "Open this lesson in JupyterLab") -> str:
         if not self.notebook:
@@ -128,10 +128,10 @@ def figure_block(page: Page, fig: Any, summary: str, caption: str = "", title: s
 def render_show_explorer(page: Page, name: str, *args: Any, **kwargs: Any) -> str:
     """``show_explorer(name, ...)``: a picture as a figure; an explorer as its first figure and summary
     in its mount point, with its controls drawn by ``explorers.js`` from its pack when it is live on
-    the website (``explorers.LIVE``), else with a note that it is live in JupyterLab."""
-    from cramp_lessons.web.explorers import explorer_pack
+    the website (``widgets/packs.py`` ``LIVE``), else with a note that it is live in JupyterLab."""
     from cramp_lessons.widgets.base import StaticFigure
     from cramp_lessons.widgets.explorers import show_explorer
+    from cramp_lessons.widgets.packs import explorer_pack
 
     shown = show_explorer(name, *args, **kwargs)
     if isinstance(shown, StaticFigure):  # a picture: the same in JupyterLab
@@ -186,7 +186,31 @@ def render_quiz(page: Page, bank_id: str, *, seed: int | str | None = None) -> s
         f'<p class="cramp-web-fallback">A quiz of {n} question{"s" if n != 1 else ""}. It runs in your '
         f"browser with JavaScript on. {page.lab_link('Or open this lesson in JupyterLab.')}</p>"
     )
-    return raw(mounts.quiz_mount(bank_id, fallback, page.heading_level))
+    return raw(mounts.quiz_mount(bank_id, fallback, page.heading_level) + _quiz_figures(page, bank))
+
+
+def _quiz_figures(page: Page, bank: Any) -> str:
+    """The figure of each explorer question's explorer where the question starts, with its pack: the
+    question's slider moves it on the website as in JupyterLab."""
+    from cramp_lessons.widgets.base import Explorer
+    from cramp_lessons.widgets.explorers import show_explorer
+    from cramp_lessons.widgets.packs import explorer_pack
+
+    out = []
+    for q in bank.questions:
+        if getattr(q, "type", "") != "explorer":
+            continue
+        explorer = show_explorer(q.explorer, **q.start_state())
+        if not isinstance(explorer, Explorer):
+            continue
+        state = dict(explorer.state)
+        pack = explorer_pack(q.explorer, explorer)
+        if pack is None:
+            continue
+        page.features.update({"plot", "explorer"})
+        page.packs[pack.key] = pack
+        out.append(mounts.quiz_figure(q.id, pack.key, state, figure_json(_figure_of(explorer))))
+    return "".join(out)
 
 
 def render_progress_dashboard(page: Page) -> str:
@@ -360,4 +384,4 @@ NOT_LIVE = (
     "review_due",
 )
 """Tools shown as static content with a "needs JupyterLab" note (an explorer not live on the website, too:
-explorers.LIVE)."""
+packs.LIVE)."""

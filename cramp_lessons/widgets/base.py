@@ -15,7 +15,7 @@ import numpy as np
 
 from cramp_lessons.errors import CrampLessonsError, echo
 from cramp_lessons.widgets.controls import IntSlider, Slider
-from cramp_lessons.widgets.plot import LiveFigure, live_figure
+from cramp_lessons.widgets.plot import Driver, LiveFigure, live_figure
 
 
 class Panel(W.VBox):
@@ -92,6 +92,11 @@ def _old_figure_widget_class() -> Any:
     return OldFigureWidget
 
 
+EXPLORER_DRIVER_ENV = "CRAMP_EXPLORER_DRIVER"
+"""Set to ``kernel`` to have the kernel draw every slider step, as before explorers were played in the
+browser: only for the browser benchmark, which measures both in the same run."""
+
+
 class StateError(CrampLessonsError, ValueError):
     """A state an explorer cannot take: an unknown control, or a value its control cannot show."""
 
@@ -143,7 +148,9 @@ class Explorer:
 
     title: str = ""
     caption: str = ""
+    pack_name: str = ""  # its packer in widgets/packs.py: the browser draws its slider steps
     _holding = False  # set_state is setting several controls: redraw once, at the end
+    _drove = False
 
     def __init__(self) -> None:
         self.figure: Any = None
@@ -239,8 +246,29 @@ class Explorer:
             w.observe(self._on_change, names="value")
         self._on_change()
 
+    def _drive(self) -> None:
+        """Before its plot widget is made: give it the explorer's pack, so that the browser draws each
+        step of a control at once, with no kernel round trip (the kernel writes the summary)."""
+        fig = self.figure
+        if self._drove or not isinstance(fig, LiveFigure) or fig._plot is not None:
+            return
+        self._drove = True
+        if os.environ.get(EXPLORER_DRIVER_ENV) == "kernel":
+            return
+        from cramp_lessons.widgets.packs import lab_pack
+
+        # Making a pack of precomputed states moves the controls through every state and back:
+        # the browser hears only the end (each control where it was).
+        with contextlib.ExitStack() as held:
+            for w in [*self.controls.values(), self._summary]:
+                held.enter_context(w.hold_sync())
+            pack = lab_pack(self)
+        if pack is not None:
+            fig.drive(Driver(pack, self.controls, lambda: self.state))
+
     def panel(self, controls: Iterable[str] | None = None) -> Panel:
         """The explorer laid out: title, the named controls (all by default), figure, summary, caption."""
+        self._drive()
         shown = list(self.controls) if controls is None else list(controls)
         caption = W.HTML(f"<p><em>{self.caption}</em></p>") if self.caption else W.HTML()
         return Panel(

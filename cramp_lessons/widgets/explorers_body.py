@@ -82,6 +82,8 @@ def _legs_words(state: legm.LegState) -> str:
 class LegExplorer(Explorer):
     """Knee and ankle sliders and a posture menu -> leg drawing and calf muscle lengths."""
 
+    pack_name = "leg"
+
     title = "Which calf muscle does a position stretch?"
     caption = (
         "Gastrocnemius (G, solid) crosses the knee and the ankle; soleus (S, dashed) crosses the ankle only. "
@@ -199,6 +201,8 @@ class StretchAnimation(Explorer):
     in the browser) pick the pose shown, and the kernel swaps in its precomputed trace data.
     """
 
+    pack_name = "stretch"
+
     def __init__(self, technique_id: str, n_frames: int = 16) -> None:
         super().__init__()
         t = legm.TECHNIQUES.get(technique_id)
@@ -263,6 +267,8 @@ def stretch_animation_summary(technique_id: str) -> str:
 class FlowExplorer(Explorer):
     """Artery radius slider -> blood flow relative to normal (Poiseuille, r^4)."""
 
+    pack_name = "flow"
+
     title = "Blood flow and artery radius (Poiseuille's law)"
     caption = (
         "At the same pressure, flow through a tube goes with the radius to the fourth power "
@@ -309,6 +315,8 @@ def flow_explorer(**defaults: Any) -> FlowExplorer:
 # --------------------------------------------------------------------------- ABI
 class AbiCalculator(Explorer):
     """Ankle and arm systolic pressures -> ankle-brachial index and its 2016 AHA/ACC band."""
+
+    pack_name = "abi"
 
     title = "Ankle-brachial index (ABI) calculator"
 
@@ -372,6 +380,8 @@ def abi_calculator(**defaults: Any) -> AbiCalculator:
 # ------------------------------------------------------------------------- sweat
 class SweatCalculator(Explorer):
     """Sweat inputs -> fluid and sodium lost vs replaced. A balance, not a cramp risk."""
+
+    pack_name = "sweat"
 
     title = "Sweat calculator: what a session costs in fluid and sodium"
     caption = (

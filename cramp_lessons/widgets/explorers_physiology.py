@@ -55,6 +55,8 @@ def _snap(value: float, grid: np.ndarray, what: str) -> float:
 class TwitchExplorer(Explorer):
     """Force of one motor unit firing at a chosen rate and muscle temperature."""
 
+    pack_name = "twitch"
+
     title = "From twitch to tetanus: firing rate and temperature"
     caption = (
         "Each action potential (tick) gives a twitch; at higher rates the twitches overlap and add up. "
@@ -111,6 +113,8 @@ class ExcitabilityExplorer(Explorer):
     is built (about 0.3-0.5 s, about 9 MB, shared through ``SHARED_SWEEPS``), so every
     slider move is a lookup; ``False`` computes each temperature on first visit instead.
     """
+
+    pack_name = "excitability"
 
     title = "Calcium and nerve excitability"
     caption = (
@@ -224,6 +228,8 @@ class ReflexExplorer(Explorer):
     ``ReflexExplorer(show=("stretch", "stretch_time"), fatigue=0.9)`` for relief.
     """
 
+    pack_name = "reflex"
+
     title = "Fatigue, the reflex loop and a cramp"
     caption = (
         "The alpha motor neuron adds excitation from muscle spindles (Ia) and subtracts inhibition from Golgi tendon "
@@ -332,6 +338,8 @@ def load_coupling_steps() -> list[dict[str, str]]:
 class CouplingStepper(Explorer):
     """Excitation-contraction coupling, one step at a time: Previous / Next buttons and a
     step slider; the current step is highlighted in the diagram and explained beside it."""
+
+    pack_name = "coupling"
 
     title = "Excitation-contraction coupling, step by step"
     caption = (

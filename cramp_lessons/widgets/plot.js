@@ -1,5 +1,7 @@
 // The browser side of cramp_lessons.widgets.plot.Plot: one plotly figure, drawn with the page's one
-// plotly.js, updated by small messages from the kernel. Plain ES module, no build step.
+// plotly.js, updated by small messages from the kernel, or (a driven plot: an explorer) by the
+// browser itself from the explorer's controls. Plain ES module, no build step; Python puts
+// explorer_model.js (globalThis.CrampExplorerModel) before it.
 //
 // plotly.js is loaded once per page (the promise is kept on `window`, since anywidget imports this
 // module afresh for every widget), from the first of:
@@ -270,6 +272,115 @@ function getIn(obj, ks) {
   return ks.reduce((o, k) => (o == null ? undefined : o[k]), obj);
 }
 
+
+// -- a driven plot: the browser draws each step of the explorer's controls ------------------------
+// The plot's `driver` trait holds the explorer's pack and its controls' model ids. Every change of a
+// control's model (a key, a drag, the kernel setting a state) is drawn here at once with the pack
+// (explorer_model.js); the kernel, which hears the same change, writes the summary and sends no plot
+// update. A state the pack cannot draw is asked of the kernel ("draw?"): it sends its whole figure.
+// One driver per model (however many views), kept by the driver trait's object.
+const DRIVERS = new WeakMap();
+
+function controlValue(c, m) {
+  if (c.kind === "select") {
+    const o = c.options[m.get("index")];
+    return o === undefined ? undefined : o[1];
+  }
+  return m.get("value");
+}
+
+function sameState(pack, a, b) {
+  if (!a || !b) return false;
+  return pack.controls.every((c) => {
+    const x = a[c.name];
+    const y = b[c.name];
+    return x === y || (typeof x === "number" && typeof y === "number" && Math.abs(x - y) <= 1e-9 * Math.max(1, Math.abs(x)));
+  });
+}
+
+// Changes [[["data", i, ...] | ["layout", ...], value]] into the figure, as copies (Plotly.react sees them).
+function applyChanges(s, changes) {
+  let data = s.data;
+  let layout = s.layout;
+  for (const [path, value] of changes) {
+    if (path[0] === "data") {
+      if (data === s.data) data = data.slice();
+      data[path[1]] = setIn(data[path[1]] || {}, path.slice(2), value);
+    } else if (path[0] === "layout") layout = setIn(layout, path.slice(1), value);
+  }
+  s.data = data;
+  s.layout = layout;
+}
+
+function startDriver(model) {
+  const spec = model.get("driver");
+  if (!spec || !spec.pack || DRIVERS.has(spec)) return;
+  const M = globalThis.CrampExplorerModel;
+  const d = { spec, models: {}, views: new Set(), ready: false, changed: null, frame: 0, last: -Infinity };
+  DRIVERS.set(spec, d);
+  const pack = spec.pack;
+  const state = () => {
+    const out = {};
+    for (const c of pack.controls) out[c.name] = controlValue(c, d.models[c.name]);
+    return out;
+  };
+  d.state = state;
+  // Into the figure: the controls' state now (once a frame at most; the latest state wins).
+  const flush = () => {
+    d.frame = 0;
+    d.last = performance.now();
+    const changed = d.changed;
+    d.changed = null;
+    let v;
+    try {
+      v = M.view(pack, M.normalise(pack, state(), changed));
+    } catch (e) {
+      console.debug("cramp plot: the kernel draws this state:", e);
+      model.send({ type: "draw?" });
+      return;
+    }
+    const s = live(model);
+    applyChanges(s, v.changes);
+    s.drivenAt = performance.now();
+    const st = stats();
+    st.localSteps = (st.localSteps || 0) + 1;
+    st.lastLocalAt = s.drivenAt;
+    for (const redraw of d.views) redraw();
+  };
+  d.step = (name) => {
+    if (!d.ready) return;
+    d.changed = name;
+    // A step is drawn at once; steps less than a frame after the last one (a drag) wait for the next
+    // frame, and only the latest state is drawn: nothing queues.
+    if (d.frame) return;
+    if (performance.now() - d.last > 20) flush();
+    else d.frame = requestAnimationFrame(flush);
+  };
+  d.sync = () => { // the figure the kernel sent may show another state than the controls now
+    if (d.ready && !sameState(pack, state(), model.get("figure").state)) d.step(null);
+  };
+  Promise.all(
+    Object.entries(spec.controls).map(async ([name, id]) => {
+      d.models[name] = await model.widget_manager.get_model(id);
+    }),
+  ).then(
+    () => {
+      for (const c of pack.controls) {
+        const m = d.models[c.name];
+        m.on(c.kind === "select" ? "change:index" : "change:value", () => d.step(c.name));
+      }
+      d.ready = true;
+      d.sync();
+    },
+    (e) => console.error("cramp plot: the explorer's controls were not found:", e),
+  );
+}
+
+function driverOf(model) {
+  const spec = model.get("driver");
+  return spec && spec.pack ? DRIVERS.get(spec) : undefined;
+}
+
 function render({ model, el }) {
   const box = document.createElement("div");
   box.className = "cramp-plot";
@@ -421,9 +532,26 @@ function render({ model, el }) {
   const onFigure = () => {
     dirty = true;
     schedule();
+    const d = driverOf(model);
+    if (d) d.sync();
   };
   model.on("msg:custom", onUpdate);
   model.on("change:figure", onFigure);
+  // A driven plot: a step of its controls, drawn here (see startDriver).
+  const onStep = () => {
+    dirty = true;
+    if (!frame && drawn && performance.now() - lastDraw > 20) draw();
+    else schedule();
+  };
+  let driver = driverOf(model);
+  if (driver) driver.views.add(onStep);
+  const onDriver = () => {
+    if (driver) driver.views.delete(onStep);
+    startDriver(model);
+    driver = driverOf(model);
+    if (driver) driver.views.add(onStep);
+  };
+  model.on("change:driver", onDriver);
 
   let lastWidth = 0;
   const observer = new ResizeObserver(() => {
@@ -453,6 +581,7 @@ function render({ model, el }) {
 
   return () => {
     gone = true;
+    if (driver) driver.views.delete(onStep);
     observer.disconnect();
     seen.disconnect();
     if (frame) cancelAnimationFrame(frame);
@@ -465,6 +594,8 @@ function initialize({ model }) {
   model.on("msg:custom", (msg, buffers) => {
     if (msg && msg.type === "update") apply(live(model), msg, buffers);
   });
+  startDriver(model);
+  model.on("change:driver", () => startDriver(model));
 }
 
 export default { initialize, render };

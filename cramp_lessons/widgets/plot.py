@@ -1,4 +1,5 @@
-"""A plotly figure in the notebook that the page draws with its one plotly.js, updated by small messages.
+"""A plotly figure in the notebook that the page draws with its one plotly.js, updated by small messages
+or, for an explorer, drawn by the browser from its controls (:class:`Driver`).
 
 :class:`LiveFigure` is a ``go.Figure`` (``data[i]``, ``layout``, ``update``, ``batch_update`` as usual)
 whose edits are also sent to its :attr:`~LiveFigure.widget`, a :class:`Plot`. The widget sends the
@@ -21,11 +22,10 @@ import datetime as dt
 import gzip
 import math
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from decimal import Decimal
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import anywidget
@@ -34,7 +34,9 @@ import plotly.graph_objects as go
 import traitlets
 from plotly.basedatatypes import Undefined
 
-__all__ = ["LiveFigure", "Plot", "live_figure", "encode", "BINARY_MIN"]
+__all__ = ["LiveFigure", "Plot", "Driver", "live_figure", "encode", "BINARY_MIN"]
+
+_HERE = resources.files("cramp_lessons.widgets")
 
 BINARY_MIN = 16
 """Numeric arrays of at least this many values travel as binary buffers; shorter ones as JSON lists."""
@@ -104,14 +106,18 @@ def encode(value: Any, buffers: list[Any] | None = None) -> Any:
 
 
 def _figure_state(_revision: int, widget: Plot) -> dict[str, Any]:
-    """The ``figure`` trait's JSON: the live figure as it is now (read, not copied), with its update number."""
+    """The ``figure`` trait's JSON: the live figure as it is now (read, not copied), with its update
+    number and, for a driven plot, the state of the controls it shows."""
     fig = widget.figure_object
-    return {
+    out = {
         "data": encode(fig._data),
         "layout": encode(fig._layout),
         "config": encode(widget.config),
         "seq": widget.seq,
     }
+    if widget.state_of is not None:
+        out["state"] = encode(widget.state_of())
+    return out
 
 
 _BUNDLE: bytes | None = None
@@ -135,20 +141,39 @@ class Plot(anywidget.AnyWidget):
     whole figure after an update skips it.
     """
 
-    _esm = Path(__file__).with_name("plot.js")
+    # The explorers' models first (they set globalThis.CrampExplorerModel), then the widget.
+    _esm = _HERE.joinpath("explorer_model.js").read_text(encoding="utf-8") + _HERE.joinpath(
+        "plot.js"
+    ).read_text(encoding="utf-8")
     _css = _CSS
     figure = traitlets.Int(0).tag(sync=True, to_json=_figure_state)  # a revision; its JSON is the figure
     plotly_source = traitlets.Unicode("auto").tag(sync=True)
+    driver = traitlets.Dict().tag(sync=True)  # {"pack": ..., "controls": {name: model id}}, see drive()
 
-    def __init__(self, figure: LiveFigure, config: dict[str, Any] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        figure: LiveFigure,
+        config: dict[str, Any] | None = None,
+        driver: Driver | None = None,
+        **kwargs: Any,
+    ) -> None:
         self.figure_object = figure
         self.config = {"displaylogo": False, **(config or {})}
         self.seq = 0
         self.messages = 0  # update messages sent (tests, benchmarks)
+        self.state_of: Callable[[], dict[str, Any]] | None = None
         self._held: list[tuple[dict[str, Any], list[Any]]] | None = None
         source = os.environ.get(PLOTLY_SOURCE_ENV, "auto")
+        if driver is not None:
+            self.state_of = driver.state
+            kwargs["driver"] = driver.trait()
         super().__init__(plotly_source=source if source in ("auto", "kernel") else "auto", **kwargs)
         self.on_msg(self._on_browser_msg)
+
+    @property
+    def driven(self) -> bool:
+        """The browser computes this plot's updates from its controls (see :class:`Driver`)."""
+        return self.state_of is not None
 
     def __repr__(self) -> str:  # deterministic (nbval compares it), unlike the default object repr
         return f"[plot] {self.figure_object.layout.title.text or ''}".rstrip()
@@ -160,7 +185,7 @@ class Plot(anywidget.AnyWidget):
 
     def send_update(self, traces: dict[int, dict[str, Any]], layout: dict[str, Any]) -> None:
         """Send changed trace properties (trace index -> {"marker.color": value}) and layout properties."""
-        if not traces and not layout:
+        if (not traces and not layout) or self.driven:  # driven: the browser has drawn it already
             return
         self.seq += 1
         buffers: list[Any] = []
@@ -192,8 +217,30 @@ class Plot(anywidget.AnyWidget):
                 self.send(msg, buffers)
 
     def _on_browser_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if isinstance(content, dict) and content.get("type") == "plotly-bundle?":
+        kind = content.get("type") if isinstance(content, dict) else None
+        if kind == "plotly-bundle?":
             self.send({"type": "plotly-bundle", "encoding": "gzip"}, [plotly_bundle()])
+        elif kind == "draw?":  # a driven plot met a state its pack cannot draw: the kernel's figure
+            self.resend()
+
+
+class Driver:
+    """What lets the browser redraw a plot from its controls with no kernel round trip.
+
+    ``pack`` is the explorer's pack (:func:`cramp_lessons.widgets.packs.lab_pack`), ``controls`` its
+    control widgets by name, ``state`` returns their values. In the browser, ``plot.js`` listens to
+    the controls' models and draws each step with ``explorer_model.js``; the kernel still runs the
+    explorer (its figure, its summary sentence) but sends no figure updates. A state the pack cannot
+    draw is asked of the kernel (``draw?``), which sends its whole figure.
+    """
+
+    def __init__(
+        self, pack: dict[str, Any], controls: dict[str, Any], state: Callable[[], dict[str, Any]]
+    ) -> None:
+        self.pack, self.controls, self.state = pack, controls, state
+
+    def trait(self) -> dict[str, Any]:
+        return {"pack": self.pack, "controls": {n: w.model_id for n, w in self.controls.items()}}
 
 
 def _trace_indexes(trace_indexes: int | Iterable[int] | None, n: int) -> list[int]:
@@ -214,6 +261,14 @@ class LiveFigure(go.Figure):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._plot: Plot | None = None
+        self._driver: Driver | None = None
+
+    def drive(self, driver: Driver) -> None:
+        """Let the browser draw this figure's updates from controls (see :class:`Driver`); before
+        :attr:`widget` is first used."""
+        if self._plot is not None:
+            raise RuntimeError("drive() a live figure before its widget is made")
+        self._driver = driver
 
     def held(self) -> AbstractContextManager[None]:
         """Edits made inside reach the browser at the end (see :meth:`Plot.held`)."""
@@ -223,7 +278,7 @@ class LiveFigure(go.Figure):
     def widget(self) -> Plot:
         """The widget that draws this figure (made on first use)."""
         if self._plot is None:
-            self._plot = Plot(self)
+            self._plot = Plot(self, driver=self._driver)
         return self._plot
 
     def _ipython_display_(self) -> None:

@@ -194,11 +194,110 @@ def test_a_dragged_slider_ends_on_its_last_value(lab, page):
         ex.locator("[role=status]").filter(has_text="Fatigue 0.00").first.wait_for(timeout=10_000)
         page.wait_for_timeout(300)
         # The plot shows the state the summary names: no stretch-ending cramp at zero fatigue.
-        drawn = page.evaluate("+document.querySelector('.cramp-plot-graph').dataset.crampSeq")
         draws = page.evaluate("window.__crampPlotlyStats.draws") - draws0
-        assert drawn >= 1 and 1 <= draws <= 31
+        assert 1 <= draws <= 31
         band = page.evaluate("Array.from(document.querySelector('.js-plotly-plot').data[3].x || [])")
         assert band == []  # the cramp band is empty at zero fatigue
+        assert page_problems(page) == []
+    finally:
+        shutdown_sessions(base, token)
+
+
+# What each trace shows (x, y, marker colours and sizes, texts) as plain values: arrays and typed
+# arrays as lists, NaN as None. The same in the browser (_TRACES) and in the kernel (_DUMP).
+_TRACES = """ex => { const p = v => v == null ? null : typeof v === 'object' ? Array.from(v, p)
+        : typeof v === 'number' ? (isFinite(v) ? v : null) : v;
+    return [...ex.querySelectorAll('.js-plotly-plot')].flatMap(gd => (gd.data || []).map(t =>
+        [p(t.x), p(t.y), p(t.marker && t.marker.color), p(t.marker && t.marker.size), p(t.text)])); }"""
+_DUMP = """import json, math
+def _p(v):
+    if v is None or isinstance(v, str):
+        return v
+    if hasattr(v, '__len__'):
+        return [_p(x) for x in v]
+    return None if isinstance(v, float) and math.isnan(v) else v.item() if hasattr(v, 'item') else v
+def _get(t, *path):
+    for k in path:
+        t = t[k] if k in t else None
+        if t is None:
+            return None
+    return _p(t)
+print(json.dumps([[_get(t, 'x'), _get(t, 'y'), _get(t, 'marker', 'color'), _get(t, 'marker', 'size'),
+    _get(t, 'text')] for e in EXPLORERS for t in e.figure.data]))"""
+
+
+def _close(a, b) -> bool:
+    """The browser's trace data and the kernel's, equal within float32 rounding (numbers) or exactly."""
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_close(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return abs(a - b) <= 1e-4 * max(1.0, abs(a), abs(b))
+    return a == b
+
+
+def test_explorer_steps_are_drawn_in_the_browser_while_the_kernel_is_busy(lab, page):
+    """Every explorer's slider or number step redraws its plot while the kernel is busy running another
+    cell (the browser computes it from the explorer's pack, with no kernel round trip); once the kernel
+    is free it writes the summary, and the plot the browser drew equals the kernel's own figure."""
+    base, token, _home = lab
+    cells = [f"ex{i} = {call}\nex{i}" for i, call in enumerate(ALL)]
+    cells.append("import time\ntime.sleep(12)")
+    cells.append(f"EXPLORERS = [{', '.join(f'ex{i}' for i in range(len(ALL)))}]\n" + _DUMP)
+    try:
+        open_notebook(page, base, token, put_notebook(base, token, "busy.ipynb", cells))
+        n = len(ALL)
+        # Run the explorers' cells, then the sleeping one, without waiting for it.
+        page.evaluate(
+            """n => { const nb = window.jupyterapp.shell.currentWidget.content; nb.activeCellIndex = 0;
+            nb.mode = 'command'; for (let i = 0; i <= n + 1; i++) {
+              nb.activeCellIndex = i; window.jupyterapp.commands.execute('notebook:run-cell'); } }""",
+            n,
+        )
+        wait_for_plots(page, n)
+        page.locator(".jp-Cell").nth(n + 1).locator(".jp-InputPrompt").filter(has_text="*").wait_for()
+        explorers = page.locator(".cramp-explorer")
+        busy_at = page.evaluate("performance.now()")
+        before = {}
+        for i, name in enumerate(EXPLORERS):
+            ex = explorers.nth(i)
+            shown = ex.evaluate(_TRACES)
+            before[name] = ex.locator("[role=status]").first.inner_text()
+            control = ex.locator("input[type=range], input[type=number]").first
+            control.scroll_into_view_if_needed()
+            control.focus()
+            at_max = control.evaluate("c => c.type === 'range' && Number(c.value) >= Number(c.max)")
+            page.keyboard.press(
+                "ArrowLeft"
+                if at_max
+                else "ArrowRight"
+                if control.get_attribute("type") == "range"
+                else "ArrowUp"
+            )
+            deadline = page.evaluate("performance.now()") + 3000
+            while ex.evaluate(_TRACES) == shown:
+                assert page.evaluate("performance.now()") < deadline, f"{name}: the step drew nothing"
+                page.wait_for_timeout(30)
+        # All drawn while the sleeping cell still ran: no kernel took part.
+        assert page.locator(".jp-Cell").nth(n + 1).locator(".jp-InputPrompt").inner_text().strip() == "[*]:"
+        assert page.evaluate("performance.now()") - busy_at < 11_000
+        # The kernel, free again, writes every summary and has the same figure the browser drew.
+        page.evaluate(
+            """i => { const nb = window.jupyterapp.shell.currentWidget.content; nb.activeCellIndex = i;
+            nb.mode = 'command'; return window.jupyterapp.commands.execute('notebook:run-cell'); }""",
+            n + 2,
+        )
+        page.locator(".jp-Cell").nth(n + 2).locator(".jp-OutputArea-output").first.wait_for(timeout=60_000)
+        kernel = json.loads(
+            page.locator(".jp-Cell").nth(n + 2).locator(".jp-OutputArea-output").first.inner_text()
+        )
+        drawn = [t for i in range(n) for t in explorers.nth(i).evaluate(_TRACES)]
+        assert len(drawn) == len(kernel)
+        bad = [k for k, (a, b) in enumerate(zip(drawn, kernel, strict=True)) if not _close(a, b)]
+        assert bad == [], bad
+        for i, name in enumerate(EXPLORERS):
+            assert explorers.nth(i).locator("[role=status]").first.inner_text() != before[name], name
+        stats = page.evaluate("window.__crampPlotlyStats")
+        assert stats["localSteps"] >= n
         assert page_problems(page) == []
     finally:
         shutdown_sessions(base, token)

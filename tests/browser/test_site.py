@@ -56,6 +56,8 @@ class Offline:
         self.page.set_default_timeout(30_000)
         self.page.route("**/*", self._route)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.missing: list[str] = []  # the site's own files that answered 4xx or 5xx
+        self.page.on("response", lambda r: r.status >= 400 and self.missing.append(f"{r.status} {r.url}"))
 
     def _route(self, route) -> None:
         url = route.request.url
@@ -93,6 +95,8 @@ def test_every_page_loads_nothing_from_outside_and_axe_finds_nothing_serious(off
     assert page.locator("main").count() == 1 and page.locator("nav").count() >= 1  # landmarks
     assert offline.outside == [], f"{name} tried to load from outside the site: {offline.outside}"
     assert offline.errors == [], f"{name}: script errors {offline.errors}"
+    assert offline.missing == [], f"{name}: {offline.missing}"
+    assert page.locator("link[rel='icon']").count() == 1
     assert _serious(page) == []
 
 
@@ -222,8 +226,8 @@ def _signature(mount) -> str:
 def test_every_explorer_control_moves_its_plot_and_its_summary_with_the_keyboard(offline, les):
     """Each control of each live explorer, moved with its key: the summary becomes the Python explorer's
     sentence for the new state, and the plot's data change wherever the Python explorer's figure does."""
-    from cramp_lessons.web.explorers import LIVE, figure_dict
     from cramp_lessons.widgets.explorers import EXPLORERS, show_explorer
+    from cramp_lessons.widgets.packs import LIVE, figure_dict
 
     page = offline.open(f"{les.docname}.html")
     calls = [c for c in _calls(les, "show_explorer") if c.args[0] in EXPLORERS]
@@ -348,3 +352,53 @@ def test_a_stretch_animation_plays_and_pauses_from_the_keyboard_and_nothing_over
             f"{a} overlaps {b} at {width} px: {boxes[a]}, {boxes[b]}"
         )
     assert _serious(page) == [] and offline.outside == [] and offline.errors == []
+
+
+def _explorer_questions() -> list:
+    course = load_course()
+    return [
+        pytest.param(les, q, id=q.id)
+        for les in QUIZ_PAGES
+        for call in _calls(les, "quiz")
+        for q in course.bank(call.args[0]).questions
+        if q.type == "explorer"
+    ]
+
+
+@pytest.mark.parametrize(("les", "q"), _explorer_questions())
+def test_an_explorer_question_shows_its_explorer_and_its_slider_moves_it(offline, les, q):
+    """As in JupyterLab, an explorer question shows the explorer's figure; moved with the keyboard, the
+    question's slider redraws it, to the Python explorer's figure for that state."""
+    from cramp_lessons.widgets.explorers import show_explorer
+    from cramp_lessons.widgets.packs import figure_dict
+
+    page = offline.open(f"{les.docname}.html")
+    box = page.locator(f'.cramp-question[data-question="{q.id}"]')
+    plot = box.locator(".cramp-quiz-explorer .cramp-web-quiz-plot")
+    plot.locator(".main-svg").first.wait_for()
+    # As plotly.js holds the traces after drawing (_fullData: base64 arrays of the page decoded)
+    shown = "gd => JSON.stringify(gd._fullData.map(t => [Array.from(t.x || []), Array.from(t.y || [])]))"
+    before = plot.evaluate(shown)
+    slider = box.get_by_role("slider")
+    slider.focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowRight" if q.value > q.start_value else "ArrowLeft")
+    page.wait_for_function(
+        "([gd, before]) => JSON.stringify(gd._fullData.map(t => [Array.from(t.x || []), Array.from(t.y || [])])) !== before",
+        arg=[plot.element_handle(), before],
+    )
+    page.wait_for_timeout(300)  # the last key's redraw
+    x = float(slider.input_value())
+    assert x != q.start_value
+    python = figure_dict(show_explorer(q.explorer, **q._state(x)).figure)["data"]
+    drawn = json.loads(plot.evaluate(shown))
+    assert len(drawn) == len(python)
+    for (bx, by), t in zip(drawn, python, strict=True):
+        for got, want in ((bx, t.get("x") or []), (by, t.get("y") or [])):
+            assert len(got) == len(want)
+            assert all(
+                (a is None and b is None) or abs(a - b) <= 1e-3 * max(1.0, abs(b))
+                for a, b in zip(got, want, strict=True)
+            ), q.id
+    assert plot.get_attribute("aria-label")
+    assert offline.outside == [] and offline.errors == [] and offline.missing == []

@@ -1,6 +1,6 @@
 """The explorers on the website play what the Python explorers compute.
 
-For every explorer a lesson shows that is live on the website (``web/explorers.py`` ``LIVE``), the
+For every explorer a lesson shows that is live on the website (``widgets/packs.py`` ``LIVE``), the
 browser's figure and summary sentence (``explorers.js`` over the explorer's pack, in Chromium) are
 compared with the Python explorer's own, put into the same state with ``set_state``, on a sample of
 states: every corner of the controls' ranges, each control alone at its ends, and random positions.
@@ -20,10 +20,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-from cramp_lessons.web import explorers as X
 from cramp_lessons.web.build import lessons
 from cramp_lessons.web.cells import read_cells
+from cramp_lessons.web.extension import EXPLORER_MODEL
 from cramp_lessons.web.render import RENDERERS, figure_json
+from cramp_lessons.widgets import packs as X
 from cramp_lessons.widgets.base import StateError
 from cramp_lessons.widgets.explorers import EXPLORERS, show_explorer
 from tests.web.conftest import ORIGIN
@@ -94,7 +95,8 @@ class Js:
 
     def load(self, pack: X.Pack) -> None:
         if not self.loaded:
-            self.page.add_script_tag(content=(STATIC / "explorers.js").read_text(encoding="utf-8"))
+            for script in (EXPLORER_MODEL, STATIC / "explorers.js"):
+                self.page.add_script_tag(content=script.read_text(encoding="utf-8"))
         if pack.key not in self.loaded:
             self.page.add_script_tag(content=pack.script())
             self.loaded.add(pack.key)
@@ -359,6 +361,7 @@ def test_a_page_with_explorers_loads_their_packs_just_before_explorers_js():
         "quiz.js",
         "plotly.min.js",
         "site.js",
+        "explorer-model.js",
         "explorers/a.js",
         "explorers/b.js",
         "explorers.js",

@@ -29,9 +29,10 @@
  * which progress.js stores (and a listener may push a problem to show beside the feedback).
  *
  * Explorer questions draw a plain slider and say what the model does at each position. A page's
- * own explorer front end can join in: the element .cramp-quiz-explorer (data-explorer,
- * data-control, data-state) receives "cramp-explorer-input" events {detail: {state}} as the slider
- * moves, and a "cramp-explorer-set" event dispatched on it with {detail: {state}} moves the slider.
+ * own explorer front end can join in (explorers.js draws the explorer's figure there): the element
+ * .cramp-quiz-explorer (data-for: the question's id; data-explorer, data-control, data-state)
+ * receives "cramp-explorer-input" events {detail: {state}} as the slider moves, and a
+ * "cramp-explorer-set" event dispatched on it with {detail: {state}} moves the slider.
  *
  * window.CrampQuiz: grade(question, answer) -> {question_id, score, correct, feedback,
  * explanation, evidence, references, answer_text} or throws an AnswerError (a malformed answer is
@@ -493,7 +494,7 @@
       const slider = el("input", { id, type: "range", min: s.lo, max: s.hi, step: s.step, value: q.start });
       const readout = el("output", { for: id, "aria-hidden": "true" });
       const says = el("p", { class: "cramp-explorer-says", "aria-live": "polite" });
-      const mountPoint = el("div", { class: "cramp-quiz-explorer", "data-explorer": q.explorer, "data-control": q.control });
+      const mountPoint = el("div", { class: "cramp-quiz-explorer", "data-for": q.id, "data-explorer": q.explorer, "data-control": q.control });
       const state = () => explorerState(q, Number(slider.value));
       const show = () => {
         const x = Number(slider.value);

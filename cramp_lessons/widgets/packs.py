@@ -1,24 +1,27 @@
-"""The explorers live on the website: their controls, figure updates and text summaries without a kernel.
+"""Explorers as data a browser plays: their controls, figure updates and text summaries without a kernel.
 
-At build time the Python explorer itself (``widgets/``) is driven over the positions of its controls
-(``set_state``) and what it says is stored in a *pack*, a small script in ``_static/explorers/`` that
-``static/explorers.js`` plays in the browser. Two ways, chosen per explorer (:data:`PACKERS`):
+The Python explorer itself is driven over the positions of its controls (``set_state``) and what it
+says is stored in a *pack*, which ``explorer_model.js`` plays in the browser: in JupyterLab, where the
+plot widget (``plot.py``) redraws a slider step at once and the kernel only writes the summary
+(:func:`lab_pack`), and on the website (``web/``), where each pack is a small script in
+``_static/explorers/`` (:func:`explorer_pack`). Two ways, chosen per explorer (:data:`PACKERS`):
 
 - **precomputed states** (``"states"``: flow, coupling, stretch): for every position of every control,
   the figure's properties that change (read from the explorer's figure after ``set_state``; each
   distinct value stored once) and the summary sentence;
-- **a small port** (``"port"``: twitch, excitability, reflex, leg, abi, sweat): ``explorers.js`` computes
-  the figure's changing traces with a JavaScript copy of the model, given the Python model's constants
-  (``params``); the summary sentence is still the Python explorer's, stored for every position of the
-  sliders, except for the ABI and sweat calculators, whose typed numbers have no finite set of values:
-  their sentences are ported too. ``tests/web/test_explorers*.py`` cross-check every port against the
-  Python explorer.
+- **a small port** (``"port"``: twitch, excitability, reflex, leg, abi, sweat): ``explorer_model.js``
+  computes the figure's changing traces with a JavaScript copy of the model, given the Python model's
+  constants (``params``). On the website the summary sentence is still the Python explorer's, stored
+  for every position of the sliders, except for the ABI and sweat calculators, whose typed numbers
+  have no finite set of values: their sentences are ported too. ``tests/web/test_explorers*.py``
+  cross-check every port against the Python explorer.
 
 Summaries are stored as templates with holes (the numbers in the sentence), each distinct hole text
 once, and one row of small integers per state (``summary_table``).
 
-A pack's key is the explorer's name and a hash of its content, so the same explorer on two pages (twitch
-in lessons 01 and 03) is one file. The initial state of each mount is in its ``data-state`` attribute.
+A website pack's key is the explorer's name and a hash of its content, so the same explorer on two
+pages (twitch in lessons 01 and 03) is one file. The initial state of each mount is in its
+``data-state`` attribute.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ __all__ = [
     "controls_spec",
     "grid_values",
     "explorer_pack",
+    "lab_pack",
     "plain",
     "summary_table",
     "decode_summaries",
@@ -327,13 +331,14 @@ def port_pack(
     held at ``fixed``; ``extra_states`` (states outside that table) get their summaries by key."""
     pack = _base(explorer, name, "port")
     pack["params"] = plain(params)
+    fixed = dict(fixed or {})
+    pack["fixed"] = plain(fixed)
     specs = controls_spec(explorer)
     names = [s["name"] for s in specs] if grid is None else grid
     if names:
-        fixed = dict(fixed or {})
         own = {k: v for k, v in fixed.items() if k in explorer.controls}  # hidden controls are the explorer's
         states = [{**own, **st} for st in _grid_states(specs, names)]
-        pack.update(grid=names, fixed=plain(fixed), summaries=summary_table(_summaries(explorer, states)))
+        pack.update(grid=names, summaries=summary_table(_summaries(explorer, states)))
         extra = list(extra_states)
         if extra:
             pack["extra"] = dict(
@@ -362,7 +367,7 @@ def state_key(specs: list[dict[str, Any]], state: Mapping[str, Any]) -> str:
 # -- one packer per explorer -------------------------------------------------------------------------
 
 
-def _twitch(e: Any) -> dict[str, Any]:
+def _twitch(e: Any, sentences: bool = True) -> dict[str, Any]:
     from cramp_lessons.physiology import twitch as tw
 
     params = {
@@ -374,20 +379,21 @@ def _twitch(e: Any) -> dict[str, Any]:
         "t_end_ms": e.t_end_ms,
         "dt_ms": 1.0,
     }
-    return port_pack(e, "twitch", params)
+    return port_pack(e, "twitch", params, grid=None if sentences else [])
 
 
-def _reflex(e: Any) -> dict[str, Any]:
+def _reflex(e: Any, sentences: bool = True) -> dict[str, Any]:
     from cramp_lessons.physiology import reflex as rx
 
     names = (
         "BASELINE S0 S1 K_SPINDLE G1 K_GTO STRETCH_TENSION THRESHOLD WIDTH TAU_R TAU_F TAU_A K_ADAPT "
         "COMMAND CONTRACTION_S STRETCH_RAMP_S CRAMP_LEVEL MIN_EPISODE_S T_END_S DT_S"
     ).split()
-    return port_pack(e, "reflex", {n: getattr(rx, n) for n in names}, fixed=e.fixed)
+    params = {n: getattr(rx, n) for n in names}
+    return port_pack(e, "reflex", params, fixed=e.fixed, grid=None if sentences else [])
 
 
-def _leg(e: Any) -> dict[str, Any]:
+def _leg(e: Any, sentences: bool = True) -> dict[str, Any]:
     from cramp_lessons.figures import leg as leg_fig
     from cramp_lessons.physiology import leg as legm
 
@@ -404,12 +410,14 @@ def _leg(e: Any) -> dict[str, Any]:
     postures = [
         {"posture": p.id, "knee": round(p.knee), "ankle": round(p.ankle)} for p in legm.POSTURES.values()
     ]
+    if not sentences:
+        return port_pack(e, "leg", params, grid=[], fixed={"posture": custom})
     return port_pack(
         e, "leg", params, grid=["knee", "ankle"], fixed={"posture": custom}, extra_states=postures
     )
 
 
-def _excitability(e: Any) -> dict[str, Any]:
+def _excitability(e: Any, sentences: bool = True) -> dict[str, Any]:
     """The axon: which states fire on their own and how fast (the Python sweeps' own numbers), the
     constants of the Hodgkin-Huxley model, and each temperature's factor and time step."""
     from cramp_lessons.physiology import excitability as hh
@@ -442,10 +450,10 @@ def _excitability(e: Any) -> dict[str, Any]:
         "unstable": base64.b64encode(np.packbits(unstable.ravel(), bitorder="little").tobytes()).decode(),
         "rates": base64.b64encode(rate.ravel()[unstable.ravel()].astype("<f8").tobytes()).decode(),
     }
-    return port_pack(e, "excitability", params)
+    return port_pack(e, "excitability", params, grid=None if sentences else [])
 
 
-def _abi(e: Any) -> dict[str, Any]:
+def _abi(e: Any, sentences: bool = True) -> dict[str, Any]:
     """The ABI calculator: its pressures are typed, so its sentences are ported too."""
     from cramp_lessons.figures import circulation as circulation_fig
     from cramp_lessons.physiology import circulation as circ
@@ -459,7 +467,7 @@ def _abi(e: Any) -> dict[str, Any]:
     return port_pack(e, "abi", params, grid=[])
 
 
-def _sweat(e: Any) -> dict[str, Any]:
+def _sweat(e: Any, sentences: bool = True) -> dict[str, Any]:
     """The sweat calculator: typed numbers, so its sentences are ported too."""
     from cramp_lessons.physiology import sweat as sw
 
@@ -467,24 +475,26 @@ def _sweat(e: Any) -> dict[str, Any]:
     return port_pack(e, "sweat", params, grid=[])
 
 
-PACKERS: dict[str, Callable[[Any], dict[str, Any]]] = {
+PACKERS: dict[str, Callable[..., dict[str, Any]]] = {
     "abi": _abi,
     "sweat": _sweat,
     "excitability": _excitability,
     "leg": _leg,
     "twitch": _twitch,
     "reflex": _reflex,
-    "flow": lambda e: states_pack(e, "flow"),
-    "coupling": lambda e: {
+    "flow": lambda e, sentences=True: states_pack(e, "flow"),
+    "coupling": lambda e, sentences=True: {
         **states_pack(e, "coupling"),
         "buttons": [
             {"label": e.prev_button.description, "control": "step", "delta": -1},
             {"label": e.next_button.description, "control": "step", "delta": 1},
         ],
     },
-    "stretch": lambda e: {**states_pack(e, "stretch"), "animate": "step"},
+    "stretch": lambda e, sentences=True: {**states_pack(e, "stretch"), "animate": "step"},
 }
-"""The explorers live on the website, each with the function that makes its pack."""
+"""The explorers played in the browser, each with the function that makes its pack: ``packer(explorer,
+sentences=True)``; a port's pack without ``sentences`` has no summaries (JupyterLab's kernel writes them),
+so it is made in milliseconds (the leg's and the axon's sentence tables take 2-4 s)."""
 
 LIVE = frozenset(PACKERS)
 
@@ -513,3 +523,18 @@ def explorer_pack(name: str, explorer: Any) -> Pack | None:
         digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:12]
         _MEMO[ident] = Pack(f"{name}-{digest}", data)
     return _MEMO[ident]
+
+
+_LAB_MEMO: dict[str, dict[str, Any]] = {}
+
+
+def lab_pack(explorer: Any) -> dict[str, Any] | None:
+    """The pack JupyterLab's plot widget plays for ``explorer`` (None: its kernel draws every step): a
+    port's without summaries, since there the kernel writes the summary sentence."""
+    name = getattr(explorer, "pack_name", "")
+    if name not in PACKERS:
+        return None
+    ident = _identity(name, explorer)
+    if ident not in _LAB_MEMO:
+        _LAB_MEMO[ident] = PACKERS[name](explorer, sentences=False)
+    return _LAB_MEMO[ident]
