@@ -92,6 +92,9 @@ def _old_figure_widget_class() -> Any:
     return OldFigureWidget
 
 
+SUMMARY_HTML = "<p role='status' aria-live='polite'>{}</p>"
+"""An explorer's summary sentence as its HTML widget shows it (``plot.js`` writes the same)."""
+
 EXPLORER_DRIVER_ENV = "CRAMP_EXPLORER_DRIVER"
 """Set to ``kernel`` to have the kernel draw every slider step, as before explorers were played in the
 browser: only for the browser benchmark, which measures both in the same run."""
@@ -239,7 +242,7 @@ class Explorer:
         # The plot's update leaves after the text's: the browser shows the text, then draws.
         with self.figure.held() if isinstance(self.figure, LiveFigure) else contextlib.nullcontext():
             self.update(**self.values())
-            self._summary.value = f"<p role='status' aria-live='polite'>{self.summary()}</p>"
+            self._summary.value = SUMMARY_HTML.format(self.summary())
 
     def _wire(self) -> None:
         for w in self.controls.values():
@@ -264,7 +267,7 @@ class Explorer:
                 held.enter_context(w.hold_sync())
             pack = lab_pack(self)
         if pack is not None:
-            fig.drive(Driver(pack, self.controls, lambda: self.state))
+            fig.drive(Driver(pack, self.controls, lambda: self.state, self._summary))
 
     def panel(self, controls: Iterable[str] | None = None) -> Panel:
         """The explorer laid out: title, the named controls (all by default), figure, summary, caption."""

@@ -336,8 +336,15 @@ function startDriver(model) {
       v = M.view(pack, M.normalise(pack, state(), changed));
     } catch (e) {
       console.debug("cramp plot: the kernel draws this state:", e);
+      d.said = null; // and writes its sentence
       model.send({ type: "draw?" });
       return;
+    }
+    // The sentence, where the pack has it: shown at once (the kernel's copy, later, is the same; an
+    // older one, from a step the drag has left behind, is put right at once, before it is painted).
+    if (v.summary != null && d.summary) {
+      d.said = "<p role='status' aria-live='polite'>" + v.summary + "</p>"; // base.SUMMARY_HTML
+      d.summary.set("value", d.said);
     }
     const s = live(model);
     applyChanges(s, v.changes);
@@ -364,7 +371,13 @@ function startDriver(model) {
       d.models[name] = await model.widget_manager.get_model(id);
     }),
   ).then(
-    () => {
+    async () => {
+      if (spec.summary) {
+        d.summary = await model.widget_manager.get_model(spec.summary);
+        d.summary.on("change:value", () => {
+          if (d.said && d.summary.get("value") !== d.said) d.summary.set("value", d.said);
+        });
+      }
       for (const c of pack.controls) {
         const m = d.models[c.name];
         m.on(c.kind === "select" ? "change:index" : "change:value", () => d.step(c.name));

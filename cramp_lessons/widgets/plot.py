@@ -230,17 +230,26 @@ class Driver:
     ``pack`` is the explorer's pack (:func:`cramp_lessons.widgets.packs.lab_pack`), ``controls`` its
     control widgets by name, ``state`` returns their values. In the browser, ``plot.js`` listens to
     the controls' models and draws each step with ``explorer_model.js``; the kernel still runs the
-    explorer (its figure, its summary sentence) but sends no figure updates. A state the pack cannot
-    draw is asked of the kernel (``draw?``), which sends its whole figure.
+    explorer (its figure, its summary sentence) but sends no figure updates. Where the pack has the
+    sentences too (precomputed states, ported sentences), the browser also writes the step's sentence
+    into ``summary`` (an HTML widget) at once; the kernel's copy of it, which comes later, says the
+    same. A state the pack cannot draw is asked of the kernel (``draw?``), which sends its whole figure.
     """
 
     def __init__(
-        self, pack: dict[str, Any], controls: dict[str, Any], state: Callable[[], dict[str, Any]]
+        self,
+        pack: dict[str, Any],
+        controls: dict[str, Any],
+        state: Callable[[], dict[str, Any]],
+        summary: Any = None,
     ) -> None:
-        self.pack, self.controls, self.state = pack, controls, state
+        self.pack, self.controls, self.state, self.summary = pack, controls, state, summary
 
     def trait(self) -> dict[str, Any]:
-        return {"pack": self.pack, "controls": {n: w.model_id for n, w in self.controls.items()}}
+        out = {"pack": self.pack, "controls": {n: w.model_id for n, w in self.controls.items()}}
+        if self.summary is not None:
+            out["summary"] = self.summary.model_id
+        return out
 
 
 def _trace_indexes(trace_indexes: int | Iterable[int] | None, n: int) -> list[int]:
