@@ -258,12 +258,15 @@ def fusion_rate(
     return hi
 
 
+FUSION_WORDS: tuple[tuple[float, str], ...] = (
+    (0.1, "separate twitches"),
+    (NEARLY_FUSED, "an unfused tetanus"),
+    (0.99, "a nearly fused tetanus"),
+    (math.inf, "a fused tetanus"),
+)
+"""Words for a fusion index below each cut-off (the course's cut-offs, for reading the figure)."""
+
+
 def fusion_word(fusion: float) -> str:
-    """Words for a fusion index (cut-offs are the course's, for reading the figure)."""
-    if fusion < 0.1:
-        return "separate twitches"
-    if fusion < NEARLY_FUSED:
-        return "an unfused tetanus"
-    if fusion < 0.99:
-        return "a nearly fused tetanus"
-    return "a fused tetanus"
+    """Words for a fusion index (:data:`FUSION_WORDS`)."""
+    return next(word for below, word in FUSION_WORDS if fusion < below)

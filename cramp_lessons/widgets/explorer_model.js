@@ -3,7 +3,7 @@
  * An explorer's *pack* (cramp_lessons/widgets/packs.py) is data the Python explorer gave: either
  * every state (how: "states": the figure's changing properties and the summary sentences), or the
  * model's constants for a port (how: "port"): a JavaScript copy of the model below (PORTS) that
- * computes the figure's changing traces. tests/web/test_explorers.py checks both against the Python
+ * computes the figure's changing traces and the summary sentence. tests/web/test_explorers.py checks both against the Python
  * explorers.
  *
  * Used by widgets/plot.js (JupyterLab: a slider step redraws the plot in the browser, no kernel
@@ -105,7 +105,7 @@
 
   const spec = (pack, name) => pack.controls.find((c) => c.name === name);
 
-  function position(c, value) { // the index of a control's value (explorers.state_key)
+  function position(c, value) { // the index of a control's value
     if (c.kind === "range") return Math.round((value - c.min) / c.step);
     if (c.kind === "checkbox") return value ? 1 : 0;
     if (c.kind === "select") return c.options.findIndex((o) => o[1] === value);
@@ -129,18 +129,6 @@
     return idx;
   }
 
-  function stateKey(pack, state) { // explorers.state_key
-    return pack.controls.map((c) => String(position(c, state[c.name]))).join(",");
-  }
-
-  function storedSummary(pack, state) {
-    const fixedHere = Object.entries(pack.fixed || {}).every(([k, v]) => !(k in state) || state[k] === v);
-    if (fixedHere) return summaryAt(pack.summaries, gridIndex(pack, state));
-    const key = stateKey(pack, state);
-    if (pack.extra && key in pack.extra) return pack.extra[key];
-    throw new Error("no summary for the state " + JSON.stringify(state));
-  }
-
   function view(pack, state) {
     if (pack.how === "states") {
       const i = gridIndex(pack, state);
@@ -153,8 +141,7 @@
     const full = Object.assign({}, pack.fixed || {}, state);
     return {
       changes: port.changes(pack.params, full),
-      // A JupyterLab pack has no sentences: the kernel writes the summary there.
-      summary: port.summary ? port.summary(pack.params, full) : pack.summaries ? storedSummary(pack, state) : null,
+      summary: port.summary(pack.params, full),
     };
   }
 
@@ -184,20 +171,52 @@
 
   // ------------------------------------------------------------------ ports of the Python models
   // Each port: changes(params, state) -> [[path, value]] for the figure's traces and layout that the
-  // Python explorer's update() writes; optionally summary(params, state) and normalise(...).
+  // Python explorer's update() writes; summary(params, state), its sentence; optionally normalise(...).
   const PORTS = {};
 
   // twitch (physiology/twitch.py, widgets/explorers_physiology.py TwitchExplorer.update)
+  function twitchTimes(p, tempC) {
+    const cold = (p.T_REF_C - tempC) / 10;
+    return [
+      p.DEFAULT_CONTRACTION_MS * Math.pow(p.Q10_CONTRACTION, cold),
+      p.X_HALF * p.DEFAULT_CONTRACTION_MS * Math.pow(p.Q10_HALF_RELAXATION, cold),
+    ];
+  }
+
+  function twitchShape(p, tc, hrt, t) {
+    if (!(t > 0)) return 0;
+    const x = t <= tc ? t / tc : 1 + (p.X_HALF * (t - tc)) / hrt;
+    return x * Math.exp(1 - x);
+  }
+
   PORTS.twitch = {
+    // twitch.tetanus's fusion (steady_state_ripple) and mean_force, TwitchExplorer.summary's words
+    summary(p, s) {
+      const [tc, hrt] = twitchTimes(p, s.temp_c);
+      const period = 1000 / s.rate_hz;
+      const horizon = tc + (24 * hrt) / p.X_HALF;
+      const kMax = Math.ceil(horizon / period);
+      let hi = -Infinity;
+      let lo = Infinity;
+      for (let i = 0; i < p.RIPPLE_SAMPLES; i++) {
+        const at = (period * i) / p.RIPPLE_SAMPLES;
+        let f = 0;
+        for (let k = 0; k <= kMax; k++) f += twitchShape(p, tc, hrt, at + k * period);
+        if (f > hi) hi = f;
+        if (f < lo) lo = f;
+      }
+      const fusion = Math.min(1, Math.max(0, 1 - (hi - lo) / hi));
+      const word = p.FUSION_WORDS.find(([below]) => below === null || fusion < below)[1];
+      const mean = (s.rate_hz / 1000) * (tc * (Math.E - 2) + (2 * hrt) / p.X_HALF);
+      return (
+        "At " + fixed(s.rate_hz, 0) + " Hz and " + fixed(s.temp_c, 1) + " °C, twitches fuse " + fixed(fusion * 100, 0) +
+        "%: " + word + ". Mean force " + fixed(mean, 1) + " x one twitch; a twitch peaks at " + fixed(tc, 0) +
+        " ms and is half relaxed " + fixed(hrt, 0) + " ms later."
+      );
+    },
     changes(p, s) {
-      const cold = (p.T_REF_C - s.temp_c) / 10;
-      const tc = p.DEFAULT_CONTRACTION_MS * Math.pow(p.Q10_CONTRACTION, cold);
-      const hrt = p.X_HALF * p.DEFAULT_CONTRACTION_MS * Math.pow(p.Q10_HALF_RELAXATION, cold);
-      const shape = (t) => {
-        if (!(t > 0)) return 0;
-        const x = t <= tc ? t / tc : 1 + (p.X_HALF * (t - tc)) / hrt;
-        return x * Math.exp(1 - x);
-      };
+      const [tc, hrt] = twitchTimes(p, s.temp_c);
+      const shape = (t) => twitchShape(p, tc, hrt, t);
       const period = 1000 / s.rate_hz;
       const nSpikes = Math.ceil((p.t_end_ms + 1e-9) / period); // np.arange(0, t_end + 1e-9, period)
       const spikes = new Float64Array(nSpikes);
@@ -291,6 +310,32 @@
   const times100 = (a) => a.map((x) => 100 * x);
 
   PORTS.reflex = {
+    // physiology/reflex.py describe, and ReflexExplorer.summary's line on the run without stretching
+    summary(p, s) {
+      const fatigue = Number(fixed(s.fatigue, 2));
+      const stretchAt = s.stretch ? Number(fixed(s.stretch_time, 9)) : null;
+      const r = reflexRun(p, fatigue, stretchAt);
+      const head = "Fatigue " + fixed(fatigue, 2) + ": ";
+      if (!r.episodes.length) return head + "after the push the motor neuron calms down; no cramp.";
+      const [start, end] = r.episodes[0];
+      const still = end >= p.T_END_S - p.DT_S / 2;
+      const stretched = stretchAt !== null && stretchAt < end + p.DT_S;
+      let tail;
+      if (stretched && !still) tail = "stretching from " + fixed(stretchAt, 1) + " s ends it at " + fixed(end, 1) + " s.";
+      else if (still) tail = "it is still going at " + fixed(p.T_END_S, 0) + " s.";
+      else if (stretchAt !== null) tail = "it fades on its own at " + fixed(end, 1) + " s, before the stretch at " + fixed(stretchAt, 1) + " s.";
+      else tail = "it fades on its own at " + fixed(end, 1) + " s.";
+      let text = head + "the motor neuron keeps firing at a high rate from " + fixed(start, 1) + " s: a cramp; " + tail;
+      const ref = stretchAt !== null ? reflexRun(p, fatigue, null) : null;
+      if (ref && ref.episodes.length && JSON.stringify(ref.episodes) !== JSON.stringify(r.episodes)) {
+        const endRef = ref.episodes[0][1];
+        text +=
+          endRef >= p.T_END_S - p.DT_S / 2
+            ? " Without stretching it would still be going at " + fixed(p.T_END_S, 0) + " s."
+            : " Without stretching it would last until " + fixed(endRef, 1) + " s.";
+      }
+      return text;
+    },
     changes(p, s) {
       const fatigue = Number(fixed(s.fatigue, 2)); // round(fatigue, 2), as the explorer asks
       const r = reflexRun(p, fatigue, s.stretch ? Number(fixed(s.stretch_time, 9)) : null);
@@ -380,7 +425,29 @@
     return { xs, ys, label: [xs[k] + 0.03 * n[0], ys[k] + 0.03 * n[1]], n };
   }
 
+  // physiology/leg.py length_word and verdict; widgets/explorers_body.py _signed, _legs_words, summary
+  function lengthWord(f) {
+    const r = Number(fixed(f * 100, 0)); // Python's round(): half to even
+    return r > 100 ? "stretched" : r < 100 ? "shortened" : "at standing length";
+  }
+
+  function signed(angle) {
+    const a = Number(fixed(angle, 0));
+    return a === 0 ? "0" : (a > 0 ? "+" : "") + String(a);
+  }
+
   PORTS.leg = {
+    summary(p, s) {
+      const [gf, sf] = legLengths(p, s.knee, s.ankle);
+      const gw = lengthWord(gf);
+      const sw = lengthWord(sf);
+      const verdict = gw === sw ? "both " + gw : "gastrocnemius " + gw + ", soleus " + sw;
+      let text =
+        "Knee " + fixed(s.knee, 0) + " deg, ankle " + signed(s.ankle) + " deg: gastrocnemius " + pct(gf) +
+        "% and soleus " + pct(sf) + "% of standing length: " + verdict + ".";
+      if (s.posture !== p.CUSTOM) text += " Posture: " + p.POSTURE_LABELS[s.posture] + ".";
+      return text;
+    },
     changes(p, s) {
       const q = legPoints(p, s.knee, s.ankle);
       const [gf, sf] = legLengths(p, s.knee, s.ankle);
@@ -598,45 +665,78 @@
 
   const near = (grid, x) => grid.findIndex((g) => Math.abs(g - x) <= 1e-6);
 
+  function axon(p, s) { // the explorer's view of one state, kept for the summary that follows
+    const key = s.ca_mmol + "|" + s.temp_c + "|" + s.drive;
+    if (p._last && p._last.key === key) return p._last;
+    excitabilityData(p);
+    const ic = near(p.ca, s.ca_mmol);
+    const it = near(p.temp, s.temp_c);
+    const id = near(p.drive, s.drive);
+    if (ic < 0 || it < 0 || id < 0) throw new Error("not a state of the axon's grid: " + JSON.stringify(s));
+    const flat = (i, j, k) => (i * p.temp.length + j) * p.drive.length + k;
+    const rateAt = (i) => (p._rank[i] < 0 ? 0 : p._rates[p._rank[i]]);
+    const curve = p.ca.map((_, i) => rateAt(flat(i, it, id)));
+    const here = flat(ic, it, id);
+    const shift = p.shift[ic];
+    const drive = p.drive[id];
+    const phi = p.phi[it];
+    const rest = restingState(p, shift, drive);
+    const v = new Float32Array(p.n_t);
+    let spikes = [];
+    const fires = p._rank[here] >= 0;
+    if (fires) { // fires on its own: the full model from a 10 mV nudge
+      const dt = p.dt[it];
+      const hist = integrate(p, rest, p.LIMIT_CYCLE_KICK_MV, shift, drive, phi, dt);
+      spikes = spikeTimes(p, hist, dt);
+      const every = Math.max(1, Math.round(p.store_dt / dt));
+      for (let k = 0; k < p.n_t; k++) v[k] = f16round(hist[k * every]);
+    } else { // silent: the linearised model's response to a 1 mV nudge, exactly
+      const E = expm(jacobian(p, rest, shift, drive, phi).map((row) => row.map((a) => a * p.store_dt)));
+      let y = [1, 0, 0, 0];
+      for (let k = 0; k < p.n_t; k++) {
+        v[k] = rest[0] + p.DEFAULT_KICK_MV * y[0];
+        y = E.map((row) => row[0] * y[0] + row[1] * y[1] + row[2] * y[2] + row[3] * y[3]);
+      }
+    }
+    p._last = { key, ic, curve, v, spikes, fires, rate: rateAt(here) };
+    return p._last;
+  }
+
   PORTS.excitability = {
     changes(p, s) {
-      excitabilityData(p);
-      const ic = near(p.ca, s.ca_mmol);
-      const it = near(p.temp, s.temp_c);
-      const id = near(p.drive, s.drive);
-      if (ic < 0 || it < 0 || id < 0) throw new Error("not a state of the axon's grid: " + JSON.stringify(s));
-      const flat = (i, j, k) => (i * p.temp.length + j) * p.drive.length + k;
-      const rateAt = (i) => (p._rank[i] < 0 ? 0 : p._rates[p._rank[i]]);
-      const curve = p.ca.map((_, i) => rateAt(flat(i, it, id)));
-      const here = flat(ic, it, id);
-      const shift = p.shift[ic];
-      const drive = p.drive[id];
-      const phi = p.phi[it];
-      const rest = restingState(p, shift, drive);
-      const v = new Float32Array(p.n_t);
-      let spikes = [];
-      if (p._rank[here] >= 0) { // fires on its own: the full model from a 10 mV nudge
-        const dt = p.dt[it];
-        const hist = integrate(p, rest, p.LIMIT_CYCLE_KICK_MV, shift, drive, phi, dt);
-        spikes = spikeTimes(p, hist, dt);
-        const every = Math.max(1, Math.round(p.store_dt / dt));
-        for (let k = 0; k < p.n_t; k++) v[k] = f16round(hist[k * every]);
-      } else { // silent: the linearised model's response to a 1 mV nudge, exactly
-        const E = expm(jacobian(p, rest, shift, drive, phi).map((row) => row.map((a) => a * p.store_dt)));
-        let y = [1, 0, 0, 0];
-        for (let k = 0; k < p.n_t; k++) {
-          v[k] = rest[0] + p.DEFAULT_KICK_MV * y[0];
-          y = E.map((row) => row[0] * y[0] + row[1] * y[1] + row[2] * y[2] + row[3] * y[3]);
-        }
-      }
+      const a = axon(p, s);
       return [
-        [["data", 0, "y"], v],
-        [["data", 1, "x"], spikes],
-        [["data", 1, "y"], spikes.map(() => 55)],
-        [["data", 2, "y"], curve],
-        [["data", 3, "x"], [p.ca[ic]]],
-        [["data", 3, "y"], [rateAt(here)]],
+        [["data", 0, "y"], a.v],
+        [["data", 1, "x"], a.spikes],
+        [["data", 1, "y"], a.spikes.map(() => 55)],
+        [["data", 2, "y"], a.curve],
+        [["data", 3, "x"], [p.ca[a.ic]]],
+        [["data", 3, "y"], [a.rate]],
       ];
+    },
+    // ExcitabilityExplorer.summary and onset_mmol
+    summary(p, s) {
+      const a = axon(p, s);
+      const [lo, hi] = p.CA_NORMAL;
+      const ca = s.ca_mmol;
+      const where = ca < lo - 1e-9 ? "below the normal" : ca > hi + 1e-9 ? "above the normal" : "inside the normal";
+      const head =
+        "At " + fixed(ca, 2) + " mmol/L calcium (" + where + " " + fixed(lo, 2) + "-" + fixed(hi, 2) + "), " +
+        fixed(s.temp_c, 1) + " °C and drive " + fixed(s.drive, 1) + " µA/cm², ";
+      const body = a.fires
+        ? "the axon fires on its own at " + fixed(a.rate, 0) + " Hz: over-excitable, as in tetany."
+        : "the axon rests at " + fixed(a.v[p.n_t - 1], 0) + " mV and does not fire on its own.";
+      let onset = null;
+      a.curve.forEach((r, i) => {
+        if (r > 0 && (onset === null || p.ca[i] > onset)) onset = p.ca[i];
+      });
+      const tail =
+        onset === null
+          ? " It would fire on its own at no calcium level shown."
+          : " In this model it starts firing on its own at " + fixed(onset, 2) + " mmol/L and below; that level comes " +
+            "from how the model was tuned and is illustrative, not a clinical threshold (real tetany usually " +
+            "needs a much lower calcium).";
+      return head + body + tail;
     },
   };
 

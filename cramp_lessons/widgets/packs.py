@@ -11,9 +11,7 @@ plot widget (``plot.py``) redraws a slider step at once and the kernel only writ
   distinct value stored once) and the summary sentence;
 - **a small port** (``"port"``: twitch, excitability, reflex, leg, abi, sweat): ``explorer_model.js``
   computes the figure's changing traces with a JavaScript copy of the model, given the Python model's
-  constants (``params``). On the website the summary sentence is still the Python explorer's, stored
-  for every position of the sliders, except for the ABI and sweat calculators, whose typed numbers
-  have no finite set of values: their sentences are ported too. ``tests/web/test_explorers*.py``
+  constants (``params``); its summary sentences are ported too. ``tests/web/test_explorers*.py``
   cross-check every port against the Python explorer.
 
 Summaries are stored as templates with holes (the numbers in the sentence), each distinct hole text
@@ -32,7 +30,7 @@ import itertools
 import json
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -254,15 +252,6 @@ def _driven(explorer: Any, *, figure: bool) -> Iterator[Any]:
         explorer.set_state(start)
 
 
-def _summaries(explorer: Any, states: Iterable[Mapping[str, Any]]) -> list[str]:
-    out = []
-    with _driven(explorer, figure=False) as e:
-        for st in states:
-            e.set_state(st)
-            out.append(e.summary())
-    return out
-
-
 # -- packs --------------------------------------------------------------------------------------------
 
 
@@ -318,56 +307,20 @@ def states_pack(explorer: Any, name: str) -> dict[str, Any]:
 
 
 def port_pack(
-    explorer: Any,
-    name: str,
-    params: Mapping[str, Any],
-    *,
-    grid: list[str] | None = None,
-    fixed: Mapping[str, Any] | None = None,
-    extra_states: Iterable[Mapping[str, Any]] = (),
+    explorer: Any, name: str, params: Mapping[str, Any], *, fixed: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
-    """A port: the model's constants (``params``) and, unless ``grid`` is empty, the Python explorer's
-    summary at every combination of the ``grid`` controls (all of them by default), the other controls
-    held at ``fixed``; ``extra_states`` (states outside that table) get their summaries by key."""
+    """A port: the model's constants (``params``) and the values of what the explorer holds but does
+    not show (``fixed``); ``explorer_model.js`` computes the figure and the sentence from them."""
     pack = _base(explorer, name, "port")
     pack["params"] = plain(params)
-    fixed = dict(fixed or {})
-    pack["fixed"] = plain(fixed)
-    specs = controls_spec(explorer)
-    names = [s["name"] for s in specs] if grid is None else grid
-    if names:
-        own = {k: v for k, v in fixed.items() if k in explorer.controls}  # hidden controls are the explorer's
-        states = [{**own, **st} for st in _grid_states(specs, names)]
-        pack.update(grid=names, summaries=summary_table(_summaries(explorer, states)))
-        extra = list(extra_states)
-        if extra:
-            pack["extra"] = dict(
-                zip((state_key(specs, st) for st in extra), _summaries(explorer, extra), strict=True)
-            )
+    pack["fixed"] = plain(dict(fixed or {}))
     return pack
-
-
-def state_key(specs: list[dict[str, Any]], state: Mapping[str, Any]) -> str:
-    """A state as text, the same in ``explorers.js`` (``stateKey``): each control's position (the index
-    of its value), in the controls' order, joined by commas."""
-    out = []
-    for s in specs:
-        v = state[s["name"]]
-        if s["kind"] == "range":
-            out.append(str(int(round((v - s["min"]) / s["step"]))))
-        elif s["kind"] == "checkbox":
-            out.append("1" if v else "0")
-        elif s["kind"] == "select":
-            out.append(str([o[1] for o in s["options"]].index(v)))
-        else:
-            raise ValueError(f"control {s['name']} ({s['kind']}) has no positions")
-    return ",".join(out)
 
 
 # -- one packer per explorer -------------------------------------------------------------------------
 
 
-def _twitch(e: Any, sentences: bool = True) -> dict[str, Any]:
+def _twitch(e: Any) -> dict[str, Any]:
     from cramp_lessons.physiology import twitch as tw
 
     params = {
@@ -378,11 +331,13 @@ def _twitch(e: Any, sentences: bool = True) -> dict[str, Any]:
         "X_HALF": tw.X_HALF,
         "t_end_ms": e.t_end_ms,
         "dt_ms": 1.0,
+        "RIPPLE_SAMPLES": 256,  # tw.steady_state_ripple's default
+        "FUSION_WORDS": [[None if math.isinf(b) else b, w] for b, w in tw.FUSION_WORDS],
     }
-    return port_pack(e, "twitch", params, grid=None if sentences else [])
+    return port_pack(e, "twitch", params)
 
 
-def _reflex(e: Any, sentences: bool = True) -> dict[str, Any]:
+def _reflex(e: Any) -> dict[str, Any]:
     from cramp_lessons.physiology import reflex as rx
 
     names = (
@@ -390,10 +345,10 @@ def _reflex(e: Any, sentences: bool = True) -> dict[str, Any]:
         "COMMAND CONTRACTION_S STRETCH_RAMP_S CRAMP_LEVEL MIN_EPISODE_S T_END_S DT_S"
     ).split()
     params = {n: getattr(rx, n) for n in names}
-    return port_pack(e, "reflex", params, fixed=e.fixed, grid=None if sentences else [])
+    return port_pack(e, "reflex", params, fixed=e.fixed)
 
 
-def _leg(e: Any, sentences: bool = True) -> dict[str, Any]:
+def _leg(e: Any) -> dict[str, Any]:
     from cramp_lessons.figures import leg as leg_fig
     from cramp_lessons.physiology import leg as legm
 
@@ -406,18 +361,12 @@ def _leg(e: Any, sentences: bool = True) -> dict[str, Any]:
         "ANKLE_CURVE": leg_fig._ANKLE_CURVE,
         "CUSTOM": custom,
         "POSTURES": {p.id: [p.knee, p.ankle] for p in legm.POSTURES.values()},
+        "POSTURE_LABELS": {p.id: p.label for p in legm.POSTURES.values()},
     }
-    postures = [
-        {"posture": p.id, "knee": round(p.knee), "ankle": round(p.ankle)} for p in legm.POSTURES.values()
-    ]
-    if not sentences:
-        return port_pack(e, "leg", params, grid=[], fixed={"posture": custom})
-    return port_pack(
-        e, "leg", params, grid=["knee", "ankle"], fixed={"posture": custom}, extra_states=postures
-    )
+    return port_pack(e, "leg", params, fixed={"posture": custom})
 
 
-def _excitability(e: Any, sentences: bool = True) -> dict[str, Any]:
+def _excitability(e: Any) -> dict[str, Any]:
     """The axon: which states fire on their own and how fast (the Python sweeps' own numbers), the
     constants of the Hodgkin-Huxley model, and each temperature's factor and time step."""
     from cramp_lessons.physiology import excitability as hh
@@ -433,6 +382,7 @@ def _excitability(e: Any, sentences: bool = True) -> dict[str, Any]:
         rate[:, it, :] = sw["rate"].T
     params = {
         **{n: getattr(hh, n) for n in "G_NA G_K G_L E_NA E_K E_L C_M SPIKE_THRESHOLD_MV".split()},
+        "CA_NORMAL": hh.CA_NORMAL,
         "DEFAULT_KICK_MV": hh.DEFAULT_KICK_MV,
         "LIMIT_CYCLE_KICK_MV": hh.LIMIT_CYCLE_KICK_MV,
         "V_LO": hh._V_LO,  # the gate tables' range and resolution (mV)
@@ -450,10 +400,10 @@ def _excitability(e: Any, sentences: bool = True) -> dict[str, Any]:
         "unstable": base64.b64encode(np.packbits(unstable.ravel(), bitorder="little").tobytes()).decode(),
         "rates": base64.b64encode(rate.ravel()[unstable.ravel()].astype("<f8").tobytes()).decode(),
     }
-    return port_pack(e, "excitability", params, grid=None if sentences else [])
+    return port_pack(e, "excitability", params)
 
 
-def _abi(e: Any, sentences: bool = True) -> dict[str, Any]:
+def _abi(e: Any) -> dict[str, Any]:
     """The ABI calculator: its pressures are typed, so its sentences are ported too."""
     from cramp_lessons.figures import circulation as circulation_fig
     from cramp_lessons.physiology import circulation as circ
@@ -464,37 +414,36 @@ def _abi(e: Any, sentences: bool = True) -> dict[str, Any]:
         "ABI_Y": circulation_fig._ABI_Y,  # where the reading's marker is kept inside the plot
         "bands_source": e.words.bands_source,
     }
-    return port_pack(e, "abi", params, grid=[])
+    return port_pack(e, "abi", params)
 
 
-def _sweat(e: Any, sentences: bool = True) -> dict[str, Any]:
+def _sweat(e: Any) -> dict[str, Any]:
     """The sweat calculator: typed numbers, so its sentences are ported too."""
     from cramp_lessons.physiology import sweat as sw
 
     params = {"ORDER": list(sw.DEFAULTS), "LABELS": sw.LABELS, "UNITS": sw.UNITS, "LIMITS": sw.LIMITS}
-    return port_pack(e, "sweat", params, grid=[])
+    return port_pack(e, "sweat", params)
 
 
-PACKERS: dict[str, Callable[..., dict[str, Any]]] = {
+PACKERS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "abi": _abi,
     "sweat": _sweat,
     "excitability": _excitability,
     "leg": _leg,
     "twitch": _twitch,
     "reflex": _reflex,
-    "flow": lambda e, sentences=True: states_pack(e, "flow"),
-    "coupling": lambda e, sentences=True: {
+    "flow": lambda e: states_pack(e, "flow"),
+    "coupling": lambda e: {
         **states_pack(e, "coupling"),
         "buttons": [
             {"label": e.prev_button.description, "control": "step", "delta": -1},
             {"label": e.next_button.description, "control": "step", "delta": 1},
         ],
     },
-    "stretch": lambda e, sentences=True: {**states_pack(e, "stretch"), "animate": "step"},
+    "stretch": lambda e: {**states_pack(e, "stretch"), "animate": "step"},
 }
-"""The explorers played in the browser, each with the function that makes its pack: ``packer(explorer,
-sentences=True)``; a port's pack without ``sentences`` has no summaries (JupyterLab's kernel writes them),
-so it is made in milliseconds (the leg's and the axon's sentence tables take 2-4 s)."""
+"""The explorers played in the browser (JupyterLab and the website), each with the function that makes
+its pack."""
 
 LIVE = frozenset(PACKERS)
 
@@ -525,16 +474,9 @@ def explorer_pack(name: str, explorer: Any) -> Pack | None:
     return _MEMO[ident]
 
 
-_LAB_MEMO: dict[str, dict[str, Any]] = {}
-
-
 def lab_pack(explorer: Any) -> dict[str, Any] | None:
-    """The pack JupyterLab's plot widget plays for ``explorer`` (None: its kernel draws every step): a
-    port's without summaries, since there the kernel writes the summary sentence."""
+    """The pack JupyterLab's plot widget plays for ``explorer``: the website's (None: its kernel draws
+    every step)."""
     name = getattr(explorer, "pack_name", "")
-    if name not in PACKERS:
-        return None
-    ident = _identity(name, explorer)
-    if ident not in _LAB_MEMO:
-        _LAB_MEMO[ident] = PACKERS[name](explorer, sentences=False)
-    return _LAB_MEMO[ident]
+    pack = explorer_pack(name, explorer)
+    return None if pack is None else pack.data

@@ -235,15 +235,11 @@ def _close(a, b) -> bool:
     return a == b
 
 
-# Explorers whose packs hold their sentences (precomputed states; the calculators' ported sentences).
-SPEAKING = {"flow", "coupling", "stretch", "abi", "sweat"}
-
-
 def test_explorer_steps_are_drawn_in_the_browser_while_the_kernel_is_busy(lab, page):
     """Every explorer's slider or number step redraws its plot while the kernel is busy running another
-    cell (the browser computes it from the explorer's pack, with no kernel round trip), and its summary
-    too where the pack has the sentences; once the kernel is free it writes every summary (the same
-    sentence), and the plot the browser drew equals the kernel's own figure."""
+    cell (the browser computes it and its summary sentence from the explorer's pack, with no kernel
+    round trip); once the kernel is free it writes every summary, the same sentence, and the plot the
+    browser drew equals the kernel's own figure."""
     base, token, _home = lab
     cells = [f"ex{i} = {call}\nex{i}" for i, call in enumerate(ALL)]
     cells.append("import time\ntime.sleep(12)")
@@ -303,11 +299,8 @@ def test_explorer_steps_are_drawn_in_the_browser_while_the_kernel_is_busy(lab, p
         for i, name in enumerate(EXPLORERS):
             after = explorers.nth(i).locator("[role=status]").first.text_content()
             assert after != before[name], name
-            # Where the pack has the sentences, the browser wrote the kernel's sentence while it slept.
-            if name in SPEAKING:
-                assert said[name] == after, name
-            else:
-                assert said[name] == before[name], name
+            # The browser wrote the kernel's sentence while it slept.
+            assert said[name] == after, name
         stats = page.evaluate("window.__crampPlotlyStats")
         assert stats["localSteps"] >= n
         assert page_problems(page) == []

@@ -367,3 +367,34 @@ def test_a_page_with_explorers_loads_their_packs_just_before_explorers_js():
         "explorers.js",
     ]
     assert mounts.scripts(["plot"], packs=["explorers/a.js"]) == ["plotly.min.js", "site.js"]
+
+
+@pytest.mark.parametrize("name", ["twitch", "leg", "reflex", "excitability"])
+def test_a_ported_sentence_is_the_python_explorers_in_every_state(js, name):
+    """Every port's sentences are written in the browser (JupyterLab and the website) by a port:
+    in every position of their sliders (and every posture) it says what the Python explorer says."""
+    e = show_explorer(name)
+    pack = X.explorer_pack(name, e)
+    assert pack is not None and "summaries" not in pack.data  # no table: the port speaks
+    specs = X.controls_spec(e)
+    sliders = [s["name"] for s in specs if s["kind"] in ("range", "checkbox")]
+    states = [{**e.state, **st} for st in X._grid_states(specs, sliders)]
+    if name == "leg":
+        states = [{**st, "posture": e.CUSTOM} for st in states]
+        states += [
+            {"posture": p, "knee": round(k), "ankle": round(a)}
+            for p, (k, a) in pack.data["params"]["POSTURES"].items()
+        ]
+    js.load(pack)
+    got = js.page.evaluate(
+        "([key, states]) => states.map((s) => CrampExplorers.view(window.CRAMP_EXPLORER_PACKS[key], s).summary)",
+        [pack.key, states],
+    )
+    want = []
+    with X._driven(e, figure=False):
+        for st in states:
+            e.set_state(st)
+            want.append(e.summary())
+    bad = [(st, g, w) for st, g, w in zip(states, got, want, strict=True) if g != w]
+    assert not bad, f"{len(bad)} of {len(states)} differ, e.g. {bad[:3]}"
+    assert len(states) >= 21 * 2 * 15
