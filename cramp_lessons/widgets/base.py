@@ -251,7 +251,7 @@ class Explorer:
 
     def _drive(self) -> None:
         """Before its plot widget is made: give it the explorer's pack, so that the browser draws each
-        step of a control at once, with no kernel round trip (the kernel writes the summary)."""
+        step of a control and writes its summary at once, with no kernel round trip."""
         fig = self.figure
         if self._drove or not isinstance(fig, LiveFigure) or fig._plot is not None:
             return

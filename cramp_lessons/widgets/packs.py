@@ -1,21 +1,20 @@
 """Explorers as data a browser plays: their controls, figure updates and text summaries without a kernel.
 
-The Python explorer itself is driven over the positions of its controls (``set_state``) and what it
-says is stored in a *pack*, which ``explorer_model.js`` plays in the browser: in JupyterLab, where the
-plot widget (``plot.py``) redraws a slider step at once and the kernel only writes the summary
-(:func:`lab_pack`), and on the website (``web/``), where each pack is a small script in
-``_static/explorers/`` (:func:`explorer_pack`). Two ways, chosen per explorer (:data:`PACKERS`):
+What an explorer shows is put in a *pack*, which ``explorer_model.js`` plays in the browser: in
+JupyterLab, where the plot widget (``plot.py``) redraws a slider step and writes its summary at once,
+with no kernel round trip (:func:`lab_pack`), and on the website (``web/``), where each pack is a small
+script in ``_static/explorers/`` (:func:`explorer_pack`). Two ways, chosen per explorer (:data:`PACKERS`):
 
-- **precomputed states** (``"states"``: flow, coupling, stretch): for every position of every control,
-  the figure's properties that change (read from the explorer's figure after ``set_state``; each
-  distinct value stored once) and the summary sentence;
+- **precomputed states** (``"states"``: flow, coupling, stretch): the Python explorer itself is put
+  into every position of every control (``set_state``), and the pack keeps the figure's properties
+  that change (each distinct value stored once) and the summary sentence;
 - **a small port** (``"port"``: twitch, excitability, reflex, leg, abi, sweat): ``explorer_model.js``
   computes the figure's changing traces with a JavaScript copy of the model, given the Python model's
   constants (``params``); its summary sentences are ported too. ``tests/web/test_explorers*.py``
   cross-check every port against the Python explorer.
 
-Summaries are stored as templates with holes (the numbers in the sentence), each distinct hole text
-once, and one row of small integers per state (``summary_table``).
+A states pack's sentences are stored as templates with holes (the numbers in the sentence), each
+distinct hole text once, and one row of small integers per state (``summary_table``).
 
 A website pack's key is the explorer's name and a hash of its content, so the same explorer on two
 pages (twitch in lessons 01 and 03) is one file. The initial state of each mount is in its
@@ -404,7 +403,7 @@ def _excitability(e: Any) -> dict[str, Any]:
 
 
 def _abi(e: Any) -> dict[str, Any]:
-    """The ABI calculator: its pressures are typed, so its sentences are ported too."""
+    """The ABI calculator: the bands and the range of pressures it accepts."""
     from cramp_lessons.figures import circulation as circulation_fig
     from cramp_lessons.physiology import circulation as circ
 
@@ -418,7 +417,7 @@ def _abi(e: Any) -> dict[str, Any]:
 
 
 def _sweat(e: Any) -> dict[str, Any]:
-    """The sweat calculator: typed numbers, so its sentences are ported too."""
+    """The sweat calculator: its inputs' names, units and limits."""
     from cramp_lessons.physiology import sweat as sw
 
     params = {"ORDER": list(sw.DEFAULTS), "LABELS": sw.LABELS, "UNITS": sw.UNITS, "LIMITS": sw.LIMITS}
@@ -463,7 +462,7 @@ def _identity(name: str, explorer: Any) -> str:
 
 
 def explorer_pack(name: str, explorer: Any) -> Pack | None:
-    """The pack of an explorer the website shows live (None: not live on the website yet)."""
+    """The pack of an explorer played in the browser (None: it has no packer; the kernel draws it)."""
     if name not in PACKERS:
         return None
     ident = _identity(name, explorer)

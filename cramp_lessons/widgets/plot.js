@@ -274,10 +274,11 @@ function getIn(obj, ks) {
 
 
 // -- a driven plot: the browser draws each step of the explorer's controls ------------------------
-// The plot's `driver` trait holds the explorer's pack and its controls' model ids. Every change of a
-// control's model (a key, a drag, the kernel setting a state) is drawn here at once with the pack
-// (explorer_model.js); the kernel, which hears the same change, writes the summary and sends no plot
-// update. A state the pack cannot draw is asked of the kernel ("draw?"): it sends its whole figure.
+// The plot's `driver` trait holds the explorer's pack, its controls' model ids and its summary's.
+// Every change of a control's model (a key, a drag, the kernel setting a state) is drawn here at once
+// with the pack (explorer_model.js), and its sentence written into the summary; the kernel, which
+// hears the same change, sends no plot update, and its copy of the sentence is the same. A state the
+// pack cannot draw is asked of the kernel ("draw?"): it sends its whole figure and writes the sentence.
 // One driver per model (however many views), kept by the driver trait's object.
 const DRIVERS = new WeakMap();
 
@@ -316,7 +317,7 @@ function startDriver(model) {
   const spec = model.get("driver");
   if (!spec || !spec.pack || DRIVERS.has(spec)) return;
   const M = globalThis.CrampExplorerModel;
-  const d = { spec, models: {}, views: new Set(), ready: false, changed: null, frame: 0, last: -Infinity };
+  const d = { models: {}, views: new Set(), ready: false, changed: null, frame: 0, last: -Infinity };
   DRIVERS.set(spec, d);
   const pack = spec.pack;
   const state = () => {
@@ -324,7 +325,6 @@ function startDriver(model) {
     for (const c of pack.controls) out[c.name] = controlValue(c, d.models[c.name]);
     return out;
   };
-  d.state = state;
   // Into the figure: the controls' state now (once a frame at most; the latest state wins).
   const flush = () => {
     d.frame = 0;
@@ -340,18 +340,15 @@ function startDriver(model) {
       model.send({ type: "draw?" });
       return;
     }
-    // The sentence, where the pack has it: shown at once (the kernel's copy, later, is the same; an
-    // older one, from a step the drag has left behind, is put right at once, before it is painted).
-    if (v.summary != null && d.summary) {
+    // The sentence, shown at once (the kernel's copy, later, is the same; an older one, from a step a
+    // drag has left behind, is put right at once, before it is painted).
+    if (d.summary) {
       d.said = "<p role='status' aria-live='polite'>" + v.summary + "</p>"; // base.SUMMARY_HTML
       d.summary.set("value", d.said);
     }
-    const s = live(model);
-    applyChanges(s, v.changes);
-    s.drivenAt = performance.now();
+    applyChanges(live(model), v.changes);
     const st = stats();
     st.localSteps = (st.localSteps || 0) + 1;
-    st.lastLocalAt = s.drivenAt;
     for (const redraw of d.views) redraw();
   };
   d.step = (name) => {
@@ -534,13 +531,16 @@ function render({ model, el }) {
   // then at the next frame, with whatever came meanwhile. So a step waits for no frame, and a drag
   // draws at most once a frame, always the latest values.
   let lastDraw = -Infinity;
+  const redraw = () => {
+    dirty = true;
+    if (!frame && drawn && performance.now() - lastDraw > 20) draw();
+    else schedule();
+  };
   const onUpdate = (msg, buffers) => {
     if (!msg || msg.type !== "update") return;
     stats().lastUpdateAt = performance.now();
     apply(live(model), msg, buffers); // every view applies it; the first one to see it changes the figure
-    dirty = true;
-    if (!frame && drawn && performance.now() - lastDraw > 20) draw();
-    else schedule();
+    redraw();
   };
   const onFigure = () => {
     dirty = true;
@@ -550,19 +550,14 @@ function render({ model, el }) {
   };
   model.on("msg:custom", onUpdate);
   model.on("change:figure", onFigure);
-  // A driven plot: a step of its controls, drawn here (see startDriver).
-  const onStep = () => {
-    dirty = true;
-    if (!frame && drawn && performance.now() - lastDraw > 20) draw();
-    else schedule();
-  };
+  // A driven plot: a step of its controls, put into the figure by its driver (see startDriver).
   let driver = driverOf(model);
-  if (driver) driver.views.add(onStep);
+  if (driver) driver.views.add(redraw);
   const onDriver = () => {
-    if (driver) driver.views.delete(onStep);
+    if (driver) driver.views.delete(redraw);
     startDriver(model);
     driver = driverOf(model);
-    if (driver) driver.views.add(onStep);
+    if (driver) driver.views.add(redraw);
   };
   model.on("change:driver", onDriver);
 
@@ -594,7 +589,7 @@ function render({ model, el }) {
 
   return () => {
     gone = true;
-    if (driver) driver.views.delete(onStep);
+    if (driver) driver.views.delete(redraw);
     observer.disconnect();
     seen.disconnect();
     if (frame) cancelAnimationFrame(frame);

@@ -148,7 +148,7 @@ class Plot(anywidget.AnyWidget):
     _css = _CSS
     figure = traitlets.Int(0).tag(sync=True, to_json=_figure_state)  # a revision; its JSON is the figure
     plotly_source = traitlets.Unicode("auto").tag(sync=True)
-    driver = traitlets.Dict().tag(sync=True)  # {"pack": ..., "controls": {name: model id}}, see drive()
+    driver = traitlets.Dict().tag(sync=True)  # Driver.trait(): pack, controls' and summary's model ids
 
     def __init__(
         self,
@@ -229,11 +229,10 @@ class Driver:
 
     ``pack`` is the explorer's pack (:func:`cramp_lessons.widgets.packs.lab_pack`), ``controls`` its
     control widgets by name, ``state`` returns their values. In the browser, ``plot.js`` listens to
-    the controls' models and draws each step with ``explorer_model.js``; the kernel still runs the
-    explorer (its figure, its summary sentence) but sends no figure updates. Where the pack has the
-    sentences too (precomputed states, ported sentences), the browser also writes the step's sentence
-    into ``summary`` (an HTML widget) at once; the kernel's copy of it, which comes later, says the
-    same. A state the pack cannot draw is asked of the kernel (``draw?``), which sends its whole figure.
+    the controls' models, draws each step with ``explorer_model.js`` and writes its sentence into
+    ``summary`` (an HTML widget) at once; the kernel still runs the explorer (its figure, its summary
+    sentence, which says the same later) but sends no figure updates. A state the pack cannot draw is
+    asked of the kernel (``draw?``), which sends its whole figure.
     """
 
     def __init__(

@@ -67,6 +67,51 @@
     } else input.value = String(value);
   }
 
+  // A pack's figure in a plot, redrawn as its state changes: show(state) draws at once; more changes in
+  // the same frame (a dragged slider) wait for the next one and draw only the latest state, so at most
+  // one redraw a frame and nothing queues. drawn(view, state) follows each redraw.
+  class Drawing {
+    constructor(plot, figure, pack, drawn) {
+      this.plot = plot;
+      this.figure = figure;
+      this.pack = pack;
+      this.drawn = drawn;
+      this.state = null;
+      this.revision = 0;
+      this.pending = false;
+      this.drawnThisFrame = false;
+      this.drawing = Promise.resolve();
+    }
+
+    show(state) {
+      this.state = state;
+      if (this.pending) return;
+      if (!this.drawnThisFrame) {
+        this.drawnThisFrame = true;
+        requestAnimationFrame(() => (this.drawnThisFrame = false));
+        this.drawing = this.drawing.then(() => this.draw());
+        return;
+      }
+      this.pending = true;
+      requestAnimationFrame(() => {
+        this.pending = false;
+        this.show(this.state);
+      });
+    }
+
+    draw() {
+      const state = this.state;
+      return whenDrawn(this.plot)
+        .then(() => {
+          const v = view(this.pack, state);
+          for (const [path, value] of v.changes) setPath(this.figure, path, value);
+          this.figure.layout.datarevision = ++this.revision;
+          return window.Plotly.react(this.plot, this.figure.data, this.figure.layout, CONFIG).then(() => this.drawn(v, state));
+        })
+        .catch((e) => console.error("explorer", this.pack.explorer, e)); // this state only: the next one is drawn
+    }
+  }
+
   class LiveExplorer {
     constructor(mount, holder, pack) {
       this.mount = mount;
@@ -81,9 +126,10 @@
       this.summary.setAttribute("aria-live", "polite");
       this.inputs = {};
       this.readouts = {};
-      this.revision = 0;
-      this.pending = false;
-      this.drawing = Promise.resolve();
+      this.drawing = new Drawing(this.plot, this.figure, pack, (v, state) => {
+        this.summary.textContent = v.summary;
+        this.mount.dispatchEvent(new CustomEvent("cramp-explorer-drawn", { detail: { state } }));
+      });
       this.buildControls();
       mount.dataset.live = "1";
     }
@@ -160,38 +206,7 @@
       this.stop();
       this.state = normalise(this.pack, Object.assign({}, this.state, { [name]: value }), name);
       this.syncControls();
-      this.schedule();
-    }
-
-    schedule() {
-      // The first change in a frame is drawn at once; any more in that frame (a dragged slider) wait
-      // for the next one and draw only the latest state: at most one redraw a frame, nothing queues.
-      if (this.pending) return;
-      if (!this.drawnThisFrame) {
-        this.drawnThisFrame = true;
-        requestAnimationFrame(() => (this.drawnThisFrame = false));
-        this.drawing = this.drawing.then(() => this.draw());
-        return;
-      }
-      this.pending = true;
-      requestAnimationFrame(() => {
-        this.pending = false;
-        this.schedule();
-      });
-    }
-
-    draw() {
-      const state = this.state;
-      const v = view(this.pack, state);
-      for (const [path, value] of v.changes) setPath(this.figure, path, value);
-      this.figure.layout.datarevision = ++this.revision;
-      return whenDrawn(this.plot)
-        .then(() => window.Plotly.react(this.plot, this.figure.data, this.figure.layout, CONFIG))
-        .then(() => {
-          this.summary.textContent = v.summary;
-          this.mount.dispatchEvent(new CustomEvent("cramp-explorer-drawn", { detail: { state } }));
-        })
-        .catch((e) => console.error("explorer", this.pack.explorer, e));
+      this.drawing.show(this.state);
     }
 
     // -- the Play button of a slider: its states as plotly frames
@@ -278,31 +293,11 @@
     const base = JSON.parse(data.dataset.state);
     const plot = el("div", { class: "cramp-web-quiz-plot", role: "img" }); // its words: the question says what the model does
     point.append(plot);
-    let pending = null;
-    let drawing = false;
-    const draw = (quizState) => {
-      pending = quizState;
-      if (drawing) return; // drawn when the one under way ends: only the latest state
-      drawing = true;
-      requestAnimationFrame(() => {
-        const state = Object.assign({}, base, pending || {});
-        pending = null;
-        let v;
-        try {
-          v = view(pack, state);
-        } catch (e) {
-          drawing = false;
-          return console.error("explorer question", point.dataset.for, e);
-        }
-        for (const [path, value] of v.changes) setPath(figure, path, value);
-        if (v.summary) plot.setAttribute("aria-label", v.summary);
-        window.Plotly.react(plot, figure.data, figure.layout, CONFIG).then(() => {
-          drawing = false;
-          plot.dispatchEvent(new CustomEvent("cramp-explorer-drawn", { bubbles: true, detail: { state } }));
-          if (pending) draw(pending);
-        });
-      });
-    };
+    const drawing = new Drawing(plot, figure, pack, (v, state) => {
+      plot.setAttribute("aria-label", v.summary);
+      plot.dispatchEvent(new CustomEvent("cramp-explorer-drawn", { bubbles: true, detail: { state } }));
+    });
+    const draw = (quizState) => drawing.show(Object.assign({}, base, quizState || {}));
     point.addEventListener("cramp-explorer-input", (e) => draw(e.detail && e.detail.state));
     draw(point.dataset.state ? JSON.parse(point.dataset.state) : null);
   }
