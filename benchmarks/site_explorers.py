@@ -20,19 +20,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import statistics
 import sys
-import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from cramp_lessons.web.build import build_site  # noqa: E402
-from cramp_lessons.web.serve import serve  # noqa: E402
-from tests.browser.lab import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from site_common import folder_size, offline_chromium, site_to_measure
 
 TARGET_MEDIAN_MS, TARGET_P95_MS = 33, 50
 
@@ -84,23 +76,11 @@ def packs(site: Path) -> list[tuple[str, int, str]]:
 
 
 def measure(site: Path, steps: int) -> tuple[list[dict], list[str]]:
-    from playwright.sync_api import sync_playwright
-
     rows: list[dict] = []
-    outside: list[str] = []
     pages = sorted(
         p.name for p in site.glob("*.html") if "cramp-web-controls" in p.read_text(encoding="utf-8")
     )
-    with serve(site) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-
-        def route(r):
-            if r.request.url.startswith(base) or r.request.url.startswith(("data:", "blob:")):
-                r.continue_()
-            else:
-                outside.append(r.request.url)
-                r.abort()
-
+    with offline_chromium(site) as (base, browser, route, outside):
         for name in pages:
             ctx = browser.new_context(viewport={"width": 1280, "height": 900})
             page = ctx.new_page()
@@ -122,7 +102,6 @@ def measure(site: Path, steps: int) -> tuple[list[dict], list[str]]:
                         {"page": name, "explorer": explorer, "control": got["label"], "times": got["times"]}
                     )
             ctx.close()
-        browser.close()
     return rows, outside
 
 
@@ -132,22 +111,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--site", type=Path, help="an already built site to measure (default: build one now)")
     ap.add_argument("--json", type=Path, help="also write every number here")
     a = ap.parse_args(argv)
-    tmp = None
-    if a.site:
-        site = a.site
-    else:
-        tmp = Path(tempfile.mkdtemp(prefix="cramp-site-explorers-"))
-        site = tmp / "site"
-        t0 = time.perf_counter()
-        build_site(site)
-        print(f"Built the website in {time.perf_counter() - t0:.1f} s")
-    try:
-        total = sum(f.stat().st_size for f in site.rglob("*") if f.is_file())
+    with site_to_measure(a.site) as (site, build_s):
+        if build_s is not None:
+            print(f"Built the website in {build_s:.1f} s")
+        total = folder_size(site)
         pk = packs(site)
         rows, outside = measure(site, max(1, a.steps))
-    finally:
-        if tmp:
-            shutil.rmtree(tmp, ignore_errors=True)
 
     print(
         f"Size of the whole site: {total / 1e6:.1f} MB, of which explorer packs {sum(s for _, s, _ in pk) / 1e3:.0f} KB"

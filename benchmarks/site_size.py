@@ -17,19 +17,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import statistics
 import sys
-import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from cramp_lessons.web.build import build_site  # noqa: E402
-from cramp_lessons.web.serve import serve  # noqa: E402
-from tests.browser.lab import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from site_common import folder_size, offline_chromium, site_to_measure
 
 SIZE_BUDGET_MB = 30
 QUIZ_BUDGET_MS = 1000
@@ -56,29 +48,13 @@ WEIGHT = """
 """
 
 
-def folder_size(path: Path) -> int:
-    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
-
-
 def pages(site: Path) -> list[str]:
     return sorted(p.name for p in site.glob("*.html"))
 
 
 def measure(site: Path, runs: int) -> tuple[list[dict], list[str]]:
-    from playwright.sync_api import sync_playwright
-
     rows: list[dict] = []
-    outside: list[str] = []
-    with serve(site) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-
-        def route(r):
-            if r.request.url.startswith(base) or r.request.url.startswith(("data:", "blob:")):
-                r.continue_()
-            else:
-                outside.append(r.request.url)
-                r.abort()
-
+    with offline_chromium(site) as (base, browser, route, outside):
         for name in pages(site):
             quiz, plots, load, weight = [], [], [], 0
             for _ in range(runs):
@@ -106,7 +82,6 @@ def measure(site: Path, runs: int) -> tuple[list[dict], list[str]]:
                     "load_ms": statistics.median(load),
                 }
             )
-        browser.close()
     return rows, outside
 
 
@@ -116,22 +91,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--site", type=Path, help="an already built site to measure (default: build one now)")
     ap.add_argument("--json", type=Path, help="also write every number here")
     a = ap.parse_args(argv)
-    tmp = None
-    build_s = None
-    if a.site:
-        site = a.site
-    else:
-        tmp = Path(tempfile.mkdtemp(prefix="cramp-site-bench-"))
-        site = tmp / "site"
-        t0 = time.perf_counter()
-        build_site(site)
-        build_s = time.perf_counter() - t0
-    try:
+    with site_to_measure(a.site) as (site, build_s):
         total = folder_size(site)
         rows, outside = measure(site, max(1, min(a.runs, 50)))
-    finally:
-        if tmp:
-            shutil.rmtree(tmp, ignore_errors=True)
 
     def ms(x):
         return "-" if x is None else f"{x:.0f}"
