@@ -35,7 +35,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -48,7 +47,7 @@ from tests.browser.lab import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
     api,
-    free_port,
+    jupyterlab,
     open_notebook,
     run_all,
     shutdown_sessions,
@@ -83,71 +82,13 @@ LESSONS_WITH_PLOTS = ["01", "02", "03", "04", "05", "06", "07", "08"]
 def lab_server():
     """(base URL, root folder) of a JupyterLab on loopback serving a copy of the notebooks."""
     tmp = Path(tempfile.mkdtemp(prefix="cramp-bench-"))
-    settings = tmp / "settings" / "@jupyterlab" / "apputils-extension"
-    settings.mkdir(parents=True)
-    (settings / "notification.jupyterlab-settings").write_text(
-        json.dumps({"fetchNews": "false", "checkForUpdates": False})
-    )
-    docs = tmp / "settings" / "@jupyterlab" / "docmanager-extension"
-    docs.mkdir(parents=True)
-    (docs / "plugin.jupyterlab-settings").write_text(json.dumps({"autosave": False}))
-    root = tmp / "root"
-    shutil.copytree(ROOT / "notebooks", root / "notebooks")
-    shutil.copytree(ROOT / "cramp_lessons" / "content", root / "cramp_lessons" / "content")
-    shutil.copy(ROOT / "jupytext.toml", root)
-    env = dict(
-        os.environ,
-        CRAMP_LESSONS_HOME=str(tmp / "home"),
-        JUPYTERLAB_SETTINGS_DIR=str(tmp / "settings"),
-        JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"),
-        JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
-    )
+    env = dict(os.environ)
     for var in ("CRAMP_PLOT_BACKEND", "CRAMP_PLOTLY_SOURCE", "CRAMP_EXPLORER_DRIVER"):
         env.pop(var, None)  # each notebook sets its own path in its first cell
-    port = free_port()
-    log = open(tmp / "lab.log", "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "jupyter",
-            "lab",
-            "--no-browser",
-            "--allow-root",
-            f"--port={port}",
-            "--ip=127.0.0.1",
-            f"--IdentityProvider.token={TOKEN}",
-            f"--ServerApp.root_dir={root}",
-            "--expose-app-in-browser",
-            "--LabApp.news_url=None",
-        ],
-        cwd=root,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + 90
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=2)
-                break
-            except OSError as e:
-                if proc.poll() is not None or time.time() > deadline:
-                    log.flush()
-                    raise RuntimeError(
-                        f"JupyterLab did not start:\n{(tmp / 'lab.log').read_text()[-3000:]}"
-                    ) from e
-                time.sleep(0.5)
-        yield base, root
+        with jupyterlab(tmp, TOKEN, env) as base:
+            yield base, tmp / "root"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
         shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
+import subprocess
+import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 from playwright.sync_api import Page
+
+ROOT = Path(__file__).resolve().parents[2]
 
 # Debian's Chromium, for the browser tests, the website tests and the browser benchmarks.
 CHROMIUM = os.environ.get("CRAMP_CHROMIUM", "/usr/bin/chromium")
@@ -27,6 +35,81 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextmanager
+def jupyterlab(tmp: Path, token: str, env: dict[str, str] | None = None) -> Iterator[str]:
+    """A JupyterLab on loopback serving a copy of the notebooks from ``tmp``; yields its base URL and is
+    stopped at the end. ``env`` is its environment (default: this process's); its settings, workspaces,
+    runtime files and the course's home are kept under ``tmp``. RuntimeError, with the end of its log,
+    if it does not start within 90 s."""
+    settings = tmp / "settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    # No news or update pop-ups over the notebook.
+    (settings / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False})
+    )
+    docs = tmp / "settings" / "@jupyterlab" / "docmanager-extension"
+    docs.mkdir(parents=True)
+    (docs / "plugin.jupyterlab-settings").write_text(json.dumps({"autosave": False}))
+    # Serve a copy of the notebooks: running them in the browser must never rewrite the repo's files.
+    root = tmp / "root"
+    shutil.copytree(ROOT / "notebooks", root / "notebooks")
+    shutil.copytree(
+        ROOT / "cramp_lessons" / "content", root / "cramp_lessons" / "content"
+    )  # the disclaimer link
+    shutil.copy(ROOT / "jupytext.toml", root)  # with jupytext installed, serve as `make lab` does here
+    env = dict(
+        os.environ if env is None else env,
+        CRAMP_LESSONS_HOME=str(tmp / "home"),
+        JUPYTERLAB_SETTINGS_DIR=str(tmp / "settings"),
+        JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"),
+        JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
+    )
+    port = free_port()
+    with open(tmp / "lab.log", "w") as log:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "jupyter",
+                "lab",
+                "--no-browser",
+                "--allow-root",
+                f"--port={port}",
+                "--ip=127.0.0.1",
+                f"--IdentityProvider.token={token}",
+                f"--ServerApp.root_dir={root}",
+                "--expose-app-in-browser",
+                "--ServerApp.disable_check_xsrf=False",
+                "--LabApp.news_url=None",
+            ],
+            cwd=root,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.time() + 90
+            while True:
+                try:
+                    urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+                    break
+                except OSError as e:
+                    if proc.poll() is not None or time.time() > deadline:
+                        log.flush()
+                        raise RuntimeError(
+                            f"JupyterLab did not start; log:\n{(tmp / 'lab.log').read_text()[-3000:]}"
+                        ) from e
+                    time.sleep(0.5)
+            yield base
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 def api(base: str, token: str, path: str, method: str = "GET"):
