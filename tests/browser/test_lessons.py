@@ -80,13 +80,20 @@ def answer_single_choice(page, bank_id: str) -> bool:
     return True
 
 
+def question_box(page, q, prompt_chars: int = 40, timeout: float = 60_000):
+    """The question as the learner sees it (found by the start of its prompt), once shown, on screen."""
+    box = page.locator(".cramp-question").filter(has_text=q.prompt[:prompt_chars]).first
+    box.wait_for(timeout=timeout)
+    box.scroll_into_view_if_needed()
+    return box
+
+
 def wrong_then_right(page, q, prompt_chars: int = 40) -> None:
     """On the question as the learner sees it: a wrong option brings the hint (or, without one, the
     option's feedback), never the answer; the right one then counts, with the hint if it was shown."""
     right = next(o for o in q.options if o.correct)
     wrong = next(o for o in q.options if not o.correct)
-    box = page.locator(".cramp-question").filter(has_text=q.prompt[:prompt_chars]).first
-    box.scroll_into_view_if_needed()
+    box = question_box(page, q, prompt_chars)
     box.get_by_label(wrong.text, exact=True).check()
     box.get_by_role("button", name="Check").click()
     fb = box.locator(".cramp-hint" if q.hint else ".cramp-feedback")
@@ -260,9 +267,7 @@ def test_a_typed_answer_gets_the_hint_then_counts(lab, page):
     try:
         open_notebook(page, base, token, "02_is_it_calcium.ipynb")
         run_all(page)
-        box = page.locator(".cramp-question").filter(has_text=q.prompt[:40]).first
-        box.wait_for(timeout=60_000)
-        box.scroll_into_view_if_needed()
+        box = question_box(page, q)
         field = box.get_by_role("textbox", name="Your answer:")
         field.fill("cramp")
         box.get_by_role("button", name="Check").click()
@@ -288,9 +293,7 @@ def test_an_explorer_question_is_answered_with_the_slider_and_the_keyboard(lab, 
     try:
         open_notebook(page, base, token, "02_is_it_calcium.ipynb")
         run_all(page)
-        box = page.locator(".cramp-question").filter(has_text=q.prompt[:40]).first
-        box.wait_for(timeout=60_000)
-        box.scroll_into_view_if_needed()
+        box = question_box(page, q)
         box.locator(".js-plotly-plot .main-svg").first.wait_for()
         slider = box.get_by_role("slider", name="Blood ionised calcium (mmol/L)")
         assert box.get_by_role("slider").count() == 1  # the held sliders are not shown
