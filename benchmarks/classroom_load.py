@@ -44,7 +44,10 @@ from typing import Any
 
 import httpx
 
-from cramp_lessons.course.model import CONTENT_DIR
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from cramp_lessons.course.model import CONTENT_DIR  # noqa: E402
+from tests.classroom.pg import PostgresUnavailable, ThrowawayPostgres  # noqa: E402
 
 TARGET_P99_MS = 100.0
 DEFAULT_CAP = 200  # students a session admits unless the teacher sets more
@@ -82,60 +85,6 @@ def write_content(root: Path, questions: int) -> list[str]:
 
 
 # --------------------------------------------------------------------------- PostgreSQL
-class ThrowawayPostgres:
-    """A PostgreSQL cluster in a temporary folder, as tests/classroom/conftest.py makes one: trust auth on
-    127.0.0.1 only, no fsync (benchmark data), deleted by :meth:`stop`."""
-
-    def __init__(self) -> None:
-        import glob
-        import shutil
-
-        found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(Path(p).parts[4]))
-        initdb = found[-1] if found else shutil.which("initdb")
-        if not initdb:
-            raise SystemExit("PostgreSQL is not installed (apt-get install -y postgresql), or pass --db URL")
-        self.bindir = Path(initdb).resolve().parent
-        self.root = Path(tempfile.mkdtemp(prefix="cramp-bench-pg-"))
-        self.data, self.log = self.root / "data", self.root / "log"
-        self.port = free_port()
-        self.as_user: list[str] = []
-        if os.geteuid() == 0:  # initdb refuses to run as root
-            shutil.chown(self.root, "postgres", "postgres")
-            self.as_user = ["runuser", "-u", "postgres", "--"]
-        self._run("initdb", "-D", str(self.data), "-U", "cramp", "--auth=trust", "-E", "UTF8", "--locale=C")
-        opts = (
-            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
-            f"-c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
-        )
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", opts, "-w", "-t", "60", "start")
-
-    def _run(self, tool: str, *args: str) -> None:
-        r = subprocess.run([*self.as_user, str(self.bindir / tool), *args], capture_output=True, text=True)
-        if r.returncode != 0:
-            log = self.log.read_text() if self.log.exists() else ""
-            self.stop()
-            raise SystemExit(f"could not start PostgreSQL ({tool}):\n{r.stdout}{r.stderr}{log}")
-
-    def new_database(self, name: str) -> str:
-        import psycopg
-
-        with psycopg.connect(
-            f"host=127.0.0.1 port={self.port} user=cramp dbname=postgres", autocommit=True
-        ) as con:
-            con.execute(f"CREATE DATABASE {name}")
-        return f"postgresql+psycopg://cramp@127.0.0.1:{self.port}/{name}"
-
-    def stop(self) -> None:
-        import shutil
-
-        if self.data.exists():
-            subprocess.run(
-                [*self.as_user, str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"],
-                capture_output=True,
-            )
-        shutil.rmtree(self.root, ignore_errors=True)
-
-
 # --------------------------------------------------------------------------- server
 def free_port() -> int:
     import socket
@@ -503,7 +452,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def compare_workers(a: argparse.Namespace, counts: list[int]) -> int:
     """The same class against ``serve --workers N`` for each N, on PostgreSQL; one table."""
-    pg = None if a.db else ThrowawayPostgres()
+    try:
+        pg = None if a.db else ThrowawayPostgres(max_connections=300)
+    except PostgresUnavailable as e:
+        raise SystemExit(f"{e}\n(apt-get install -y postgresql, or pass --db URL)") from e
     runs: list[dict[str, object]] = []
     # First an unreported warm-up class (two questions): the first class on a new cluster is several
     # times slower (cold caches), which would be charged to whichever count runs first.

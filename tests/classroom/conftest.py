@@ -9,14 +9,11 @@ PostgreSQL tests FAIL and say why: they are part of the suite, not optional.
 
 from __future__ import annotations
 
-import glob
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +22,7 @@ import httpx
 import pytest
 
 from cramp_lessons.classroom.server.store import Store
+from tests.classroom.pg import PostgresUnavailable, ThrowawayPostgres
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "content"
 APT_HINT = "install it with: apt-get install -y postgresql   (or set CRAMP_TEST_POSTGRES_URL)"
@@ -37,87 +35,19 @@ def free_port() -> int:
 
 
 # --------------------------------------------------------------------------- PostgreSQL
-def _pg_bindir() -> Path | None:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(Path(p).parts[4]))
-    if found:
-        return Path(found[-1]).parent
-    which = shutil.which("initdb")
-    return Path(which).resolve().parent if which else None
-
-
-class Postgres:
-    """A throwaway cluster: trust auth on 127.0.0.1 only, no fsync (test data), deleted at the end."""
-
-    def __init__(self) -> None:
-        bindir = _pg_bindir()
-        if bindir is None:
-            pytest.fail(
-                f"PostgreSQL is not installed (no initdb under /usr/lib/postgresql/*/bin): {APT_HINT}",
-                pytrace=False,
-            )
-        self.bindir = bindir
-        self.root = Path(tempfile.mkdtemp(prefix="cramp-pg-"))  # under /tmp: the postgres user can reach it
-        self.data, self.log = self.root / "data", self.root / "log"
-        self.port = free_port()
-        self.as_user: list[str] = []
-        if os.geteuid() == 0:  # initdb refuses to run as root
-            shutil.chown(self.root, "postgres", "postgres")
-            self.as_user = ["runuser", "-u", "postgres", "--"]
-        self._run(
-            "initdb",
-            "-D",
-            str(self.data),
-            "-U",
-            "cramp",
-            "--auth=trust",
-            "-E",
-            "UTF8",
-            "--locale=C",
-            "--no-sync",
-        )
-        opts = (
-            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
-            f"-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-        )
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", opts, "-w", "-t", "60", "start")
-        import psycopg
-
-        with psycopg.connect(
-            f"host=127.0.0.1 port={self.port} user=cramp dbname=postgres", autocommit=True
-        ) as con:
-            con.execute("CREATE DATABASE classroom")
-        self.url = f"postgresql+psycopg://cramp@127.0.0.1:{self.port}/classroom"
-
-    def _run(self, tool: str, *args: str) -> None:
-        cmd = [*self.as_user, str(self.bindir / tool), *args]
-        r = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-        if r.returncode != 0:
-            log = self.log.read_text() if self.log.exists() else ""
-            shutil.rmtree(self.root, ignore_errors=True)
-            pytest.fail(
-                f"could not start PostgreSQL for the tests: `{' '.join(cmd)}` failed:\n"
-                f"{r.stdout}{r.stderr}{log}\n{APT_HINT}",
-                pytrace=False,
-            )
-
-    def stop(self) -> None:
-        subprocess.run(
-            [*self.as_user, str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"],
-            capture_output=True,
-            timeout=60,
-        )
-        shutil.rmtree(self.root, ignore_errors=True)
-
-
 @pytest.fixture(scope="session")
 def postgres_url():
     url = os.environ.get("CRAMP_TEST_POSTGRES_URL")
     if url:
         yield url
         return
-    pg = Postgres()
     try:
-        yield pg.url
+        pg = ThrowawayPostgres()
+        url = pg.new_database("classroom")
+    except PostgresUnavailable as e:
+        pytest.fail(f"could not start PostgreSQL for the tests: {e}\n{APT_HINT}", pytrace=False)
+    try:
+        yield url
     finally:
         pg.stop()
 
